@@ -1,0 +1,74 @@
+// swift-tools-version: 6.2
+// SolArb — a Solana DEX arbitrage bot. Layers and modules: see docs/ARCHITECTURE-NOTES.md and
+// ../shared/design/ARCHITECTURE.md. Dependencies point down only: L0 (pure) ← L1 (shells) ← runtime ← CLI.
+import PackageDescription
+
+/// Every target of ours: Swift 6 language mode, warnings are errors.
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .treatAllWarnings(as: .error),
+]
+
+let package = Package(
+    name: "SolArb",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "solarb", targets: ["ArbCLI"]),
+        .library(name: "SolanaPrimitives", targets: ["SolanaPrimitives"]),
+        .library(name: "SolanaKeys", targets: ["SolanaKeys"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+    ],
+    targets: [
+        // MARK: L0 — pure
+        .target(
+            name: "SolanaPrimitives",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "SolanaKeys",
+            dependencies: ["SolanaPrimitives", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+
+        // MARK: L3 — CLI and tools
+        .executableTarget(
+            name: "ArbCLI",
+            dependencies: [
+                "SolanaPrimitives", "SolanaKeys",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "ArbConformanceTool",
+            dependencies: ["SolanaPrimitives", "SolanaKeys"],
+            swiftSettings: strict
+        ),
+
+        // MARK: Test support and tests
+        .target(
+            name: "ArbTestSupport",
+            dependencies: ["SolanaPrimitives"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "SolanaPrimitivesTests",
+            dependencies: [
+                "SolanaPrimitives", "SolanaKeys", "ArbTestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            resources: [.copy("Vectors")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "SolanaKeysTests",
+            dependencies: ["SolanaKeys", "SolanaPrimitives", "ArbTestSupport"],
+            swiftSettings: strict
+        ),
+    ]
+)
