@@ -13,6 +13,7 @@ struct SolArb: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             RunCommand.self,
+            BenchCommand.self,
         ]
     )
 }

@@ -1,0 +1,14 @@
+// swift-tools-version: 6.1
+// SolArb benchmarks (ordo-one/benchmark). Run: cd Benchmarks && swift package benchmark
+// Each benchmark target lives in Benchmarks/<Name>/ and is added below.
+import PackageDescription
+
+let package = Package(
+    name: "SolArbBenchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: []
+)
