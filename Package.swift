@@ -17,6 +17,7 @@ let package = Package(
         .executable(name: "solarb-conformance", targets: ["ArbConformanceTool"]),
         .library(name: "SolanaPrimitives", targets: ["SolanaPrimitives"]),
         .library(name: "SolanaKeys", targets: ["SolanaKeys"]),
+        .library(name: "ArbTestSupport", targets: ["ArbTestSupport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -40,7 +41,7 @@ let package = Package(
         .executableTarget(
             name: "ArbCLI",
             dependencies: [
-                "SolanaPrimitives", "SolanaKeys",
+                "SolanaPrimitives", "SolanaKeys", "ArbTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

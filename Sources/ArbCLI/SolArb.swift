@@ -13,6 +13,8 @@ struct SolArb: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             RunCommand.self,
+            KeysCommand.self,
+            TxCommand.self,
             BenchCommand.self,
         ]
     )
