@@ -85,7 +85,10 @@ let package = Package(
         ),
         .testTarget(
             name: "ArbGuardTests",
-            dependencies: ["ArbGuard", "ArbSBPF", "SolanaPrimitives"],
+            dependencies: [
+                "ArbGuard", "ArbSBPF", "SolanaPrimitives",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             swiftSettings: strict
         ),
     ]

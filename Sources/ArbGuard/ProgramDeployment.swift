@@ -72,7 +72,8 @@ public struct ProgramDeployment: Hashable, Sendable {
                     label: "write \(offset)..<\(end)",
                     instructions: [
                         BPFLoaderUpgradeable.write(
-                            buffer: buffer, authority: authority, offset: UInt32(offset), bytes: Array(elf[offset..<end]))
+                            buffer: buffer, authority: authority, offset: UInt32(offset),
+                            bytes: Array(elf[offset..<end]))
                     ],
                     signers: payer == authority ? [payer] : [payer, authority]))
             offset = end

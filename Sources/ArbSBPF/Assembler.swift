@@ -54,7 +54,8 @@ public enum Assembler {
         pc = 0
         for item in items {
             guard case .insn(let insn) = item else { continue }
-            let (encoded, concrete) = try encode(insn, at: pc, labels: labels, total: total, lddwHalves: lddwSecondHalves)
+            let (encoded, concrete) = try encode(
+                insn, at: pc, labels: labels, total: total, lddwHalves: lddwSecondHalves)
             slots.append(contentsOf: encoded)
             resolved.append(concrete)
             pc += encoded.count

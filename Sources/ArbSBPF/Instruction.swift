@@ -34,23 +34,45 @@ public enum Operand: Hashable, Sendable {
 
 /// Arithmetic and logic operations (the high nibble of an ALU opcode).
 public enum ALUOp: UInt8, Hashable, Sendable, CaseIterable {
-    case add = 0x00, sub = 0x10, mul = 0x20, div = 0x30, or = 0x40, and = 0x50, lsh = 0x60, rsh = 0x70
-    case mod = 0x90, xor = 0xa0, mov = 0xb0, arsh = 0xc0
+    case add = 0x00
+    case sub = 0x10
+    case mul = 0x20
+    case div = 0x30
+    case or = 0x40
+    case and = 0x50
+    case lsh = 0x60
+    case rsh = 0x70
+    case mod = 0x90
+    case xor = 0xa0
+    case mov = 0xb0
+    case arsh = 0xc0
 
     public var mnemonic: String { "\(self)" }
 }
 
 /// Conditional jump comparisons (the high nibble of a jump opcode). Unsigned unless prefixed with `s`.
 public enum JumpOp: UInt8, Hashable, Sendable, CaseIterable {
-    case jeq = 0x10, jgt = 0x20, jge = 0x30, jset = 0x40, jne = 0x50, jsgt = 0x60, jsge = 0x70
-    case jlt = 0xa0, jle = 0xb0, jslt = 0xc0, jsle = 0xd0
+    case jeq = 0x10
+    case jgt = 0x20
+    case jge = 0x30
+    case jset = 0x40
+    case jne = 0x50
+    case jsgt = 0x60
+    case jsge = 0x70
+    case jlt = 0xa0
+    case jle = 0xb0
+    case jslt = 0xc0
+    case jsle = 0xd0
 
     public var mnemonic: String { "\(self)" }
 }
 
 /// Memory access width.
 public enum MemSize: UInt8, Hashable, Sendable, CaseIterable {
-    case b = 0x10, h = 0x08, w = 0x00, dw = 0x18
+    case b = 0x10
+    case h = 0x08
+    case w = 0x00
+    case dw = 0x18
 
     public var bytes: Int {
         switch self {

@@ -22,7 +22,9 @@ struct ELFView {
     var shentsize: UInt16 { u16(58) }
     var shnum: UInt16 { u16(60) }
     var shstrndx: UInt16 { u16(62) }
-    struct Phdr { let type: UInt32, flags: UInt32, offset: UInt64, vaddr: UInt64, paddr: UInt64, filesz: UInt64, memsz: UInt64 }
+    struct Phdr {
+        let type: UInt32, flags: UInt32, offset: UInt64, vaddr: UInt64, paddr: UInt64, filesz: UInt64, memsz: UInt64
+    }
     func phdr(_ i: Int) -> Phdr {
         let o = Int(phoff) + 56 * i
         return Phdr(

@@ -46,7 +46,9 @@ enum IndependentDecoder {
                 case "call": out.append("call \(imm)")
                 case "exit": out.append("exit")
                 case let name:
-                    out.append(usesReg ? "\(name) r\(dst), r\(src), \(signed(off))" : "\(name) r\(dst), \(imm), \(signed(off))")
+                    out.append(
+                        usesReg ? "\(name) r\(dst), r\(src), \(signed(off))" : "\(name) r\(dst), \(imm), \(signed(off))"
+                    )
                 }
             case 0x01:  // LDX (mode MEM = 0x60)
                 guard op & 0xe0 == 0x60 else { throw Failure(description: "bad ldx mode \(op)") }
