@@ -356,3 +356,26 @@ def test_write_chunks_fill_packets(tmp_path, separate_authority):
     assert sizes[0] == PACKET_DATA_SIZE  # full chunks fill the packet exactly: one more byte would not fit
     buffer = Pubkey.from_string(plan[0]["instructions"][1]["accounts"][0]["pubkey"])
     assert bytes(svm.get_account(buffer).data)[37:] == blob
+
+
+def test_system_create_account_matches_solders(tmp_path, guard_elf_v3):
+    """The System CreateAccount instructions Swift builds equal solders' own builder."""
+    from solders.system_program import CreateAccountParams, create_account
+
+    payer, buffer, program = Pubkey.new_unique(), Pubkey.new_unique(), Pubkey.new_unique()
+    path = tmp_path / "guard.so"
+    path.write_bytes(guard_elf_v3)
+    plan = solarb_json(
+        "guard", "deploy-plan-json", "--elf", str(path), "--payer", str(payer), "--program", str(program),
+        "--program-data", str(Pubkey.new_unique()), "--buffer", str(buffer), "--authority", str(payer),
+    )
+    svm = LiteSVM()
+    create_buffer = ix_from_json(plan[0]["instructions"][0])
+    space = 37 + len(guard_elf_v3)
+    assert create_buffer == create_account(CreateAccountParams(
+        from_pubkey=payer, to_pubkey=buffer, lamports=svm.minimum_balance_for_rent_exemption(space), space=space,
+        owner=LOADER))
+    create_program = ix_from_json(plan[-1]["instructions"][0])
+    assert create_program == create_account(CreateAccountParams(
+        from_pubkey=payer, to_pubkey=program, lamports=svm.minimum_balance_for_rent_exemption(36), space=36,
+        owner=LOADER))
