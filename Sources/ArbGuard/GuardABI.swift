@@ -13,7 +13,7 @@ import SolanaPrimitives
 public enum GuardABI {
     public static let maxAccounts = 255
     /// The SPL Token program (`Tokenkeg…`): the only owner the guard accepts.
-    public static let tokenProgram: Address = Address("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA")
+    public static let tokenProgram = ProgramIDs.token
     public static let tokenAccountLength = 165
     /// Offset of `amount` inside an SPL Token account (mint 32, owner 32, then amount u64).
     public static let tokenAmountOffset = 64

@@ -48,7 +48,7 @@ let loader: Address = Address("BPFLoaderUpgradeab1e11111111111111111111111")
     }
 
     @Test func createAccount() {
-        let ix = BPFLoaderUpgradeable.systemCreateAccount(
+        let ix = SystemProgram.createAccount(
             from: payer, newAccount: buffer, lamports: 1_000_000, space: 893, owner: loader)
         #expect(hex(ix.data) == "00000000" + "40420f0000000000" + "7d03000000000000" + hex(loader.bytes))
         #expect(
@@ -63,17 +63,26 @@ let loader: Address = Address("BPFLoaderUpgradeab1e11111111111111111111111")
     let payer = addr(3)
 
     /// solders measures these transactions at exactly 1232 bytes with a full chunk (conformance/guard).
-    @Test func chunkSizeFillsThePacket() {
-        #expect(ProgramDeployment.maxWriteChunk(payer: payer, authority: payer) == 1012)
-        #expect(ProgramDeployment.maxWriteChunk(payer: payer, authority: addr(9)) == 916)
+    @Test func chunkSizeFillsThePacket() throws {
+        #expect(try ProgramDeployment.maxWriteChunk(payer: payer, authority: payer) == 1012)
+        #expect(try ProgramDeployment.maxWriteChunk(payer: payer, authority: addr(9)) == 916)
         for authority in [payer, addr(9)] {
-            let chunk = ProgramDeployment.maxWriteChunk(payer: payer, authority: authority)
-            #expect(
-                ProgramDeployment.writeTransactionSize(payer: payer, authority: authority, chunkLength: chunk) == 1232)
-            #expect(
-                ProgramDeployment.writeTransactionSize(payer: payer, authority: authority, chunkLength: chunk + 1)
-                    > 1232)
+            let chunk = try ProgramDeployment.maxWriteChunk(payer: payer, authority: authority)
+            let full = try ProgramDeployment.writeTransactionSize(
+                payer: payer, authority: authority, chunkLength: chunk)
+            let over = try ProgramDeployment.writeTransactionSize(
+                payer: payer, authority: authority, chunkLength: chunk + 1)
+            #expect(full == 1232 && over > 1232)
         }
+    }
+
+    @Test func programDataIsTheLoaderPDA() throws {
+        let plan = try ProgramDeployment.plan(
+            elf: [1, 2, 3], payer: payer, program: addr(4), buffer: addr(1), authority: payer)
+        let deploy = plan.transactions.last!.instructions[1]
+        let expected = try ProgramDerivedAddress.find(seeds: [addr(4).bytes], programId: loader).address
+        #expect(deploy.accounts[1].address == expected)
+        #expect(!expected.isOnCurve)
     }
 
     @Test(arguments: [1, 1011, 1012, 1013, 5000])

@@ -1,31 +1,16 @@
-"""Shared fixtures for the profit-guard conformance tests: the Swift CLI, the ELF it builds, and LiteSVM."""
-
-import json
-import os
-import subprocess
-from pathlib import Path
+"""Fixtures for the profit-guard conformance tests: the ELF `solarb guard build` writes, and the compute-unit report."""
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+from guard_cli import solarb
+
+CU_REPORT: dict[str, int] = {}
 
 
-def solarb_bin() -> str:
-    path = os.environ.get("SOLARB_BIN", str(REPO / ".build" / "debug" / "solarb"))
-    if not Path(path).exists():
-        pytest.fail(f"solarb binary not found at {path}: run `swift build` first (or set SOLARB_BIN)")
-    return path
-
-
-def solarb(*args: str, stdin: str | None = None) -> str:
-    out = subprocess.run([solarb_bin(), *args], input=stdin, capture_output=True, text=True)
-    if out.returncode != 0:
-        raise RuntimeError(f"solarb {' '.join(args)} failed ({out.returncode}): {out.stderr}")
-    return out.stdout
-
-
-def solarb_json(*args: str, stdin: str | None = None):
-    return json.loads(solarb(*args, stdin=stdin))
+@pytest.fixture(scope="session")
+def cu_report() -> dict[str, int]:
+    """Compute units per case, printed at the end of the session (docs/guard.md lists them)."""
+    return CU_REPORT
 
 
 @pytest.fixture(scope="session")
@@ -43,8 +28,6 @@ def guard_elf_v0(tmp_path_factory) -> bytes:
 
 
 def pytest_terminal_summary(terminalreporter):
-    from test_guard import CU_REPORT
-
     if CU_REPORT:
         terminalreporter.write_sep("-", "guard compute units (LiteSVM)")
         for name, cu in CU_REPORT.items():

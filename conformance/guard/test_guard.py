@@ -18,17 +18,13 @@ from solders.pubkey import Pubkey
 from solders.transaction import Transaction
 from solders.transaction_metadata import TransactionMetadata
 
-from conftest import solarb_json
+from guard_cli import solarb_json
 
 LOADER = Pubkey.from_string("BPFLoaderUpgradeab1e11111111111111111111111")
 TOKEN = Pubkey.from_string("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA")
 TOKEN_2022 = Pubkey.from_string("TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb")
 SYSTEM = Pubkey.from_string("11111111111111111111111111111111")
 PACKET_DATA_SIZE = 1232
-
-# compute units per case, printed at the end of the session (see conftest.pytest_terminal_summary)
-CU_REPORT: dict[str, int] = {}
-
 
 def ix_from_json(j) -> Instruction:
     metas = [AccountMeta(Pubkey.from_string(a["pubkey"]), a["isSigner"], a["isWritable"]) for a in j["accounts"]]
@@ -79,9 +75,10 @@ def deploy(svm: LiteSVM, elf: bytes, tmp_path, payer: Keypair, authority: Keypai
     path.write_bytes(elf)
     plan = solarb_json(
         "guard", "deploy-plan-json", "--elf", str(path), "--payer", str(payer.pubkey()),
-        "--program", str(program.pubkey()), "--program-data", str(program_data),
-        "--buffer", str(buffer.pubkey()), "--authority", str(authority.pubkey()),
+        "--program", str(program.pubkey()), "--buffer", str(buffer.pubkey()), "--authority", str(authority.pubkey()),
     )
+    # Swift derives the programdata PDA itself; it must be the loader's PDA [program] as solders computes it
+    assert plan[-1]["instructions"][1]["accounts"][1]["pubkey"] == str(program_data)
     keys = {str(k.pubkey()): k for k in (payer, authority, buffer, program)}
     for step in plan:
         bh = svm.latest_blockhash()
@@ -240,7 +237,7 @@ CASES = {
 
 
 @pytest.mark.parametrize("name", list(CASES))
-def test_guard_case(world, name):
+def test_guard_case(world, name, cu_report):
     keys, data, expected = CASES[name](world)
     res = send(world.svm, world.payer, [world.guard(keys, data)])
     assert custom_code(res) == expected, (name, res)
@@ -248,7 +245,7 @@ def test_guard_case(world, name):
         assert failed_index(res) == 0
     # the native model used by the simulated cluster agrees with the real program
     assert world.model_code(keys, data) == expected
-    CU_REPORT[f"{name} [{world.features}]"] = compute_units(res)
+    cu_report[f"{name} [{world.features}]"] = compute_units(res)
 
 
 def test_swift_instruction_builder(world):
@@ -267,7 +264,7 @@ def transfer_ix(source: Pubkey, dest: Pubkey, owner: Pubkey, amount: int) -> Ins
                        [AccountMeta(source, False, True), AccountMeta(dest, False, True), AccountMeta(owner, True, False)])
 
 
-def test_transfer_then_failing_guard_reverts_everything(world):
+def test_transfer_then_failing_guard_reverts_everything(world, cu_report):
     src, dst = world.account(1_000), world.account(100)
     before = world.svm.get_balance(world.payer.pubkey())
     # the guard demands 1 more than the transfer delivers → whole transaction fails, transfer undone
@@ -276,13 +273,13 @@ def test_transfer_then_failing_guard_reverts_everything(world):
     assert custom_code(res) == 6000 and failed_index(res) == 1
     assert (world.amount(src), world.amount(dst)) == (1_000, 100)
     assert world.svm.get_balance(world.payer.pubkey()) == before - 5000  # only the fee is charged
-    CU_REPORT[f"token transfer + failing guard (total) [{world.features}]"] = compute_units(res)
+    cu_report[f"token transfer + failing guard (total) [{world.features}]"] = compute_units(res)
     # same transfer with a satisfiable guard goes through
     res = send(world.svm, world.payer, [transfer_ix(src, dst, world.payer.pubkey(), 500),
                                         world.guard([dst, src], u64s(600, 500))])
     assert custom_code(res) == 0
     assert (world.amount(src), world.amount(dst)) == (500, 600)
-    CU_REPORT[f"token transfer + passing guard (total) [{world.features}]"] = compute_units(res)
+    cu_report[f"token transfer + passing guard (total) [{world.features}]"] = compute_units(res)
 
 
 def test_deployed_bytes_are_the_elf(world, guard_elf_v3):

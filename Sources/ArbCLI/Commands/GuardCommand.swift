@@ -116,7 +116,7 @@ struct GuardDeployPlanJSON: ParsableCommand {
     @Option var elf: String
     @Option var payer: String
     @Option var program: String
-    @Option(name: .customLong("program-data")) var programData: String
+    @Option(name: .customLong("program-data"), help: "Defaults to the loader PDA [program].") var programData: String?
     @Option var buffer: String
     @Option var authority: String
     @Option(name: .customLong("max-data-len")) var maxDataLength: Int?
@@ -125,7 +125,7 @@ struct GuardDeployPlanJSON: ParsableCommand {
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: elf)))
         let plan = try ProgramDeployment.plan(
             elf: bytes, payer: try parseAddress(payer), program: try parseAddress(program),
-            programData: try parseAddress(programData), buffer: try parseAddress(buffer),
+            programData: try programData.map(parseAddress), buffer: try parseAddress(buffer),
             authority: try parseAddress(authority), maxDataLength: maxDataLength)
         try printJSON(
             plan.transactions.map {

@@ -4,12 +4,7 @@
 /// Source of the encodings: solana-loader-v3-interface `instruction.rs` (`UpgradeableLoaderInstruction`, bincode:
 /// u32 LE variant index, then fields; `Vec<u8>` as u64 LE length + bytes) and `state.rs` (account sizes).
 public enum BPFLoaderUpgradeable {
-    // Typed constants: `ProgramIDs`/`SysvarIDs` infer `Address?` (the failable `init?(_: String)` wins overload
-    // resolution for an untyped literal), so this file spells its ids with an explicit type.
-    public static let programId: Address = Address("BPFLoaderUpgradeab1e11111111111111111111111")
-    static let systemProgram: Address = Address("11111111111111111111111111111111")
-    static let rentSysvar: Address = Address("SysvarRent111111111111111111111111111111111")
-    static let clockSysvar: Address = Address("SysvarC1ock11111111111111111111111111111111")
+    public static let programId = ProgramIDs.bpfLoaderUpgradeable
 
     /// `UpgradeableLoaderState::size_of_buffer_metadata()`: enum tag (4) + Option<Pubkey> authority (1 + 32).
     public static let bufferMetadataSize = 37
@@ -56,26 +51,15 @@ public enum BPFLoaderUpgradeable {
             programId: programId,
             accounts: [
                 .writable(payer, signer: true), .writable(programData), .writable(program), .writable(buffer),
-                .readonly(rentSysvar), .readonly(clockSysvar), .readonly(systemProgram),
+                .readonly(SysvarIDs.rent), .readonly(SysvarIDs.clock), .readonly(ProgramIDs.system),
                 .readonly(authority, signer: true),
             ],
             data: w.bytes)
     }
 
-    /// System program `CreateAccount { lamports, space, owner }` (variant 0): funding account (writable, signer),
-    /// new account (writable, signer).
-    public static func systemCreateAccount(
-        from: Address, newAccount: Address, lamports: UInt64, space: UInt64, owner: Address
-    ) -> Instruction {
-        var w = ByteWriter(capacity: 52)
-        w.u32(0)
-        w.u64(lamports)
-        w.u64(space)
-        w.address(owner)
-        return Instruction(
-            programId: systemProgram,
-            accounts: [.writable(from, signer: true), .writable(newAccount, signer: true)],
-            data: w.bytes)
+    /// The program's data account: the loader PDA with seeds `[program]`.
+    public static func programDataAddress(program: Address) throws(PrimitivesError) -> Address {
+        try ProgramDerivedAddress.find(seeds: [program.bytes], programId: programId).address
     }
 
     /// `create_buffer` of the SDK: create the buffer account owned by the loader, then initialize it.
@@ -83,7 +67,7 @@ public enum BPFLoaderUpgradeable {
         payer: Address, buffer: Address, authority: Address, lamports: UInt64, programLength: Int
     ) -> [Instruction] {
         [
-            systemCreateAccount(
+            SystemProgram.createAccount(
                 from: payer, newAccount: buffer, lamports: lamports,
                 space: UInt64(bufferAccountSize(programLength: programLength)), owner: programId),
             initializeBuffer(buffer: buffer, authority: authority),
@@ -97,7 +81,7 @@ public enum BPFLoaderUpgradeable {
         programLamports: UInt64, maxDataLength: UInt64
     ) -> [Instruction] {
         [
-            systemCreateAccount(
+            SystemProgram.createAccount(
                 from: payer, newAccount: program, lamports: programLamports,
                 space: UInt64(programAccountSize), owner: programId),
             deployWithMaxDataLen(
