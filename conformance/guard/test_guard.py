@@ -1,10 +1,13 @@
 """The profit guard in a real Solana runtime (LiteSVM from solders).
 
-The program is the ELF written by `solarb guard build`; it is deployed with exactly the instructions Swift builds
-(`solarb guard deploy-plan-json`: System CreateAccount + InitializeBuffer, Write chunks, CreateAccount +
-DeployWithMaxDataLen), never with `add_program`, so the loader's deploy-time checks run on our bytes.
+The program is the ELF written by `solarb guard build`; it is deployed with exactly the transactions Swift builds
+(System CreateAccount + InitializeBuffer, Write chunks, CreateAccount + DeployWithMaxDataLen), never with
+`add_program`, so the loader's deploy-time checks run on our bytes. The main fixture sends transactions Swift also
+compiled and signed (`deploy-signed-json`); other tests wrap the Swift instructions (`deploy-plan-json`) in solders
+transactions to inspect them.
 """
 
+import base64
 import json
 import os
 
@@ -15,7 +18,7 @@ from solders.keypair import Keypair
 from solders.litesvm import LiteSVM
 from solders.message import Message
 from solders.pubkey import Pubkey
-from solders.transaction import Transaction
+from solders.transaction import Transaction, VersionedTransaction
 from solders.transaction_metadata import TransactionMetadata
 
 from guard_cli import solarb_json
@@ -92,6 +95,36 @@ def deploy(svm: LiteSVM, elf: bytes, tmp_path, payer: Keypair, authority: Keypai
     return program.pubkey(), plan, None
 
 
+def write_keypair(path, kp: Keypair) -> str:
+    path.write_text(json.dumps(list(bytes(kp))))
+    path.chmod(0o600)
+    return str(path)
+
+
+def deploy_signed_by_swift(svm: LiteSVM, elf: bytes, tmp_path, payer: Keypair):
+    """Deploys `elf` with transactions Swift builds, compiles and signs end to end (`deploy-signed-json`): the same
+    bytes `solarb guard deploy` will send. Returns the program id."""
+    buffer, program = Keypair(), Keypair()
+    (tmp_path / "program.so").write_bytes(elf)
+    steps = solarb_json(
+        "guard", "deploy-signed-json", "--elf", str(tmp_path / "program.so"),
+        "--payer-keypair", write_keypair(tmp_path / "payer.json", payer),
+        "--program-keypair", write_keypair(tmp_path / "program.json", program),
+        "--buffer-keypair", write_keypair(tmp_path / "buffer.json", buffer),
+        "--blockhash", str(svm.latest_blockhash()),
+    )
+    assert [s["label"] for s in steps][0] == "create buffer" and steps[-1]["label"] == "deploy"
+    for step in steps:
+        raw = base64.b64decode(step["tx"])
+        assert len(raw) == step["size"] <= PACKET_DATA_SIZE
+        tx = VersionedTransaction.from_bytes(raw)
+        assert tx.verify_with_results() == [True] * len(tx.signatures)
+        res = svm.send_transaction(tx)
+        assert isinstance(res, TransactionMetadata), (step["label"], res)
+    svm.warp_to_slot(svm.get_clock().slot + 1)
+    return program.pubkey()
+
+
 def token_account_data(mint: Pubkey, owner: Pubkey, amount: int) -> bytes:
     # SPL Token Account: mint, owner, amount, delegate COption<Pubkey>, state=Initialized, is_native COption<u64>,
     # delegated_amount, close_authority COption<Pubkey> — 165 bytes.
@@ -144,8 +177,7 @@ def world(request, guard_elf_v3, tmp_path_factory):
     svm = FEATURES[request.param]()
     payer = Keypair()
     svm.airdrop(payer.pubkey(), 100 * 10**9)
-    program, _, failure = deploy(svm, guard_elf_v3, tmp_path_factory.mktemp("deploy"), payer)
-    assert failure is None, failure
+    program = deploy_signed_by_swift(svm, guard_elf_v3, tmp_path_factory.mktemp("deploy"), payer)
     w = World(svm, program, payer)
     w.features = request.param
     return w

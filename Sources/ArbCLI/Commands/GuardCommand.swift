@@ -2,6 +2,7 @@ import ArbGuard
 import ArbSBPF
 import ArgumentParser
 import Foundation
+import SolanaKeys
 import SolanaPrimitives
 
 /// `solarb guard …`: build and deploy the on-chain profit guard (docs/guard.md).
@@ -10,7 +11,8 @@ struct GuardCommand: ParsableCommand {
         commandName: "guard",
         abstract: "The on-chain profit guard: assemble its ELF, deploy it through BPF Loader Upgradeable.",
         subcommands: [
-            GuardBuild.self, GuardDeploy.self, GuardInstructionJSON.self, GuardDeployPlanJSON.self, GuardModelJSON.self,
+            GuardBuild.self, GuardDeploy.self, GuardInstructionJSON.self, GuardDeployPlanJSON.self,
+            GuardDeploySignedJSON.self, GuardModelJSON.self,
         ]
     )
 }
@@ -57,6 +59,21 @@ struct GuardDeploy: ParsableCommand {
             instructions are ready: `solarb guard build --out guard.so`, and the deploy transactions are produced by \
             ProgramDeployment.plan (proven in LiteSVM by conformance/guard).
             """)
+    }
+}
+
+/// Compiles (legacy messages, as `solana program deploy` sends) and signs every transaction of a deployment plan.
+/// `deploy` will send these through the RPC client once it exists; conformance/guard sends them to LiteSVM.
+func signDeployment(_ plan: ProgramDeployment, blockhash: Hash, keypairs: [Keypair]) throws -> [[UInt8]] {
+    let byAddress = Dictionary(keypairs.map { ($0.address, $0) }, uniquingKeysWith: { a, _ in a })
+    return try plan.transactions.map { tx in
+        let message = VersionedMessage.legacy(
+            try LegacyMessage(instructions: tx.instructions, payer: tx.signers[0], recentBlockhash: blockhash))
+        let signers: [any TransactionSigner] = try tx.signers.map { address in
+            guard let k = byAddress[address] else { throw ValidationError("no keypair for signer \(address)") }
+            return k
+        }
+        return try VersionedTransaction(message: message, signers: signers).serializeForSending()
     }
 }
 
@@ -133,6 +150,37 @@ struct GuardDeployPlanJSON: ParsableCommand {
                     "label": $0.label, "signers": $0.signers.map(\.base58),
                     "instructions": $0.instructions.map(instructionJSON),
                 ] as [String: Any]
+            })
+    }
+}
+
+struct GuardDeploySignedJSON: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "deploy-signed-json", abstract: "Print the signed deploy transactions (base64) as JSON.",
+        shouldDisplay: false)
+
+    @Option var elf: String
+    @Option(name: .customLong("payer-keypair")) var payerPath: String
+    @Option(name: .customLong("program-keypair")) var programPath: String
+    @Option(name: .customLong("buffer-keypair")) var bufferPath: String
+    @Option(name: .customLong("authority-keypair"), help: "Defaults to the payer.") var authorityPath: String?
+    @Option var blockhash: String
+    @Option(name: .customLong("max-data-len")) var maxDataLength: Int?
+
+    func run() throws {
+        let payer = try KeypairFile.read(path: payerPath)
+        let program = try KeypairFile.read(path: programPath)
+        let buffer = try KeypairFile.read(path: bufferPath)
+        let authority = try authorityPath.map { try KeypairFile.read(path: $0) } ?? payer
+        let plan = try ProgramDeployment.plan(
+            elf: [UInt8](try Data(contentsOf: URL(fileURLWithPath: elf))), payer: payer.address,
+            program: program.address, buffer: buffer.address, authority: authority.address,
+            maxDataLength: maxDataLength)
+        let txs = try signDeployment(
+            plan, blockhash: try Hash(base58: blockhash), keypairs: [payer, program, buffer, authority])
+        try printJSON(
+            zip(plan.transactions, txs).map { step, bytes in
+                ["label": step.label, "tx": Data(bytes).base64EncodedString(), "size": bytes.count] as [String: Any]
             })
     }
 }
