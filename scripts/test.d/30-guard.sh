@@ -28,5 +28,10 @@ slots=$(grep -cE '^ *[0-9]+:' "$tmp/listing.txt")
 grep -q "exit" "$tmp/listing.txt" && [ "$slots" -gt 40 ] || { cat "$tmp/listing.txt"; echo "llvm-objdump listing unexpected"; exit 1; }
 echo "llvm-objdump: $slots instructions disassembled"
 
+# until ArbRPC exists, deploy must fail loudly, never pretend
+if "$bin" guard deploy > "$tmp/deploy.out" 2>&1 || ! grep -q "RPC not available yet" "$tmp/deploy.out"; then
+    cat "$tmp/deploy.out"; echo "solarb guard deploy should fail with 'RPC not available yet'"; exit 1
+fi
+
 cd conformance/guard
 SOLARB_BIN=$(cd ../.. && realpath "$bin") "$py" -m pytest -q -p no:cacheprovider

@@ -52,13 +52,13 @@ struct GuardDeploy: ParsableCommand {
 
     func run() throws {
         let elf = try GuardProgram.elf()
-        throw ValidationError(
-            """
-            RPC not available yet: `solarb guard deploy` needs the JSON-RPC client (ArbRPC), which is not built yet, \
-            to fetch rent, blockhashes and send to \(url). The guard ELF (\(elf.count) bytes) and the exact deploy \
-            instructions are ready: `solarb guard build --out guard.so`, and the deploy transactions are produced by \
-            ProgramDeployment.plan (proven in LiteSVM by conformance/guard).
-            """)
+        throw GuardCLIError(
+            description: """
+                RPC not available yet: `solarb guard deploy` needs the JSON-RPC client (ArbRPC), which is not built yet, \
+                to fetch rent, blockhashes and send to \(url). The guard ELF (\(elf.count) bytes) and the exact deploy \
+                transactions are ready: `solarb guard build --out guard.so`; ProgramDeployment.plan + signDeployment \
+                produce the signed transactions (proven in LiteSVM by conformance/guard).
+                """)
     }
 }
 
@@ -75,6 +75,11 @@ func signDeployment(_ plan: ProgramDeployment, blockhash: Hash, keypairs: [Keypa
         }
         return try VersionedTransaction(message: message, signers: signers).serializeForSending()
     }
+}
+
+/// A runtime failure of a guard command (printed as "Error: …", exit status 1, no usage text).
+struct GuardCLIError: Error, CustomStringConvertible {
+    let description: String
 }
 
 // MARK: Hidden commands used by conformance/guard (Python wraps these instructions in transactions).
