@@ -38,7 +38,7 @@ let package = Package(
 
         // MARK: L0 — on-chain profit guard (sBPF assembler + ELF writer, the guard program, loader deploy plan)
         .target(name: "ArbSBPF", swiftSettings: strict),
-        .target(name: "ArbGuard", dependencies: ["ArbSBPF", "SolanaPrimitives"], swiftSettings: strict),
+        .target(name: "ArbGuard", dependencies: ["ArbSBPF", "SolanaPrimitives", "SolanaKeys"], swiftSettings: strict),
 
         // MARK: L3 — CLI and tools
         .executableTarget(
@@ -86,7 +86,7 @@ let package = Package(
         .testTarget(
             name: "ArbGuardTests",
             dependencies: [
-                "ArbGuard", "ArbSBPF", "SolanaPrimitives",
+                "ArbGuard", "ArbSBPF", "SolanaPrimitives", "SolanaKeys",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: strict

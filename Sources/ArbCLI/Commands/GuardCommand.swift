@@ -56,24 +56,9 @@ struct GuardDeploy: ParsableCommand {
             description: """
                 RPC not available yet: `solarb guard deploy` needs the JSON-RPC client (ArbRPC), which is not built yet, \
                 to fetch rent, blockhashes and send to \(url). The guard ELF (\(elf.count) bytes) and the exact deploy \
-                transactions are ready: `solarb guard build --out guard.so`; ProgramDeployment.plan + signDeployment \
-                produce the signed transactions (proven in LiteSVM by conformance/guard).
+                transactions are ready: `solarb guard build --out guard.so`; ProgramDeployer.deploy sends them through any \
+                DeployCluster (the signed bytes are proven in LiteSVM by conformance/guard).
                 """)
-    }
-}
-
-/// Compiles (legacy messages, as `solana program deploy` sends) and signs every transaction of a deployment plan.
-/// `deploy` will send these through the RPC client once it exists; conformance/guard sends them to LiteSVM.
-func signDeployment(_ plan: ProgramDeployment, blockhash: Hash, keypairs: [Keypair]) throws -> [[UInt8]] {
-    let byAddress = Dictionary(keypairs.map { ($0.address, $0) }, uniquingKeysWith: { a, _ in a })
-    return try plan.transactions.map { tx in
-        let message = VersionedMessage.legacy(
-            try LegacyMessage(instructions: tx.instructions, payer: tx.signers[0], recentBlockhash: blockhash))
-        let signers: [any TransactionSigner] = try tx.signers.map { address in
-            guard let k = byAddress[address] else { throw ValidationError("no keypair for signer \(address)") }
-            return k
-        }
-        return try VersionedTransaction(message: message, signers: signers).serializeForSending()
     }
 }
 
@@ -181,8 +166,10 @@ struct GuardDeploySignedJSON: ParsableCommand {
             elf: [UInt8](try Data(contentsOf: URL(fileURLWithPath: elf))), payer: payer.address,
             program: program.address, buffer: buffer.address, authority: authority.address,
             maxDataLength: maxDataLength)
-        let txs = try signDeployment(
-            plan, blockhash: try Hash(base58: blockhash), keypairs: [payer, program, buffer, authority])
+        let hash = try Hash(base58: blockhash)
+        let txs = try plan.transactions.map {
+            try $0.signed(blockhash: hash, signers: [payer, program, buffer, authority])
+        }
         try printJSON(
             zip(plan.transactions, txs).map { step, bytes in
                 ["label": step.label, "tx": Data(bytes).base64EncodedString(), "size": bytes.count] as [String: Any]
