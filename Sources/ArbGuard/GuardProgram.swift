@@ -105,8 +105,13 @@ public enum GuardProgram {
     /// The deployable ELF (SBPF v3 by default). Same bytes every time.
     public static func elf(version: SBPFVersion = .v3) throws(GuardError) -> [UInt8] {
         let program = try assemble()
+        let entry = program.labels["entrypoint"] ?? 0
+        // Every label becomes a symbol so `llvm-objdump -d` shows names; only `entrypoint` is global.
+        let symbols = program.labels.map {
+            ELFWriter.Symbol(name: $0.key, pc: $0.value, global: $0.key == "entrypoint")
+        }
         do {
-            return try ELFWriter.write(text: program.text, entryPC: program.labels["entrypoint"] ?? 0, version: version)
+            return try ELFWriter.write(text: program.text, entryPC: entry, version: version, symbols: symbols)
         } catch {
             throw GuardError(.invalidProgram, "guard ELF failed: \(error)")
         }

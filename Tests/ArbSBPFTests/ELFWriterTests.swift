@@ -87,6 +87,48 @@ struct ELFView {
     }
 
     @Test(arguments: SBPFVersion.allCases)
+    func symbolsNameSlots(version: SBPFVersion) throws {
+        let symbols = [
+            ELFWriter.Symbol(name: "entry", pc: 1, global: true), .init(name: "b", pc: 3), .init(name: "a", pc: 0),
+        ]
+        let elf = ELFView(b: try ELFWriter.write(text: text, entryPC: 1, version: version, symbols: symbols))
+        #expect(elf.shnum == 5)
+        let symtab = elf.shdr(3)
+        let strtab = elf.shdr(4)
+        #expect(symtab.name == ".symtab" && symtab.type == 2 && symtab.size == 24 * 4)
+        #expect(strtab.name == ".strtab" && strtab.type == 3)
+        let o = Int(elf.shoff) + 64 * 3
+        #expect(elf.u32(o + 40) == 4)  // sh_link → .strtab
+        #expect(elf.u32(o + 44) == 3)  // sh_info: first global symbol index (null + 2 locals)
+        let textAddr = elf.shdr(1).addr
+        var seen: [(String, UInt64, UInt8)] = []
+        for i in 1..<4 {
+            let e = Int(symtab.offset) + 24 * i
+            var n = Int(strtab.offset) + Int(elf.u32(e))
+            var name: [UInt8] = []
+            while elf.b[n] != 0 {
+                name.append(elf.b[n])
+                n += 1
+            }
+            #expect(elf.u16(e + 6) == 1)  // st_shndx = .text
+            seen.append((String(decoding: name, as: UTF8.self), (elf.u64(e + 8) - textAddr) / 8, elf.b[e + 4]))
+        }
+        #expect(seen.map(\.0) == ["a", "b", "entry"])
+        #expect(seen.map(\.1) == [0, 3, 1])
+        #expect(seen.map(\.2) == [0x00, 0x00, 0x12])  // LOCAL|NOTYPE, LOCAL|NOTYPE, GLOBAL|FUNC
+        // the loadable parts do not move
+        let plain = ELFView(b: try ELFWriter.write(text: text, entryPC: 1, version: version))
+        #expect(Array(plain.b[0..<40]) == Array(elf.b[0..<40]))
+        #expect(Array(plain.b[Int(plain.shdr(1).offset)..<Int(plain.shdr(1).offset) + text.count]) == text)
+        #expect(throws: SBPFError.self) {
+            try ELFWriter.write(text: text, version: version, symbols: [.init(name: "x", pc: 99)])
+        }
+        #expect(throws: SBPFError.self) {
+            try ELFWriter.write(text: text, version: version, symbols: [.init(name: "", pc: 0)])
+        }
+    }
+
+    @Test(arguments: SBPFVersion.allCases)
     func deterministic(version: SBPFVersion) throws {
         #expect(try ELFWriter.write(text: text, version: version) == ELFWriter.write(text: text, version: version))
     }
