@@ -10,6 +10,12 @@ struct GuardCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "guard",
         abstract: "The on-chain profit guard: assemble its ELF, deploy it through BPF Loader Upgradeable.",
+        discussion: """
+            The guard succeeds iff every SPL Token account passed holds at least its minimum. Accounts: N token \
+            accounts (1…255, no duplicates); data: N little-endian u64 minimums. Errors (Custom): 5000 wrong \
+            account count, 5001 bad data length, 6000+i amount below minimum, 7000+i wrong owner, 8000+i data \
+            length ≠ 165, 9000+i duplicate. Details: docs/guard.md.
+            """,
         subcommands: [
             GuardBuild.self, GuardDeploy.self, GuardInstructionJSON.self, GuardDeployPlanJSON.self,
             GuardDeploySignedJSON.self, GuardModelJSON.self,
