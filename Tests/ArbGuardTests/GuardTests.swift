@@ -104,7 +104,7 @@ func le(_ values: [UInt64]) -> [UInt8] {
     /// Property: on random inputs (counts, owners, lengths, duplicates, amounts, data lengths), the assembled
     /// program returns exactly the code the native model (used by the simulated cluster) predicts.
     @Test func programAgreesWithModel() async {
-        await propertyCheck(count: 1500, input: Gen.uint64()) { seed in
+        await propertyCheck(count: iterations(1500), input: Gen.uint64()) { seed in
             var g = Rng(state: seed)
             let n = g.below(6)
             var accounts: [GuardAccountView] = []

@@ -143,7 +143,7 @@ func randomStraightLine(_ g: inout SplitMix) -> Insn {
 
     /// Property: every straight-line instruction decodes, by an independent decoder, to exactly what it says.
     @Test func straightLineEncodingMatchesIndependentDecoder() async {
-        await propertyCheck(count: 3000, input: Gen.uint64()) { seed in
+        await propertyCheck(count: iterations(3000), input: Gen.uint64()) { seed in
             var g = SplitMix(state: seed)
             let insn = randomStraightLine(&g)
             do {
@@ -159,7 +159,7 @@ func randomStraightLine(_ g: inout SplitMix) -> Insn {
     /// Fuzz: random programs with labels and forward/backward jumps; the test computes slot positions and offsets
     /// on its own and compares with the independent decoding of the assembler's bytes.
     @Test func randomProgramsWithJumps() async {
-        await propertyCheck(count: 300, input: Gen.uint64()) { seed in
+        await propertyCheck(count: iterations(300), input: Gen.uint64()) { seed in
             var g = SplitMix(state: seed)
             let n = 1 + g.below(60)
             var body: [Insn] = (0..<n).map { _ in randomStraightLine(&g) }
@@ -222,7 +222,7 @@ func randomStraightLine(_ g: inout SplitMix) -> Insn {
     }
 
     @Test func slotRoundTrip() async {
-        await propertyCheck(count: 1000, input: Gen.uint64()) { bits in
+        await propertyCheck(count: iterations(1000), input: Gen.uint64()) { bits in
             var bytes: [UInt8] = []
             for k in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: bits >> (8 * k))) }
             let slot = try? Slot(bytes: bytes, at: 0)

@@ -21,8 +21,10 @@ for v in a v0; do
     [ "$want" = "$got" ] || { echo "docs/guard.md lists sha256 $want for $v, build gives $got: update the docs"; exit 1; }
 done
 
-objdump=/opt/swift/usr/bin/llvm-objdump
-[ -x "$objdump" ] || objdump=$(command -v llvm-objdump)
+# llvm-objdump ships with the Swift toolchain (/opt/swift/usr/bin here); any LLVM with the BPF target works.
+objdump=$(dirname "$(readlink -f "$(command -v swift)")")/llvm-objdump
+[ -x "$objdump" ] || objdump=$(command -v llvm-objdump || true)
+[ -n "$objdump" ] || { echo "llvm-objdump not found (Swift toolchain or the llvm package provide it)"; exit 1; }
 "$objdump" -d "$tmp/a.so" > "$tmp/listing.txt"
 slots=$(grep -cE '^ *[0-9]+:' "$tmp/listing.txt")
 grep -q "exit" "$tmp/listing.txt" && [ "$slots" -gt 40 ] || { cat "$tmp/listing.txt"; echo "llvm-objdump listing unexpected"; exit 1; }
