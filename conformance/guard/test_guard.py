@@ -322,8 +322,9 @@ def test_deployed_bytes_are_the_elf(world, guard_elf_v3):
     assert data[45:45 + len(guard_elf_v3)] == guard_elf_v3
 
 
-def test_v0_elf_deploys_and_runs(guard_elf_v0, tmp_path):
-    svm = LiteSVM()
+@pytest.mark.parametrize("features", sorted(FEATURES))
+def test_v0_elf_deploys_and_runs(guard_elf_v0, tmp_path, features):
+    svm = FEATURES[features]()
     payer = Keypair()
     svm.airdrop(payer.pubkey(), 100 * 10**9)
     program, _, failure = deploy(svm, guard_elf_v0, tmp_path, payer)
