@@ -37,11 +37,16 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // MARK: L0 — on-chain profit guard (sBPF assembler + ELF writer, the guard program, loader deploy plan)
+        .target(name: "ArbSBPF", swiftSettings: strict),
+        .target(name: "ArbGuard", dependencies: ["ArbSBPF", "SolanaPrimitives", "SolanaKeys"], swiftSettings: strict),
+
         // MARK: L3 — CLI and tools
         .executableTarget(
             name: "ArbCLI",
             dependencies: [
                 "SolanaPrimitives", "SolanaKeys", "ArbTestSupport",
+                "ArbGuard", "ArbSBPF",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -70,6 +75,21 @@ let package = Package(
         .testTarget(
             name: "SolanaKeysTests",
             dependencies: ["SolanaKeys", "SolanaPrimitives", "ArbTestSupport"],
+            swiftSettings: strict
+        ),
+
+        // MARK: Tests — profit guard
+        .testTarget(
+            name: "ArbSBPFTests",
+            dependencies: ["ArbSBPF", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ArbGuardTests",
+            dependencies: [
+                "ArbGuard", "ArbSBPF", "SolanaPrimitives", "SolanaKeys",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             swiftSettings: strict
         ),
     ]

@@ -16,6 +16,7 @@ struct SolArb: AsyncParsableCommand {
             KeysCommand.self,
             TxCommand.self,
             BenchCommand.self,
+            GuardCommand.self,
         ]
     )
 }
