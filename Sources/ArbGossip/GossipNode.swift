@@ -15,6 +15,9 @@ public struct GossipNodeConfiguration: Sendable {
     public var authentication = DatagramAuthenticator.Configuration()
     /// Test hook (off by default): drop this fraction of inbound datagrams before authentication.
     public var faultInboundDropRate: Double = 0
+    /// Test hook (off by default): a file listing `host:port` sources (one per line) whose datagrams are dropped,
+    /// re-read every 200 ms — an in-process partition for machines where network namespaces are unavailable.
+    public var faultBlockFile: String?
 
     public init(id: NodeID) { self.id = id }
 }
@@ -106,6 +109,9 @@ final class GossipHandler: ChannelInboundHandler {
     var authenticator: DatagramAuthenticator
     let onEvent: @Sendable (GossipEvent) -> Void
     let faultDropRate: Double
+    let faultBlockFile: String?
+    var blocked: Set<Endpoint> = []
+    var blockPoll: Scheduled<Void>?
     var sequence: UInt64
     var context: ChannelHandlerContext?
     var wake: Scheduled<Void>?
@@ -123,6 +129,7 @@ final class GossipHandler: ChannelInboundHandler {
         authenticator = DatagramAuthenticator(key: key, configuration: configuration.authentication)
         self.onEvent = onEvent
         self.faultDropRate = configuration.faultInboundDropRate
+        self.faultBlockFile = configuration.faultBlockFile
         // Sequence numbers start at the wall clock in microseconds, so a restarted node's numbers are higher
         // than anything it sent before (the receivers' replay windows would reject a reset counter).
         sequence = UInt64(max(0, unixMillis())) &* 1_000
@@ -132,17 +139,29 @@ final class GossipHandler: ChannelInboundHandler {
 
     func handlerRemoved(context: ChannelHandlerContext) {
         wake?.cancel()
+        blockPoll?.cancel()
         self.context = nil
     }
 
     func start() {
         perform(instance.start(nowMillis: monotonicMillis()))
+        pollBlockFile()
+    }
+
+    private func pollBlockFile() {
+        guard let path = faultBlockFile, let context else { return }
+        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        blocked = Set(text.split(whereSeparator: \.isNewline).compactMap { try? Endpoint(parsing: String($0)) })
+        blockPoll = context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(200)) { [weak self] in
+            self?.pollBlockFile()
+        }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let envelope = unwrapInboundIn(data)
         if faultDropRate > 0, Double.random(in: 0..<1, using: &rng) < faultDropRate { return }
         guard let from = Endpoint(socketAddress: envelope.remoteAddress) else { return }
+        if !blocked.isEmpty, blocked.contains(from) { return }
         let bytes = envelope.data.readableBytesView
         let opened: GossipEnvelope
         do {
