@@ -11,11 +11,14 @@ import Crypto
 /// Arithmetic uses only IEEE basic operations (`lnApprox`), so different platforms agree bit for bit.
 public enum Ownership {
     public struct Candidate: Hashable, Sendable {
-        public var id: NodeID
+        public let id: NodeID
         public var priority: UInt32
+        /// `nodeKey(id)`, computed once.
+        public let key: UInt64
         public init(id: NodeID, priority: UInt32) {
             self.id = id
             self.priority = priority
+            self.key = Ownership.nodeKey(id)
         }
     }
 
@@ -47,7 +50,7 @@ public enum Ownership {
         var scored: [(score: Double, id: NodeID)] = []
         scored.reserveCapacity(candidates.count)
         for c in candidates where seen.insert(c.id).inserted {
-            scored.append((score(key: key, node: nodeKey(c.id), priority: c.priority), c.id))
+            scored.append((score(key: key, node: c.key, priority: c.priority), c.id))
         }
         scored.sort { $0.score != $1.score ? $0.score > $1.score : $0.id < $1.id }
         return scored.map(\.id)
