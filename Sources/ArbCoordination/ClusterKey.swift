@@ -40,6 +40,10 @@ public struct ClusterKey: Sendable, CustomStringConvertible, CustomDebugStringCo
         return Array(mac).prefix(4).map { String($0 >> 4, radix: 16) + String($0 & 0xF, radix: 16) }.joined()
     }
 
+    func verify(mac: ArraySlice<UInt8>, body: ArraySlice<UInt8>) -> Bool {
+        HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: body, using: key)
+    }
+
     public var description: String { "ClusterKey(redacted)" }
     public var debugDescription: String { "ClusterKey(redacted)" }
     public var customMirror: Mirror { Mirror(self, children: [], displayStyle: .struct) }

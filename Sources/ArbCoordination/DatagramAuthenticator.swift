@@ -62,7 +62,9 @@ public struct DatagramAuthenticator: Sendable {
     private mutating func verify(_ bytes: [UInt8], nowMillis: Int64) throws(CoordinationError) -> GossipEnvelope {
         guard bytes.count <= WireFormat.maxDatagram else { throw CoordinationError(.oversized, "datagram too large") }
         // Smallest body: magic+version+kind (4) + sender (2) + inc (8) + prio (4) + seq (8) + ts (8) + count (2).
-        guard bytes.count >= 36 + WireFormat.macLength else { throw CoordinationError(.truncated, "datagram too short") }
+        guard bytes.count >= 36 + WireFormat.macLength else {
+            throw CoordinationError(.truncated, "datagram too short")
+        }
         let bodyEnd = bytes.count - WireFormat.macLength
         let body = bytes[..<bodyEnd]
         let mac = bytes[bodyEnd...]

@@ -276,8 +276,9 @@ public struct SWIMInstance: Sendable {
     func suspicionTimeout(confirmations c: Int) -> Int64 {
         let n = records.values.reduce(1) { $0 + ($1.member.status == .dead ? 0 : 1) }
         let nodeScale = max(1.0, log10Approx(Double(n)))
-        let minimum = Int64((Double(configuration.suspicionMultiplier * configuration.probeIntervalMillis)
-            * nodeScale).rounded())
+        let minimum = Int64(
+            (Double(configuration.suspicionMultiplier * configuration.probeIntervalMillis)
+                * nodeScale).rounded())
         guard configuration.lifeguard else { return minimum }
         let maximum = configuration.suspicionMaxMultiplier * minimum
         var k = Int(configuration.suspicionMultiplier) - 2

@@ -129,12 +129,13 @@ import Testing
         #expect(key.fingerprint == raw.fingerprint)
         #expect(!hex.contains(key.fingerprint))
         var auth = DatagramAuthenticator(key: raw)
-        _ = try auth.open(DatagramAuthenticator(key: key).seal(Self.sample, header: Self.header(seq: 1)), nowMillis: Self.now)
+        _ = try auth.open(
+            DatagramAuthenticator(key: key).seal(Self.sample, header: Self.header(seq: 1)), nowMillis: Self.now)
         #expect(throws: CoordinationError.self) { try ClusterKey(bytes: [1, 2, 3]) }
     }
 
     /// Random datagrams, and valid datagrams with random tampering (bit flips, truncation, extension, splices
-    /// of two datagrams): every one rejected, none crashes. 10^6 with SOLARB_STRESS=1 (also `solarb bench gossip-fuzz`).
+    /// of two datagrams): every one rejected, none crashes. 10^6 with SOLARB_STRESS=1 (also `solarb bench gossip-sim`).
     @Test func fuzzedAndTamperedDatagramsAreAllRejected() {
         let count = Self.stress ? 1_000_000 : 20_000
         let result = GossipFuzz.run(count: count, seed: 0xF00D)

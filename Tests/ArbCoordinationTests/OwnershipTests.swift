@@ -29,7 +29,7 @@ import Testing
     ]
 
     /// Identical views (as sets) give identical ordered owner lists, whatever order each node holds them in.
-    /// 10^6 random (view, opportunity) pairs with SOLARB_STRESS=1 (also `solarb bench gossip-ownership`).
+    /// 10^6 random (view, opportunity) pairs with SOLARB_STRESS=1 (also `solarb bench gossip-sim`).
     @Test func identicalViewsAgree() {
         let pairs = Self.stress ? 1_000_000 : 20_000
         let r = OwnershipCheck.agreement(pairs: pairs, seed: 42)

@@ -136,7 +136,8 @@ import Testing
         var h = Harness(peers: ["b", "c"])
         h.autoAck = ["b", "c"]
         // Make LHM 1 by a refuted suspicion of ourselves.
-        h.receive(Self.envelope("b", .ack(sequence: 0), gossip: [Self.update("a", .suspect, inc: 0, by: "b")]), from: "b")
+        h.receive(
+            Self.envelope("b", .ack(sequence: 0), gossip: [Self.update("a", .suspect, inc: 0, by: "b")]), from: "b")
         #expect(h.node.localHealth == 1)
         #expect(h.node.incarnation == 1)
         _ = h.sends()
@@ -152,13 +153,15 @@ import Testing
 
     @Test func refutesSuspicionWithHigherIncarnationAndGossipsIt() {
         var h = Harness(peers: ["b"])
-        h.receive(Self.envelope("b", .ping(sequence: 1), gossip: [Self.update("a", .suspect, inc: 0, by: "c")]), from: "b")
+        h.receive(
+            Self.envelope("b", .ping(sequence: 1), gossip: [Self.update("a", .suspect, inc: 0, by: "c")]), from: "b")
         #expect(h.node.incarnation == 1)
         // The ack already carries the refutation.
         let ack = h.sends().first { $0.0.payload == .ack(sequence: 1) }
         #expect(ack?.0.gossip.contains { $0.member.id == Self.id("a") && $0.member.incarnation == 1 } == true)
         // A stale suspicion (lower incarnation) is ignored; a dead rumour at our incarnation is refuted too.
-        h.receive(Self.envelope("b", .ack(sequence: 9), gossip: [Self.update("a", .suspect, inc: 0, by: "c")]), from: "b")
+        h.receive(
+            Self.envelope("b", .ack(sequence: 9), gossip: [Self.update("a", .suspect, inc: 0, by: "c")]), from: "b")
         #expect(h.node.incarnation == 1)
         h.receive(Self.envelope("b", .ack(sequence: 9), gossip: [Self.update("a", .dead, inc: 1, by: "c")]), from: "b")
         #expect(h.node.incarnation == 2)
@@ -223,7 +226,8 @@ import Testing
     @Test func relaysIndirectProbeAndNacksOnTimeout() {
         var h = Harness(peers: ["b", "c"])
         h.receive(
-            Self.envelope("b", .pingRequest(sequence: 50, target: Self.id("c"), targetEndpoint: Self.ep("c"))), from: "b")
+            Self.envelope("b", .pingRequest(sequence: 50, target: Self.id("c"), targetEndpoint: Self.ep("c"))),
+            from: "b")
         let relayed = h.sends().first { $0.1 == Self.ep("c") }
         guard case .ping(let relaySeq)? = relayed?.0.payload else {
             Issue.record("no relayed ping")
@@ -234,7 +238,8 @@ import Testing
         #expect(h.sends().contains { $0.0.payload == .ack(sequence: 50) && $0.1 == Self.ep("b") })
         // Second request unanswered: nack after the probe timeout.
         h.receive(
-            Self.envelope("b", .pingRequest(sequence: 51, target: Self.id("c"), targetEndpoint: Self.ep("c"))), from: "b")
+            Self.envelope("b", .pingRequest(sequence: 51, target: Self.id("c"), targetEndpoint: Self.ep("c"))),
+            from: "b")
         h.advance(to: h.now + 100)
         #expect(h.sends().contains { $0.0.payload == .nack(sequence: 51) && $0.1 == Self.ep("b") })
     }

@@ -94,7 +94,9 @@ struct GossipRunCommand: AsyncParsableCommand {
                     let now = rejects.counts.withLock { $0 }
                     if now != reported {
                         reported = now
-                        emitLine("rejects " + now.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
+                        emitLine(
+                            "rejects "
+                                + now.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
                     }
                 }
             }

@@ -1,4 +1,4 @@
-/// Ownership properties measured over many random cases (shared by the tests and `solarb bench gossip-ownership`).
+/// Ownership properties measured over many random cases (shared by the tests and `solarb bench gossip-sim`).
 public enum OwnershipCheck {
     public struct Agreement: Sendable {
         public var pairs = 0
