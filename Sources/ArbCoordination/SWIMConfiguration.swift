@@ -28,6 +28,9 @@ public struct SWIMConfiguration: Sendable, Hashable {
     public var reconnectEveryProbes = 1
     /// Dead members are forgotten after this long.
     public var deadRetentionMillis: Int64 = 300_000
+    /// Upper bound on the table size (new members beyond it are ignored), so even a misbehaving key holder cannot
+    /// grow our memory without bound.
+    public var maxMembers = 1_024
     /// Lifeguard refinements on (local health multiplier, dynamic suspicion timeout, nacks). Off gives classic
     /// SWIM with a fixed suspicion timeout of α · max(1, log10 n) · T, for comparison in the simulator.
     public var lifeguard = true

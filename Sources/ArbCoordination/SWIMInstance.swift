@@ -208,6 +208,7 @@ public struct SWIMInstance: Sendable {
         }
         guard var rec = records[m.id] else {
             guard m.status != .dead else { return }  // never learn a stranger as dead
+            guard records.count < configuration.maxMembers else { return }
             var rec = Record(member: m, changedAt: now)
             if m.status == .suspect { startSuspicion(&rec, origin: update.origin, now: now) }
             records[m.id] = rec

@@ -75,6 +75,11 @@ public final class GossipNode: Sendable {
         try await channel.eventLoop.submit { self.handler.value.instance.members }.get()
     }
 
+    /// Ordered owners of an opportunity under this node's current view (see `Ownership`).
+    public func owners(of opportunity: [UInt8]) async throws -> [NodeID] {
+        Ownership.owners(of: opportunity, among: try await view())
+    }
+
     /// Authenticator rejections so far, by reason.
     public func rejects() async throws -> [CoordinationError.Code: Int] {
         try await channel.eventLoop.submit { self.handler.value.authenticator.rejects }.get()
