@@ -88,6 +88,7 @@ public struct SWIMInstance: Sendable {
     var sequence: UInt32 = 0
     var rng: SplitMix64
     var out: [Directive] = []
+    var refuted = false
 
     public init(
         id: NodeID, endpoint: Endpoint, incarnation: UInt64 = 0, priority: UInt32 = 100, seeds: [Endpoint] = [],
@@ -162,6 +163,7 @@ public struct SWIMInstance: Sendable {
             isNew = true
             apply(aliveUpdate(header, from: from), now: now)
         }
+        refuted = false
         for update in envelope.message.gossip { apply(update, now: now) }
 
         switch envelope.message.payload {
@@ -189,6 +191,16 @@ public struct SWIMInstance: Sendable {
             break
         }
         if isNew { sendSync(to: from) }
+        // The sender holds us suspect or dead and we just refuted: answer at once with a ping (the ack to a ping
+        // already does), so it sees our new incarnation now, and, if we hold it dead too, it learns that and
+        // refutes in its ack. One exchange heals both directions after a partition.
+        if refuted, !isPing(envelope.message.payload) {
+            send(.ping(sequence: nextSequence()), to: from, about: header.sender)
+        }
+    }
+
+    private func isPing(_ payload: GossipPayload) -> Bool {
+        if case .ping = payload { true } else { false }
     }
 
     private func aliveUpdate(_ header: GossipHeader, from: Endpoint) -> MemberUpdate {
@@ -262,6 +274,7 @@ public struct SWIMInstance: Sendable {
         case .suspect, .dead: needs = m.incarnation >= incarnation
         }
         guard needs else { return }
+        refuted = true
         incarnation = m.incarnation + 1
         if m.status != .alive { adjustHealth(+1) }  // Lifeguard: being suspected hints at our own slowness
         enqueue(MemberUpdate(member: selfMember, origin: id))

@@ -81,3 +81,56 @@ import Testing
         }
     }
 }
+
+@Suite struct SimulationFaultTests {
+    /// A 2|3 partition: each side declares the other dead; after healing every view is all-alive within 5 s.
+    @Test func partitionHealsAndViewsReconverge() {
+        var worst: Int64 = 0
+        for seed in UInt64(1)...(SimulationTests.stress ? 200 : 10) {
+            let sim = GossipSimulator(.init(nodeCount: 5, seed: seed))
+            guard sim.run(until: 20_000, stopWhen: { $0.isConverged }) != nil else {
+                Issue.record("seed \(seed): no convergence")
+                continue
+            }
+            sim.blocked = { a, b in (a < 2) != (b < 2) }
+            let split = sim.run(until: sim.now + 30_000) { s in
+                (0..<5).allSatisfy { i in
+                    (0..<5).allSatisfy { j in
+                        (i < 2) == (j < 2) || s.nodes[i].member(GossipSimulator.id(j))?.status == .dead
+                    }
+                }
+            }
+            #expect(split != nil, "seed \(seed): partition not detected")
+            sim.blocked = nil
+            let healAt = sim.now
+            let healed = sim.run(until: healAt + 30_000) { $0.isConverged }
+            guard let healed else {
+                Issue.record("seed \(seed): did not reconverge")
+                continue
+            }
+            worst = max(worst, healed - healAt)
+        }
+        print("partition heal: worst reconvergence \(worst) ms")
+        #expect(worst <= 5_000)
+    }
+
+    /// A crashed member restarted from scratch (incarnation 0) is told it is dead and comes back above that.
+    @Test func restartedMemberRejoinsWithHigherIncarnation() {
+        for seed in UInt64(1)...10 {
+            let sim = GossipSimulator(.init(nodeCount: 5, seed: seed))
+            _ = sim.run(until: 20_000) { $0.isConverged }
+            sim.crash(3)
+            let id3 = GossipSimulator.id(3)
+            _ = sim.run(until: sim.now + 30_000) { s in
+                [0, 1, 2, 4].allSatisfy { s.nodes[$0].member(id3)?.status == .dead }
+            }
+            let deadInc = sim.nodes[0].member(id3)?.incarnation ?? 0
+            sim.restart(3)
+            let back = sim.run(until: sim.now + 30_000) { s in
+                s.isConverged && s.nodes[0].member(id3).map { $0.incarnation > deadInc } == true
+            }
+            #expect(back != nil, "seed \(seed)")
+            #expect(sim.nodes[3].incarnation > deadInc)
+        }
+    }
+}

@@ -4,11 +4,13 @@
 #      The killed member is restarted each trial and must rejoin with a higher incarnation.
 #   2. 1 % datagram loss + one member paused 300 ms every 5 s (SIGSTOP/SIGCONT) → no healthy member declared dead.
 #   3. A 2|3 partition heals → every view is all-alive again within 5 s.
-# As root with `ip netns`, each node runs in its own network namespace on a private bridge and the partition is a
-# real link move between two bridges. Otherwise nodes share 127.0.0.1 and the partition uses the shell's
-# in-process fault hook (--fault-block-file). Datagram loss always uses the in-process hook (--fault-drop-rate),
-# because tc netem is not available on these kernels; the script says which mode it ran.
-# Knobs: GOSSIP_TRIALS (default 12), GOSSIP_PAUSE_SECS (default 30), GOSSIP_MODE=netns|loopback.
+# Fault injection, best available (the script prints which it used):
+#   netns + iptables (root): each node in its own network namespace on a private bridge; loss is an iptables
+#     `statistic --probability 0.01 … DROP` rule in every namespace, the partition is `-s <other side> -j DROP`.
+#   netns without iptables: the partition moves two veths to a second bridge; loss uses the in-process hook.
+#   loopback (not root): nodes share 127.0.0.1; loss and partition use the UDP shell's in-process test hooks
+#     (--fault-drop-rate, --fault-block-file), which drop inbound datagrams before authentication.
+# Knobs: GOSSIP_TRIALS (default 12), GOSSIP_PAUSE_SECS (default 30), GOSSIP_MODE=netns|loopback, GOSSIP_KEEP=1.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -29,7 +31,7 @@ if [ "$(id -u)" = 0 ] && command -v ip >/dev/null && ip netns add "$NS-probe" 2>
     MODE=netns
 fi
 MODE=${GOSSIP_MODE:-$MODE}
-echo "[gossip] mode=$MODE trials=$TRIALS pause=${PAUSE_SECS}s work=$WORK"
+IPT=0
 
 declare -a PIDS
 cleanup() {
@@ -55,7 +57,13 @@ if [ "$MODE" = netns ]; then
         ip -n "$NS-$i" link set eth0 up
         ip -n "$NS-$i" link set lo up
     done
+    command -v iptables >/dev/null && ip netns exec "$NS-1" iptables -S INPUT >/dev/null 2>&1 && IPT=1
 fi
+FAULTS="in-process hooks"
+[ "$MODE" = netns ] && FAULTS="loss: in-process hook; partition: bridge split"
+[ "$IPT" = 1 ] && FAULTS="iptables (loss: statistic match; partition: source DROP)"
+echo "[gossip] mode=$MODE faults=$FAULTS trials=$TRIALS pause=${PAUSE_SECS}s work=$WORK"
+ipt() { ip netns exec "$NS-$1" iptables "${@:2}"; }
 
 now_ms() { date +%s%3N; }
 
@@ -156,7 +164,12 @@ echo "[gossip] SIGKILL → all survivors mark dead: trials=$(wc -l < "$WORK/dete
 stop_all
 
 # ---- 2. 1 % loss + a member paused 300 ms every 5 s: no false dead ----
-start_all --fault-drop-rate 0.01
+if [ "$IPT" = 1 ]; then
+    start_all
+    for i in $(seq 1 $N); do ipt "$i" -A INPUT -p udp -m statistic --mode random --probability 0.01 -j DROP; done
+else
+    start_all --fault-drop-rate 0.01
+fi
 wait_for 20000 all_alive || { echo "FAIL: lossy cluster did not form"; fail=1; }
 start_ms=$(now_ms)
 end=$((start_ms + PAUSE_SECS * 1000)); pauses=0
@@ -169,12 +182,21 @@ suspects=$(cat "$WORK"/n*.log | awk -v s="$start_ms" '$1 >= s && $6 ~ /->suspect
 echo "[gossip] 1% loss + n3 paused 300 ms ×$pauses over ${PAUSE_SECS}s: false dead=$false_dead suspicions=$suspects (refuted)"
 [ "$false_dead" -eq 0 ] || { echo "FAIL: healthy members declared dead"; cat "$WORK"/n*.log | awk -v s="$start_ms" '$1 >= s && $6 ~ /->dead/'; fail=1; }
 stop_all
+if [ "$IPT" = 1 ]; then
+    dropped=$(for i in $(seq 1 $N); do ipt "$i" -L INPUT -v -x -n | awk '/statistic/ { print $1 }'; done | awk '{ s += $1 } END { print s + 0 }')
+    echo "[gossip] iptables dropped $dropped datagrams"
+    for i in $(seq 1 $N); do ipt "$i" -F INPUT; done
+fi
 
 # ---- 3. partition {1,2} | {3,4,5}, then heal ----
 start_all
 wait_for 20000 all_alive || { echo "FAIL: cluster did not form before partition"; fail=1; }
 side() { [ "$1" -le 2 ] && echo A || echo B; }
-if [ "$MODE" = netns ]; then
+if [ "$IPT" = 1 ]; then
+    for i in $(seq 1 $N); do
+        for j in $(seq 1 $N); do [ "$(side "$i")" != "$(side "$j")" ] && ipt "$i" -A INPUT -s "10.77.0.$j" -j DROP; done
+    done
+elif [ "$MODE" = netns ]; then
     for i in 1 2; do ip -n "$NS-br" link set "v$$-$i" master br1; done
 else
     for i in $(seq 1 $N); do
@@ -195,7 +217,9 @@ else
     echo "FAIL: partition not detected on both sides"; fail=1
 fi
 heal_ms=$(now_ms)
-if [ "$MODE" = netns ]; then
+if [ "$IPT" = 1 ]; then
+    for i in $(seq 1 $N); do ipt "$i" -F INPUT; done
+elif [ "$MODE" = netns ]; then
     for i in 1 2; do ip -n "$NS-br" link set "v$$-$i" master br0; done
 else
     for i in $(seq 1 $N); do : > "$WORK/block$i"; done

@@ -82,6 +82,18 @@ public final class GossipSimulator {
 
     public func crash(_ i: Int) { crashed.insert(i) }
 
+    /// Restarts a crashed node as a fresh process: same id and endpoint, empty table, incarnation 0, joining
+    /// through the other nodes as seeds.
+    public func restart(_ i: Int) {
+        crashed.remove(i)
+        let seeds = (0..<nodes.count).filter { $0 != i }.map(Self.endpoint)
+        nodes[i] = SWIMInstance(
+            id: Self.id(i), endpoint: Self.endpoint(i), seeds: seeds, configuration: configuration.swim,
+            seed: rng.next(), nowMillis: now)
+        scheduledWake[i] = .max
+        perform(nodes[i].start(nowMillis: now), at: i)
+    }
+
     /// Freezes node `i` for `millis`: it neither runs timers nor reads datagrams; both queue up and are processed
     /// when it resumes (what SIGSTOP/SIGCONT does to a process and its socket buffer).
     public func pause(_ i: Int, forMillis millis: Int64) { pausedUntil[i] = now + millis }
