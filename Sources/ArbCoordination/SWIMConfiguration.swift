@@ -26,6 +26,10 @@ public struct SWIMConfiguration: Sendable, Hashable {
     /// Every this many probe periods, ping one dead member or seed that is not in the view (heals partitions,
     /// lets restarted members back in).
     public var reconnectEveryProbes = 1
+    /// After refuting a suspicion of ourselves, ping this many live members at once (their acks are not tracked;
+    /// the ping header's incarnation is the refutation). Makes a briefly paused node safe against the minimum
+    /// suspicion timeout; costs a few datagrams per refutation.
+    public var refutationFanout = 16
     /// Dead members are forgotten after this long.
     public var deadRetentionMillis: Int64 = 300_000
     /// Upper bound on the table size (new members beyond it are ignored), so even a misbehaving key holder cannot

@@ -191,11 +191,19 @@ public struct SWIMInstance: Sendable {
             break
         }
         if isNew { sendSync(to: from) }
-        // The sender holds us suspect or dead and we just refuted: answer at once with a ping (the ack to a ping
-        // already does), so it sees our new incarnation now, and, if we hold it dead too, it learns that and
-        // refutes in its ack. One exchange heals both directions after a partition.
-        if refuted, !isPing(envelope.message.payload) {
-            send(.ping(sequence: nextSequence()), to: from, about: header.sender)
+        // We were suspected or declared dead and just refuted: tell everyone now rather than waiting for the
+        // piggyback to spread (a paused process resumes with a whole cluster counting down on it). Each ping
+        // carries the new incarnation in its header, which is itself the refutation; the sender also gets one
+        // (unless it pinged us: our ack answers it), and if we hold it dead, that record rides along so it
+        // refutes in its ack — one exchange heals both directions after a partition.
+        if refuted {
+            var targets = records.values.filter { $0.member.status != .dead && $0.member.id != header.sender }
+                .map(\.member)
+            targets = pickRandom(configuration.refutationFanout, from: targets)
+            for t in targets { send(.ping(sequence: nextSequence()), to: t.endpoint, about: t.id) }
+            if !isPing(envelope.message.payload) {
+                send(.ping(sequence: nextSequence()), to: from, about: header.sender)
+            }
         }
     }
 

@@ -46,18 +46,27 @@ trap cleanup EXIT
 addr() { if [ "$MODE" = netns ]; then echo "10.77.0.$1:7946"; else echo "127.0.0.1:$((PORT_BASE + $1))"; fi; }
 PEERS=$(for i in $(seq 1 $N); do addr "$i"; done | paste -sd, -)
 
-if [ "$MODE" = netns ]; then
-    ip netns add "$NS-br"
-    for b in br0 br1; do ip -n "$NS-br" link add $b type bridge && ip -n "$NS-br" link set $b up; done
+setup_netns() {
+    ip netns add "$NS-br" || return 1
+    for b in br0 br1; do ip -n "$NS-br" link add $b type bridge && ip -n "$NS-br" link set $b up || return 1; done
     for i in $(seq 1 $N); do
-        ip netns add "$NS-$i"
-        ip link add "v$$-$i" netns "$NS-br" type veth peer name eth0 netns "$NS-$i"
-        ip -n "$NS-br" link set "v$$-$i" master br0 up
-        ip -n "$NS-$i" addr add "10.77.0.$i/24" dev eth0
-        ip -n "$NS-$i" link set eth0 up
-        ip -n "$NS-$i" link set lo up
+        ip netns add "$NS-$i" &&
+            ip link add "v$$-$i" netns "$NS-br" type veth peer name eth0 netns "$NS-$i" &&
+            ip -n "$NS-br" link set "v$$-$i" master br0 up &&
+            ip -n "$NS-$i" addr add "10.77.0.$i/24" dev eth0 &&
+            ip -n "$NS-$i" link set eth0 up &&
+            ip -n "$NS-$i" link set lo up || return 1
     done
-    command -v iptables >/dev/null && ip netns exec "$NS-1" iptables -S INPUT >/dev/null 2>&1 && IPT=1
+}
+if [ "$MODE" = netns ]; then
+    if setup_netns; then
+        command -v iptables >/dev/null && ip netns exec "$NS-1" iptables -S INPUT >/dev/null 2>&1 && IPT=1
+    else
+        echo "[gossip] network namespaces could not be set up; falling back to loopback"
+        for i in $(seq 1 $N) br; do ip netns del "$NS-$i" 2>/dev/null || true; done
+        MODE=loopback
+        PEERS=$(for i in $(seq 1 $N); do addr "$i"; done | paste -sd, -)
+    fi
 fi
 FAULTS="in-process hooks"
 [ "$MODE" = netns ] && FAULTS="loss: in-process hook; partition: bridge split"

@@ -73,6 +73,28 @@ struct BenchGossipSimCommand: ParsableCommand {
             }
         }
 
+        if lossTrials > 0 {
+            print("== false positives: 1% loss + one member paused 300 ms every 5 s, n = 5, \(lossTrials) × 60 s ==")
+            for lifeguard in [true, false] {
+                var swim = SWIMConfiguration()
+                swim.lifeguard = lifeguard
+                var dead = 0
+                var suspect = 0
+                for i in 0..<UInt64(lossTrials) {
+                    if let r = GossipExperiments.falsePositives(
+                        nodes: 5, lossRate: 0.01, durationMillis: 60_000, seed: seed &+ 70_000 &+ i, swim: swim,
+                        pauseMillis: 300)
+                    {
+                        dead += r.deadDeclarations
+                        suspect += r.suspicions
+                    }
+                }
+                print(
+                    "  \(lifeguard ? "Lifeguard   " : "classic SWIM"): \(dead) healthy members declared dead, "
+                        + "\(suspect) suspicions")
+            }
+        }
+
         if disseminationTrials > 0 {
             print(
                 "== dissemination: probe periods until a change reaches every member, \(disseminationTrials) trials ==")

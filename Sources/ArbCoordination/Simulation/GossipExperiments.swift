@@ -44,7 +44,7 @@ public enum GossipExperiments {
     /// Warms a cluster up to convergence. Returns nil if it never converged (reported as a failure by callers).
     static func warmedUp(_ config: GossipSimulator.Configuration) -> GossipSimulator? {
         let sim = GossipSimulator(config)
-        guard sim.run(until: 20_000, stopWhen: { $0.isConverged }) != nil else { return nil }
+        guard sim.run(until: 60_000, checkEveryMillis: 50, stopWhen: { $0.isConverged }) != nil else { return nil }
         sim.run(until: sim.now + 1_000)
         return sim
     }

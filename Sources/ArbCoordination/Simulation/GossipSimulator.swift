@@ -134,15 +134,23 @@ public final class GossipSimulator {
         now = max(now, time)
     }
 
-    /// Runs until `condition` holds (checked after every event) or `limit`; returns the time it first held.
-    public func run(until limit: Int64, stopWhen condition: (GossipSimulator) -> Bool) -> Int64? {
+    /// Runs until `condition` holds or `limit`; returns the first time it held. The condition is checked once all
+    /// events of a timestamp are processed, and at most every `checkEveryMillis` of virtual time (coarser checks
+    /// keep O(n²) conditions cheap for big clusters; the answer is then accurate to that granularity).
+    public func run(
+        until limit: Int64, checkEveryMillis: Int64 = 0, stopWhen condition: (GossipSimulator) -> Bool
+    ) -> Int64? {
         if condition(self) { return now }
+        var lastCheck = now
         while let top = heap.first, top.time <= limit {
             run(until: top.time)
+            if let next = heap.first, next.time == now { continue }
+            guard now - lastCheck >= checkEveryMillis else { continue }
+            lastCheck = now
             if condition(self) { return now }
         }
         now = max(now, limit)
-        return nil
+        return condition(self) ? now : nil
     }
 
     /// Every live node sees every other live node as alive, and every crashed node as dead (or forgotten).
