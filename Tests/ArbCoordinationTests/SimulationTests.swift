@@ -134,3 +134,25 @@ import Testing
         }
     }
 }
+
+@Suite struct LifeguardEffectTests {
+    /// Lifeguard's point: a slow member stops accusing healthy ones. Its local health multiplier stretches its
+    /// probe timeouts, so healthy members are suspected far less often than with classic SWIM (same seeds).
+    @Test func slowMemberAccusesLessWithLifeguard() {
+        var classic = SWIMConfiguration()
+        classic.lifeguard = false
+        var withLifeguard = 0
+        var without = 0
+        for seed in UInt64(1)...(SimulationTests.stress ? 100 : 5) {
+            withLifeguard +=
+                GossipExperiments.slowMember(nodes: 5, extraDelayMillis: 300, durationMillis: 60_000, seed: seed)?
+                .healthySuspicions ?? 1_000_000
+            without +=
+                GossipExperiments.slowMember(
+                    nodes: 5, extraDelayMillis: 300, durationMillis: 60_000, seed: seed, swim: classic)?
+                .healthySuspicions ?? 0
+        }
+        print("slow member: healthy suspected \(withLifeguard)× with Lifeguard, \(without)× classic SWIM")
+        #expect(withLifeguard * 2 < without)
+    }
+}

@@ -95,6 +95,27 @@ struct BenchGossipSimCommand: ParsableCommand {
             }
         }
 
+        if lossTrials > 0 {
+            print("== slow member (everything it receives arrives 300 ms late), n = 5, \(lossTrials) × 60 s ==")
+            for lifeguard in [true, false] {
+                var swim = SWIMConfiguration()
+                swim.lifeguard = lifeguard
+                var suspicions = 0
+                var dead = 0
+                for i in 0..<UInt64(lossTrials) {
+                    if let r = GossipExperiments.slowMember(
+                        nodes: 5, extraDelayMillis: 300, durationMillis: 60_000, seed: seed &+ 80_000 &+ i, swim: swim)
+                    {
+                        suspicions += r.healthySuspicions
+                        dead += r.healthyDead
+                    }
+                }
+                print(
+                    "  \(lifeguard ? "Lifeguard   " : "classic SWIM"): healthy members suspected \(suspicions) times, "
+                        + "declared dead \(dead) times")
+            }
+        }
+
         if disseminationTrials > 0 {
             print(
                 "== dissemination: probe periods until a change reaches every member, \(disseminationTrials) trials ==")

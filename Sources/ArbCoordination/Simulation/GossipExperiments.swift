@@ -139,4 +139,31 @@ public enum GossipExperiments {
         guard let done else { return nil }
         return Double(done - start) / Double(swim.probeIntervalMillis)
     }
+
+    public struct SlowMemberResult: Sendable {
+        /// Suspicions of *healthy* members (not the slow one) raised by anyone.
+        public var healthySuspicions: Int
+        /// Healthy members declared dead.
+        public var healthyDead: Int
+    }
+
+    /// Lifeguard's motivating case: node 1 is slow (everything it receives arrives `extraDelayMillis` late), so its
+    /// probes of healthy members time out. Count how often healthy members get suspected or declared dead.
+    public static func slowMember(
+        nodes: Int, extraDelayMillis: Int64, durationMillis: Int64, seed: UInt64, swim: SWIMConfiguration = .init()
+    ) -> SlowMemberResult? {
+        var config = GossipSimulator.Configuration(nodeCount: nodes, seed: seed)
+        config.swim = swim
+        guard let sim = warmedUp(config) else { return nil }
+        sim.inboundExtraDelay[1] = extraDelayMillis
+        var result = SlowMemberResult(healthySuspicions: 0, healthyDead: 0)
+        let slow = GossipSimulator.id(1)
+        sim.observer = { obs in
+            guard obs.change.member.id != slow else { return }
+            if obs.change.member.status == .suspect { result.healthySuspicions += 1 }
+            if obs.change.member.status == .dead { result.healthyDead += 1 }
+        }
+        sim.run(until: sim.now + durationMillis)
+        return result
+    }
 }

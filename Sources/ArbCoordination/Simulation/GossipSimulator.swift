@@ -45,6 +45,8 @@ public final class GossipSimulator {
     public var observer: ((Observation) -> Void)?
     /// Probability that one datagram is lost (starts at `configuration.lossRate`; may change mid-run).
     public var lossRate: Double
+    /// Extra one-way delay for datagrams delivered *to* a node (models a slow, overloaded member).
+    public var inboundExtraDelay: [Int: Int64] = [:]
     /// When set, datagrams from a to b are dropped while `blocked(a, b)` is true.
     public var blocked: ((Int, Int) -> Bool)?
 
@@ -180,7 +182,7 @@ public final class GossipSimulator {
                 if lossRate > 0, rng.nextUnit() < lossRate { continue }
                 if let blocked, blocked(i, j) { continue }
                 let span = UInt64(max(0, configuration.maxDelayMillis - configuration.minDelayMillis) + 1)
-                let delay = configuration.minDelayMillis + Int64(rng.next() % span)
+                let delay = configuration.minDelayMillis + Int64(rng.next() % span) + inboundExtraDelay[j, default: 0]
                 let header = GossipHeader(
                     sender: nodes[i].id, incarnation: nodes[i].incarnation, priority: nodes[i].priority,
                     sequence: 0, timestampMillis: 0)
