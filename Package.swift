@@ -14,8 +14,10 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "solarb", targets: ["ArbCLI"]),
+        .executable(name: "solarb-conformance", targets: ["ArbConformanceTool"]),
         .library(name: "SolanaPrimitives", targets: ["SolanaPrimitives"]),
         .library(name: "SolanaKeys", targets: ["SolanaKeys"]),
+        .library(name: "ArbTestSupport", targets: ["ArbTestSupport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -36,6 +38,10 @@ let package = Package(
             dependencies: ["SolanaPrimitives", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
+
+        // MARK: L0 — on-chain profit guard (sBPF assembler + ELF writer, the guard program, loader deploy plan)
+        .target(name: "ArbSBPF", swiftSettings: strict),
+        .target(name: "ArbGuard", dependencies: ["ArbSBPF", "SolanaPrimitives", "SolanaKeys"], swiftSettings: strict),
 
         // MARK: gossip (issue 10) — L0 pure membership/ownership, L1 NIO UDP shell
         .target(
@@ -62,7 +68,8 @@ let package = Package(
         .executableTarget(
             name: "ArbCLI",
             dependencies: [
-                "SolanaPrimitives", "SolanaKeys",
+                "SolanaPrimitives", "SolanaKeys", "ArbTestSupport",
+                "ArbGuard", "ArbSBPF",
                 "ArbCoordination", "ArbGossip",  // gossip (issue 10)
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -70,14 +77,14 @@ let package = Package(
         ),
         .executableTarget(
             name: "ArbConformanceTool",
-            dependencies: ["SolanaPrimitives", "SolanaKeys"],
+            dependencies: ["ArbTestSupport"],
             swiftSettings: strict
         ),
 
         // MARK: Test support and tests
         .target(
             name: "ArbTestSupport",
-            dependencies: ["SolanaPrimitives"],
+            dependencies: ["SolanaPrimitives", "SolanaKeys"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -92,6 +99,21 @@ let package = Package(
         .testTarget(
             name: "SolanaKeysTests",
             dependencies: ["SolanaKeys", "SolanaPrimitives", "ArbTestSupport"],
+            swiftSettings: strict
+        ),
+
+        // MARK: Tests — profit guard
+        .testTarget(
+            name: "ArbSBPFTests",
+            dependencies: ["ArbSBPF", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ArbGuardTests",
+            dependencies: [
+                "ArbGuard", "ArbSBPF", "SolanaPrimitives", "SolanaKeys",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             swiftSettings: strict
         ),
     ]
