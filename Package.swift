@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        // MARK: gossip (issue 10)
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         // MARK: L0 — pure
@@ -41,12 +43,34 @@ let package = Package(
         .target(name: "ArbSBPF", swiftSettings: strict),
         .target(name: "ArbGuard", dependencies: ["ArbSBPF", "SolanaPrimitives", "SolanaKeys"], swiftSettings: strict),
 
+        // MARK: gossip (issue 10) — L0 pure membership/ownership, L1 NIO UDP shell
+        .target(
+            name: "ArbCoordination",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "ArbGossip",
+            dependencies: [
+                "ArbCoordination",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ArbCoordinationTests",
+            dependencies: ["ArbCoordination", "ArbGossip"],
+            swiftSettings: strict
+        ),
+
         // MARK: L3 — CLI and tools
         .executableTarget(
             name: "ArbCLI",
             dependencies: [
                 "SolanaPrimitives", "SolanaKeys", "ArbTestSupport",
                 "ArbGuard", "ArbSBPF",
+                "ArbCoordination", "ArbGossip",  // gossip (issue 10)
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
