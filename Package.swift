@@ -16,6 +16,9 @@ let package = Package(
         .executable(name: "solarb", targets: ["ArbCLI"]),
         .library(name: "SolanaPrimitives", targets: ["SolanaPrimitives"]),
         .library(name: "SolanaKeys", targets: ["SolanaKeys"]),
+        // MARK: AI runtime (issue #9)
+        .library(name: "ArbFeatures", targets: ["ArbFeatures"]),
+        .library(name: "ArbInference", targets: ["ArbInference"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -35,12 +38,19 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // MARK: AI runtime (issue #9): feature schema (L0, pure) and the ONNX evaluator (L1)
+        .target(name: "ArbFeatures", swiftSettings: strict),
+        .target(name: "ArbInference", dependencies: ["ArbFeatures"], swiftSettings: strict),
+        /// Counts malloc-family calls per thread (interposes malloc; linked only into the CLI and inference tests).
+        .target(name: "CMallocCounter"),
+
         // MARK: L3 — CLI and tools
         .executableTarget(
             name: "ArbCLI",
             dependencies: [
                 "SolanaPrimitives", "SolanaKeys",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "ArbFeatures", "ArbInference", "CMallocCounter",
             ],
             swiftSettings: strict
         ),
@@ -68,6 +78,14 @@ let package = Package(
         .testTarget(
             name: "SolanaKeysTests",
             dependencies: ["SolanaKeys", "SolanaPrimitives", "ArbTestSupport"],
+            swiftSettings: strict
+        ),
+
+        // MARK: AI runtime tests (issue #9)
+        .testTarget(
+            name: "ArbInferenceTests",
+            dependencies: ["ArbInference", "ArbFeatures", "CMallocCounter"],
+            resources: [.copy("Resources")],
             swiftSettings: strict
         ),
     ]
