@@ -51,7 +51,9 @@ struct Compiler {
         let ctx = "initializer '\(t.name)'"
         guard !t.hasExternalData else { throw InferenceError(.unsupportedTensor, "\(ctx) uses external data") }
         guard !t.hasSegment else { throw InferenceError(.unsupportedTensor, "\(ctx) is segmented") }
-        let dtype = try DType(onnx: t.dataType, context: ctx)
+        // int32 initializers (skl2onnx's MLP `classes`) are widened into the int64 arena; every int32 value is exact.
+        let isInt32 = t.dataType == ONNXTensorProto.DataType.int32.rawValue
+        let dtype = isInt32 ? DType.int64 : try DType(onnx: t.dataType, context: ctx)
         var shape: [Int] = []
         for d in t.dims {
             guard d >= 0, d <= Int64(Self.maxArenaElements) else {
@@ -85,7 +87,18 @@ struct Compiler {
             for i in 0..<count { floats[s.offset + i] = values[i] }
         case .int64:
             var values: [Int64]
-            if let raw = t.rawData {
+            if let raw = t.rawData, isInt32 {
+                guard raw.count == count * 4 else {
+                    throw InferenceError(.invalidModel, "\(ctx) raw_data has \(raw.count) bytes, expected \(count * 4)")
+                }
+                values = []
+                values.reserveCapacity(count)
+                for i in 0..<count {
+                    var bits: UInt32 = 0
+                    for b in 0..<4 { bits |= UInt32(raw[i * 4 + b]) << (8 * UInt32(b)) }
+                    values.append(Int64(Int32(bitPattern: bits)))
+                }
+            } else if let raw = t.rawData {
                 guard raw.count == count * 8 else {
                     throw InferenceError(.invalidModel, "\(ctx) raw_data has \(raw.count) bytes, expected \(count * 8)")
                 }
@@ -96,6 +109,8 @@ struct Compiler {
                     for b in 0..<8 { bits |= UInt64(raw[i * 8 + b]) << (8 * UInt64(b)) }
                     values.append(Int64(bitPattern: bits))
                 }
+            } else if isInt32 {
+                values = t.int32Data.map { Int64($0) }
             } else {
                 values = t.int64Data
             }
@@ -253,9 +268,17 @@ struct Compiler {
             try outputs(1...1)
             let x = try slot(node.inputs[0], op)
             guard let to = try a.int("to") else { throw InferenceError(.invalidModel, "\(op): missing 'to'") }
+            if to == Int64(ONNXTensorProto.DataType.int32.rawValue), x.dtype == .int64 {
+                // Integers stay in the int64 arena; wrap to 32 bits as a C++ static_cast<int32_t> does.
+                let y = try allocate(.int64, x.shape, node.outputs[0])
+                program.append(.wrapInt32(x: x.offset, y: y.offset, n: x.count))
+                try define(node.outputs[0], y)
+                return
+            }
             let target: DType
             do { target = try DType(onnx: Int32(truncatingIfNeeded: to), context: "\(op) to") } catch {
-                throw InferenceError(.unsupportedAttribute, "\(op): attribute to=\(to) (only float=1, int64=7)")
+                throw InferenceError(
+                    .unsupportedAttribute, "\(op): attribute to=\(to) (only float=1, int64=7, and int→int32=6)")
             }
             if target == x.dtype {
                 try define(node.outputs[0], x)

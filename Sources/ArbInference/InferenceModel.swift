@@ -328,6 +328,8 @@ public final class Evaluator {
                     for k in 0..<n { i[y + k] = floatToInt64(f[x + k]) }
                 case .castIntToFloat(let x, let y, let n):
                     for k in 0..<n { f[y + k] = Float(i[x + k]) }
+                case .wrapInt32(let x, let y, let n):
+                    for k in 0..<n { i[y + k] = Int64(Int32(truncatingIfNeeded: i[x + k])) }
                 }
             }
         }
@@ -426,7 +428,7 @@ enum Kernels {
     @inline(__always)
     static func unary(_ op: UnaryOp, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
         switch op {
-        case .relu: for k in 0..<n { y[k] = x[k] > 0 ? x[k] : 0 }
+        case .relu: for k in 0..<n { y[k] = x[k] < 0 ? 0 : x[k] }  // NaN propagates, as in onnxruntime
         case .sigmoid: for k in 0..<n { y[k] = mlLogistic(x[k]) }
         case .tanh: for k in 0..<n { y[k] = Foundation.tanh(x[k]) }
         }

@@ -64,6 +64,7 @@ enum Instr: Sendable {
     case arrayFeatureExtractor(DType, x: Int, indices: Int, y: Int, outer: Int, last: Int, count: Int)
     case castFloatToInt(x: Int, y: Int, n: Int)
     case castIntToFloat(x: Int, y: Int, n: Int)
+    case wrapInt32(x: Int, y: Int, n: Int)
 }
 
 struct GemmPlan: Sendable {
