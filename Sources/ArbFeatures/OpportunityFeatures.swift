@@ -53,6 +53,12 @@ public struct OpportunityFeatures: Sendable, Equatable {
         }
     }
 
+    /// Copies the `count` floats to `destination` (no closure, no generic: allocation-free even unoptimized).
+    @inline(__always)
+    public func copy(to destination: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(destination).storeBytes(of: storage, as: Storage.self)
+    }
+
     public static func == (lhs: Self, rhs: Self) -> Bool {
         lhs.withUnsafeBufferPointer { a in rhs.withUnsafeBufferPointer { b in a.elementsEqual(b) } }
     }

@@ -36,6 +36,11 @@ public final class InferenceModel: Sendable {
     let labelSlot: Slot?
     let scoreSlot: Slot?
     let scratchWidth: Int
+    /// The program in memory owned by the model (read without closures on the hot path; written only in init).
+    nonisolated(unsafe) let code: UnsafeMutableBufferPointer<Instr>
+    /// Int64 arena offset of the label (−1: none) and float arena offset of the decision score (−1: none).
+    let labelOffset: Int
+    let decisionScoreOffset: Int
 
     /// Input width the graph expects.
     public var inputWidth: Int { info.inputWidth }
@@ -137,6 +142,19 @@ public final class InferenceModel: Sendable {
         labelSlot = label
         scoreSlot = score
         scratchWidth = max(c.maxScratch, 1)
+        code = .allocate(capacity: max(1, c.program.count))
+        _ = code.initialize(from: c.program)
+        labelOffset = label?.offset ?? -1
+        if let s = score {
+            decisionScoreOffset = label != nil ? s.offset + s.count - 1 : s.offset
+        } else {
+            decisionScoreOffset = -1
+        }
+    }
+
+    deinit {
+        code.deinitialize()
+        code.deallocate()
     }
 
     /// Loads a model file (see `init(bytes:expectedSchemaVersion:)`).
@@ -211,20 +229,15 @@ public final class Evaluator {
     @inline(__always)
     public func evaluate(_ features: borrowing OpportunityFeatures) -> Decision {
         precondition(model.inputWidth == OpportunityFeatures.count, "model does not take the feature schema's width")
-        features.withUnsafeBufferPointer { (b: UnsafeBufferPointer<Float>) -> Void in
-            (f + model.inputOffset).update(from: b.baseAddress!, count: b.count)
-        }
+        features.copy(to: f + model.inputOffset)
         run()
         return currentDecision
     }
 
     var currentDecision: Decision {
-        let label = model.labelSlot.map { i[$0.offset] } ?? 0
-        var score: Float = 0
-        if let s = model.scoreSlot {
-            score = model.labelSlot != nil ? f[s.offset + s.count - 1] : f[s.offset]
-        }
-        return Decision(label: label, score: score)
+        let lo = model.labelOffset
+        let so = model.decisionScoreOffset
+        return Decision(label: lo >= 0 ? i[lo] : 0, score: so >= 0 ? f[so] : 0)
     }
 
     /// The full score row of the last evaluation (probabilities per class, or regression values).
@@ -243,9 +256,9 @@ public final class Evaluator {
         faulted = false
         let f = self.f
         let i = self.i
-        model.program.withUnsafeBufferPointer { prog in
-            for instr in prog {
-                switch instr {
+        let prog = model.code
+        for pc in 0..<prog.count {
+                switch prog[pc] {
                 case .treeClassifier(let k, let x, let label, let scores):
                     k.classify(f + x, label: i + label, scores: f + scores, has: has)
                 case .treeRegressor(let k, let x, let y):
@@ -331,7 +344,6 @@ public final class Evaluator {
                 case .wrapInt32(let x, let y, let n):
                     for k in 0..<n { i[y + k] = Int64(Int32(truncatingIfNeeded: i[x + k])) }
                 }
-            }
         }
     }
 }
