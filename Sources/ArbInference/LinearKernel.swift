@@ -36,13 +36,37 @@ final class LinearKernel: @unchecked Sendable {
     /// Output width of the classifier's scores.
     var scoreWidth: Int { addSecondClass ? 2 : targets }
 
+    /// X · Wᵀ + b for one row, accumulated in the order onnxruntime uses for a single row on x86-64 (the MLAS
+    /// "M1 transpose-B" AVX kernel that LinearClassifier/LinearRegressor reach through Gemm): eight lanes, feature
+    /// k into lane k mod 8 with a separate multiply and add, the tail zero-padded, then lanes reduced as
+    /// ((l0+l1)+(l2+l3)) + ((l4+l5)+(l6+l7)), then the intercept added. Matching that order makes single-row
+    /// results bit-identical even where large terms cancel; a sequential sum drifts by ~1e-5 on such rows.
+    /// (onnxruntime's own batch path uses a sequential fused-multiply-add chain instead; see docs/inference.md.)
     @inline(__always)
     func raw(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>) {
+        let n = features
+        let full = n & ~7
+        let tail = n - full
+        var xt = SIMD8<Float>()
+        for k in 0..<tail { xt[k] = x[full + k] }
         for t in 0..<targets {
-            let w = weights + t * features
-            var s: Float = 0
-            for c in 0..<features { s += x[c] * w[c] }
-            out[t] = s + intercepts[t]
+            let w = weights + t * n
+            var acc = SIMD8<Float>()
+            var c = 0
+            while c < full {
+                let xv = UnsafeRawPointer(x + c).loadUnaligned(as: SIMD8<Float>.self)
+                let wv = UnsafeRawPointer(w + c).loadUnaligned(as: SIMD8<Float>.self)
+                acc = acc + xv * wv
+                c += 8
+            }
+            if tail > 0 {
+                var wt = SIMD8<Float>()
+                for k in 0..<tail { wt[k] = w[full + k] }
+                acc = acc + xt * wt
+            }
+            let lo = (acc[0] + acc[1]) + (acc[2] + acc[3])
+            let hi = (acc[4] + acc[5]) + (acc[6] + acc[7])
+            out[t] = (lo + hi) + intercepts[t]
         }
     }
 
