@@ -138,7 +138,9 @@ struct Compiler {
         let op = node.qualifiedOpType
         let isML = node.domain == "ai.onnx.ml"
         let isStd = node.domain.isEmpty || node.domain == "ai.onnx"
-        guard isML || isStd else { throw InferenceError(.unsupportedOperator, "operator \(op) (domain '\(node.domain)')") }
+        guard isML || isStd else {
+            throw InferenceError(.unsupportedOperator, "operator \(op) (domain '\(node.domain)')")
+        }
         let a = Attributes(node)
         func inputs(_ range: ClosedRange<Int>) throws(InferenceError) {
             guard range.contains(node.inputs.count) else {
@@ -197,14 +199,17 @@ struct Compiler {
                 targets = intercepts.count
                 labels = try a.ints("classlabels_ints") ?? []
                 guard !labels.isEmpty else {
-                    throw InferenceError(.unsupportedAttribute, "\(op): needs classlabels_ints (string labels unsupported)")
+                    throw InferenceError(
+                        .unsupportedAttribute, "\(op): needs classlabels_ints (string labels unsupported)")
                 }
                 guard targets == 1 || targets == labels.count else {
                     throw InferenceError(.invalidModel, "\(op): \(targets) intercepts for \(labels.count) labels")
                 }
             } else {
                 targets = Int(try a.int("targets") ?? 1)
-                guard targets >= 1, targets <= 1024 else { throw InferenceError(.invalidModel, "\(op): targets \(targets)") }
+                guard targets >= 1, targets <= 1024 else {
+                    throw InferenceError(.invalidModel, "\(op): targets \(targets)")
+                }
                 intercepts = try a.floats("intercepts") ?? Array(repeating: 0, count: targets)
                 guard post == .none else {
                     throw InferenceError(.unsupportedAttribute, "\(op): post_transform \(post.rawValue)")
@@ -323,7 +328,9 @@ struct Compiler {
             }
             if let at = inferAt {
                 let known = shape.reduce(1, *)
-                guard known > 0, x.count % known == 0 else { throw InferenceError(.invalidModel, "\(op): cannot infer -1") }
+                guard known > 0, x.count % known == 0 else {
+                    throw InferenceError(.invalidModel, "\(op): cannot infer -1")
+                }
                 shape[at] = x.count / known
             }
             guard shape.reduce(1, *) == x.count else {
@@ -436,7 +443,9 @@ struct Compiler {
             let rank = parts[0].shape.count
             guard let axisAttr = try a.int("axis") else { throw InferenceError(.invalidModel, "\(op): missing axis") }
             let axis = axisAttr < 0 ? Int(axisAttr) + rank : Int(axisAttr)
-            guard rank >= 1, axis >= 0, axis < rank else { throw InferenceError(.invalidModel, "\(op): axis \(axisAttr)") }
+            guard rank >= 1, axis >= 0, axis < rank else {
+                throw InferenceError(.invalidModel, "\(op): axis \(axisAttr)")
+            }
             var total = 0
             for p in parts {
                 guard p.dtype == parts[0].dtype, p.shape.count == rank else {
@@ -490,7 +499,9 @@ struct Compiler {
 
     func floatInput(_ name: String, _ op: String) throws(InferenceError) -> Slot {
         let s = try slot(name, op)
-        guard s.dtype == .float else { throw InferenceError(.unsupportedTensor, "\(op): input '\(name)' must be float") }
+        guard s.dtype == .float else {
+            throw InferenceError(.unsupportedTensor, "\(op): input '\(name)' must be float")
+        }
         return s
     }
 
@@ -550,10 +561,14 @@ struct Compiler {
         let prefix = classifier ? "class" : "target"
         let specific =
             classifier
-            ? ["class_ids", "class_nodeids", "class_treeids", "class_weights", "class_weights_as_tensor",
-                "classlabels_int64s", "classlabels_strings"]
-            : ["target_ids", "target_nodeids", "target_treeids", "target_weights", "target_weights_as_tensor",
-                "n_targets", "aggregate_function"]
+            ? [
+                "class_ids", "class_nodeids", "class_treeids", "class_weights", "class_weights_as_tensor",
+                "classlabels_int64s", "classlabels_strings",
+            ]
+            : [
+                "target_ids", "target_nodeids", "target_treeids", "target_weights", "target_weights_as_tensor",
+                "n_targets", "aggregate_function",
+            ]
         try a.allow(Set(common + specific))
         guard node.inputs.count == 1 else { throw InferenceError(.invalidModel, "\(op) needs 1 input") }
         guard node.outputs.count == (classifier ? 2 : 1) else {
@@ -575,13 +590,17 @@ struct Compiler {
             }
         } else {
             targets = Int(try a.int("n_targets") ?? 1)
-            guard targets >= 1, targets <= 1024 else { throw InferenceError(.invalidModel, "\(op): n_targets \(targets)") }
+            guard targets >= 1, targets <= 1024 else {
+                throw InferenceError(.invalidModel, "\(op): n_targets \(targets)")
+            }
             let agg = try a.string("aggregate_function") ?? "SUM"
             guard let g = TreeEnsembleKernel.Aggregate(rawValue: agg) else {
                 throw InferenceError(.unsupportedAttribute, "\(op): aggregate_function \(agg)")
             }
             aggregate = g
-            guard post == .none else { throw InferenceError(.unsupportedAttribute, "\(op): post_transform \(post.rawValue)") }
+            guard post == .none else {
+                throw InferenceError(.unsupportedAttribute, "\(op): post_transform \(post.rawValue)")
+            }
         }
         let spec = TreeEnsembleKernel.Spec(
             treeIds: try a.ints("nodes_treeids") ?? [],
@@ -632,7 +651,9 @@ struct Attributes {
 
     func allow(_ names: Set<String>) throws(InferenceError) {
         for a in all {
-            guard names.contains(a.name) else { throw InferenceError(.unsupportedAttribute, "\(op): attribute '\(a.name)'") }
+            guard names.contains(a.name) else {
+                throw InferenceError(.unsupportedAttribute, "\(op): attribute '\(a.name)'")
+            }
             guard a.refAttrName.isEmpty, !a.hasGraph else {
                 throw InferenceError(.unsupportedAttribute, "\(op): attribute '\(a.name)' (reference or graph)")
             }

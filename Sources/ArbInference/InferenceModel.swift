@@ -48,7 +48,8 @@ public final class InferenceModel: Sendable {
     /// Loads ONNX bytes. With `expectedSchemaVersion` set (the default: this binary's `FeatureSchema.version`),
     /// the model must declare the same version in metadata_props and take exactly `FeatureSchema.count` inputs.
     /// Pass nil only for tools that score arbitrary models (operator tests, `model inspect`).
-    public init(bytes: some Collection<UInt8>, expectedSchemaVersion: Int? = FeatureSchema.version) throws(InferenceError)
+    public init(bytes: some Collection<UInt8>, expectedSchemaVersion: Int? = FeatureSchema.version)
+        throws(InferenceError)
     {
         let proto = try ONNXModelProto.decode(bytes)
         guard let graph = proto.graph else { throw InferenceError(.invalidModel, "the model has no graph") }
@@ -258,92 +259,92 @@ public final class Evaluator {
         let i = self.i
         let prog = model.code
         for pc in 0..<prog.count {
-                switch prog[pc] {
-                case .treeClassifier(let k, let x, let label, let scores):
-                    k.classify(f + x, label: i + label, scores: f + scores, has: has)
-                case .treeRegressor(let k, let x, let y):
-                    k.regress(f + x, f + y, has)
-                case .linearClassifier(let k, let x, let label, let scores):
-                    k.classify(f + x, label: i + label, scores: f + scores)
-                case .linearRegressor(let k, let x, let y):
-                    k.regress(f + x, f + y)
-                case .scaler(let x, let y, let rows, let cols, let o, let oc, let s, let sc):
-                    for r in 0..<rows {
-                        for c in 0..<cols {
-                            let idx = r * cols + c
-                            f[y + idx] = (f[x + idx] - f[o + (oc == 1 ? 0 : c)]) * f[s + (sc == 1 ? 0 : c)]
-                        }
+            switch prog[pc] {
+            case .treeClassifier(let k, let x, let label, let scores):
+                k.classify(f + x, label: i + label, scores: f + scores, has: has)
+            case .treeRegressor(let k, let x, let y):
+                k.regress(f + x, f + y, has)
+            case .linearClassifier(let k, let x, let label, let scores):
+                k.classify(f + x, label: i + label, scores: f + scores)
+            case .linearRegressor(let k, let x, let y):
+                k.regress(f + x, f + y)
+            case .scaler(let x, let y, let rows, let cols, let o, let oc, let s, let sc):
+                for r in 0..<rows {
+                    for c in 0..<cols {
+                        let idx = r * cols + c
+                        f[y + idx] = (f[x + idx] - f[o + (oc == 1 ? 0 : c)]) * f[s + (sc == 1 ? 0 : c)]
                     }
-                case .matmul(let a, let b, let y, let m, let k, let n):
-                    Kernels.matmul(f + a, f + b, f + y, m, k, n)
-                case .gemm(let p):
-                    Kernels.gemm(f, p)
-                case .binary(let op, let a, let b, let y, let plan):
-                    Kernels.binary(op, f + a, f + b, f + y, plan)
-                case .binaryInt(let op, let a, let b, let y, let plan):
-                    Kernels.binaryInt(op, i + a, i + b, i + y, plan)
-                case .unary(let op, let x, let y, let n):
-                    Kernels.unary(op, f + x, f + y, n)
-                case .softmax(let x, let y, let rows, let cols):
-                    for r in 0..<rows {
-                        let src = f + x + r * cols
-                        let dst = f + y + r * cols
-                        var vmax = -Float.infinity
-                        for c in 0..<cols where src[c] > vmax { vmax = src[c] }
-                        var sum: Float = 0
-                        for c in 0..<cols {
-                            dst[c] = Foundation.exp(src[c] - vmax)
-                            sum += dst[c]
-                        }
-                        for c in 0..<cols { dst[c] /= sum }
-                    }
-                case .copy(let t, let x, let y, let n):
-                    if t == .float { (f + y).update(from: f + x, count: n) } else { (i + y).update(from: i + x, count: n) }
-                case .concatSegment(let t, let x, let y, let outer, let chunk, let yStride):
-                    for o in 0..<outer {
-                        if t == .float {
-                            (f + y + o * yStride).update(from: f + x + o * chunk, count: chunk)
-                        } else {
-                            (i + y + o * yStride).update(from: i + x + o * chunk, count: chunk)
-                        }
-                    }
-                case .argmax(let x, let y, let outer, let axisLen, let inner, let last):
-                    for o in 0..<outer {
-                        for n in 0..<inner {
-                            let base = f + x + o * axisLen * inner + n
-                            var best = 0
-                            var bestValue = base[0]
-                            for a in 1..<max(axisLen, 1) {
-                                let v = base[a * inner]
-                                if last ? (v >= bestValue) : (v > bestValue) {
-                                    best = a
-                                    bestValue = v
-                                }
-                            }
-                            i[y + o * inner + n] = Int64(best)
-                        }
-                    }
-                case .arrayFeatureExtractor(let t, let x, let ind, let y, let outer, let last, let count):
-                    for o in 0..<outer {
-                        for c in 0..<count {
-                            let k = i[ind + c]
-                            let valid = k >= 0 && k < Int64(last)
-                            if !valid { faulted = true }
-                            let src = valid ? Int(k) : 0
-                            if t == .float {
-                                f[y + o * count + c] = valid ? f[x + o * last + src] : .nan
-                            } else {
-                                i[y + o * count + c] = valid ? i[x + o * last + src] : 0
-                            }
-                        }
-                    }
-                case .castFloatToInt(let x, let y, let n):
-                    for k in 0..<n { i[y + k] = floatToInt64(f[x + k]) }
-                case .castIntToFloat(let x, let y, let n):
-                    for k in 0..<n { f[y + k] = Float(i[x + k]) }
-                case .wrapInt32(let x, let y, let n):
-                    for k in 0..<n { i[y + k] = Int64(Int32(truncatingIfNeeded: i[x + k])) }
                 }
+            case .matmul(let a, let b, let y, let m, let k, let n):
+                Kernels.matmul(f + a, f + b, f + y, m, k, n)
+            case .gemm(let p):
+                Kernels.gemm(f, p)
+            case .binary(let op, let a, let b, let y, let plan):
+                Kernels.binary(op, f + a, f + b, f + y, plan)
+            case .binaryInt(let op, let a, let b, let y, let plan):
+                Kernels.binaryInt(op, i + a, i + b, i + y, plan)
+            case .unary(let op, let x, let y, let n):
+                Kernels.unary(op, f + x, f + y, n)
+            case .softmax(let x, let y, let rows, let cols):
+                for r in 0..<rows {
+                    let src = f + x + r * cols
+                    let dst = f + y + r * cols
+                    var vmax = -Float.infinity
+                    for c in 0..<cols where src[c] > vmax { vmax = src[c] }
+                    var sum: Float = 0
+                    for c in 0..<cols {
+                        dst[c] = Foundation.exp(src[c] - vmax)
+                        sum += dst[c]
+                    }
+                    for c in 0..<cols { dst[c] /= sum }
+                }
+            case .copy(let t, let x, let y, let n):
+                if t == .float { (f + y).update(from: f + x, count: n) } else { (i + y).update(from: i + x, count: n) }
+            case .concatSegment(let t, let x, let y, let outer, let chunk, let yStride):
+                for o in 0..<outer {
+                    if t == .float {
+                        (f + y + o * yStride).update(from: f + x + o * chunk, count: chunk)
+                    } else {
+                        (i + y + o * yStride).update(from: i + x + o * chunk, count: chunk)
+                    }
+                }
+            case .argmax(let x, let y, let outer, let axisLen, let inner, let last):
+                for o in 0..<outer {
+                    for n in 0..<inner {
+                        let base = f + x + o * axisLen * inner + n
+                        var best = 0
+                        var bestValue = base[0]
+                        for a in 1..<max(axisLen, 1) {
+                            let v = base[a * inner]
+                            if last ? (v >= bestValue) : (v > bestValue) {
+                                best = a
+                                bestValue = v
+                            }
+                        }
+                        i[y + o * inner + n] = Int64(best)
+                    }
+                }
+            case .arrayFeatureExtractor(let t, let x, let ind, let y, let outer, let last, let count):
+                for o in 0..<outer {
+                    for c in 0..<count {
+                        let k = i[ind + c]
+                        let valid = k >= 0 && k < Int64(last)
+                        if !valid { faulted = true }
+                        let src = valid ? Int(k) : 0
+                        if t == .float {
+                            f[y + o * count + c] = valid ? f[x + o * last + src] : .nan
+                        } else {
+                            i[y + o * count + c] = valid ? i[x + o * last + src] : 0
+                        }
+                    }
+                }
+            case .castFloatToInt(let x, let y, let n):
+                for k in 0..<n { i[y + k] = floatToInt64(f[x + k]) }
+            case .castIntToFloat(let x, let y, let n):
+                for k in 0..<n { f[y + k] = Float(i[x + k]) }
+            case .wrapInt32(let x, let y, let n):
+                for k in 0..<n { i[y + k] = Int64(Int32(truncatingIfNeeded: i[x + k])) }
+            }
         }
     }
 }

@@ -33,7 +33,9 @@ public struct ONNXModelProto: Sendable {
         while !r.isAtEnd {
             let (field, wire) = try r.readKey()
             switch field {
-            case 1: try r.expect(wire, .varint, "ir_version"); irVersion = try r.readInt64()
+            case 1:
+                try r.expect(wire, .varint, "ir_version")
+                irVersion = try r.readInt64()
             case 8:
                 try r.expect(wire, .lengthDelimited, "opset_import")
                 var sub = try r.readMessage()
@@ -42,17 +44,31 @@ public struct ONNXModelProto: Sendable {
                 while !sub.isAtEnd {
                     let (f, w) = try sub.readKey()
                     switch f {
-                    case 1: try sub.expect(w, .lengthDelimited, "opset domain"); d = try sub.readString()
-                    case 2: try sub.expect(w, .varint, "opset version"); v = try sub.readInt64()
+                    case 1:
+                        try sub.expect(w, .lengthDelimited, "opset domain")
+                        d = try sub.readString()
+                    case 2:
+                        try sub.expect(w, .varint, "opset version")
+                        v = try sub.readInt64()
                     default: try sub.skip(w)
                     }
                 }
                 opsetImports.append((d, v))
-            case 2: try r.expect(wire, .lengthDelimited, "producer_name"); producerName = try r.readString()
-            case 3: try r.expect(wire, .lengthDelimited, "producer_version"); producerVersion = try r.readString()
-            case 4: try r.expect(wire, .lengthDelimited, "domain"); domain = try r.readString()
-            case 5: try r.expect(wire, .varint, "model_version"); modelVersion = try r.readInt64()
-            case 6: try r.expect(wire, .lengthDelimited, "doc_string"); docString = try r.readString()
+            case 2:
+                try r.expect(wire, .lengthDelimited, "producer_name")
+                producerName = try r.readString()
+            case 3:
+                try r.expect(wire, .lengthDelimited, "producer_version")
+                producerVersion = try r.readString()
+            case 4:
+                try r.expect(wire, .lengthDelimited, "domain")
+                domain = try r.readString()
+            case 5:
+                try r.expect(wire, .varint, "model_version")
+                modelVersion = try r.readInt64()
+            case 6:
+                try r.expect(wire, .lengthDelimited, "doc_string")
+                docString = try r.readString()
             case 7:
                 try r.expect(wire, .lengthDelimited, "graph")
                 var sub = try r.readMessage()
@@ -76,8 +92,12 @@ public struct ONNXModelProto: Sendable {
         while !r.isAtEnd {
             let (f, w) = try r.readKey()
             switch f {
-            case 1: try r.expect(w, .lengthDelimited, "key"); k = try r.readString()
-            case 2: try r.expect(w, .lengthDelimited, "value"); v = try r.readString()
+            case 1:
+                try r.expect(w, .lengthDelimited, "key")
+                k = try r.readString()
+            case 2:
+                try r.expect(w, .lengthDelimited, "value")
+                v = try r.readString()
             default: try r.skip(w)
             }
         }
@@ -108,7 +128,9 @@ public struct ONNXGraphProto: Sendable {
                 try r.expect(wire, .lengthDelimited, "node")
                 var sub = try r.readMessage()
                 nodes.append(try ONNXNodeProto(&sub, depth: depth + 1))
-            case 2: try r.expect(wire, .lengthDelimited, "graph name"); name = try r.readString()
+            case 2:
+                try r.expect(wire, .lengthDelimited, "graph name")
+                name = try r.readString()
             case 5:
                 try r.expect(wire, .lengthDelimited, "initializer")
                 var sub = try r.readMessage()
@@ -143,11 +165,21 @@ public struct ONNXNodeProto: Sendable {
         while !r.isAtEnd {
             let (field, wire) = try r.readKey()
             switch field {
-            case 1: try r.expect(wire, .lengthDelimited, "node input"); inputs.append(try r.readString())
-            case 2: try r.expect(wire, .lengthDelimited, "node output"); outputs.append(try r.readString())
-            case 3: try r.expect(wire, .lengthDelimited, "node name"); name = try r.readString()
-            case 4: try r.expect(wire, .lengthDelimited, "op_type"); opType = try r.readString()
-            case 7: try r.expect(wire, .lengthDelimited, "node domain"); domain = try r.readString()
+            case 1:
+                try r.expect(wire, .lengthDelimited, "node input")
+                inputs.append(try r.readString())
+            case 2:
+                try r.expect(wire, .lengthDelimited, "node output")
+                outputs.append(try r.readString())
+            case 3:
+                try r.expect(wire, .lengthDelimited, "node name")
+                name = try r.readString()
+            case 4:
+                try r.expect(wire, .lengthDelimited, "op_type")
+                opType = try r.readString()
+            case 7:
+                try r.expect(wire, .lengthDelimited, "node domain")
+                domain = try r.readString()
             case 5:
                 try r.expect(wire, .lengthDelimited, "attribute")
                 var sub = try r.readMessage()
@@ -166,9 +198,21 @@ public struct ONNXNodeProto: Sendable {
 public struct ONNXAttributeProto: Sendable {
     /// AttributeProto.AttributeType values (onnx.proto).
     public enum Kind: Int32, Sendable {
-        case undefined = 0, float = 1, int = 2, string = 3, tensor = 4, graph = 5
-        case floats = 6, ints = 7, strings = 8, tensors = 9, graphs = 10
-        case sparseTensor = 11, sparseTensors = 12, typeProto = 13, typeProtos = 14
+        case undefined = 0
+        case float = 1
+        case int = 2
+        case string = 3
+        case tensor = 4
+        case graph = 5
+        case floats = 6
+        case ints = 7
+        case strings = 8
+        case tensors = 9
+        case graphs = 10
+        case sparseTensor = 11
+        case sparseTensors = 12
+        case typeProto = 13
+        case typeProtos = 14
     }
 
     public var name = ""
@@ -190,11 +234,21 @@ public struct ONNXAttributeProto: Sendable {
         while !r.isAtEnd {
             let (field, wire) = try r.readKey()
             switch field {
-            case 1: try r.expect(wire, .lengthDelimited, "attribute name"); name = try r.readString()
-            case 20: try r.expect(wire, .varint, "attribute type"); type = try r.readInt32()
-            case 2: try r.expect(wire, .fixed32, "attribute f"); f = try r.readFloat()
-            case 3: try r.expect(wire, .varint, "attribute i"); i = try r.readInt64()
-            case 4: try r.expect(wire, .lengthDelimited, "attribute s"); s = try r.readBytes()
+            case 1:
+                try r.expect(wire, .lengthDelimited, "attribute name")
+                name = try r.readString()
+            case 20:
+                try r.expect(wire, .varint, "attribute type")
+                type = try r.readInt32()
+            case 2:
+                try r.expect(wire, .fixed32, "attribute f")
+                f = try r.readFloat()
+            case 3:
+                try r.expect(wire, .varint, "attribute i")
+                i = try r.readInt64()
+            case 4:
+                try r.expect(wire, .lengthDelimited, "attribute s")
+                s = try r.readBytes()
             case 5:
                 try r.expect(wire, .lengthDelimited, "attribute t")
                 var sub = try r.readMessage()
@@ -205,8 +259,12 @@ public struct ONNXAttributeProto: Sendable {
                 hasGraph = true
             case 7: try r.appendFloats(wire, to: &floats)
             case 8: try r.appendInt64s(wire, to: &ints)
-            case 9: try r.expect(wire, .lengthDelimited, "attribute strings"); strings.append(try r.readBytes())
-            case 21: try r.expect(wire, .lengthDelimited, "ref_attr_name"); refAttrName = try r.readString()
+            case 9:
+                try r.expect(wire, .lengthDelimited, "attribute strings")
+                strings.append(try r.readBytes())
+            case 21:
+                try r.expect(wire, .lengthDelimited, "ref_attr_name")
+                refAttrName = try r.readString()
             default: try r.skip(wire)
             }
         }
@@ -216,8 +274,20 @@ public struct ONNXAttributeProto: Sendable {
 public struct ONNXTensorProto: Sendable {
     /// TensorProto.DataType values (onnx.proto).
     public enum DataType: Int32, Sendable {
-        case undefined = 0, float = 1, uint8 = 2, int8 = 3, uint16 = 4, int16 = 5, int32 = 6, int64 = 7
-        case string = 8, bool = 9, float16 = 10, double = 11, uint32 = 12, uint64 = 13
+        case undefined = 0
+        case float = 1
+        case uint8 = 2
+        case int8 = 3
+        case uint16 = 4
+        case int16 = 5
+        case int32 = 6
+        case int64 = 7
+        case string = 8
+        case bool = 9
+        case float16 = 10
+        case double = 11
+        case uint32 = 12
+        case uint64 = 13
     }
 
     public var dims: [Int64] = []
@@ -237,16 +307,31 @@ public struct ONNXTensorProto: Sendable {
             let (field, wire) = try r.readKey()
             switch field {
             case 1: try r.appendInt64s(wire, to: &dims)
-            case 2: try r.expect(wire, .varint, "data_type"); dataType = try r.readInt32()
-            case 3: try r.expect(wire, .lengthDelimited, "segment"); _ = try r.readLengthDelimited(); hasSegment = true
+            case 2:
+                try r.expect(wire, .varint, "data_type")
+                dataType = try r.readInt32()
+            case 3:
+                try r.expect(wire, .lengthDelimited, "segment")
+                _ = try r.readLengthDelimited()
+                hasSegment = true
             case 4: try r.appendFloats(wire, to: &floatData)
             case 5: try r.appendInt32s(wire, to: &int32Data)
-            case 6: try r.expect(wire, .lengthDelimited, "string_data"); _ = try r.readLengthDelimited(); stringCount += 1
+            case 6:
+                try r.expect(wire, .lengthDelimited, "string_data")
+                _ = try r.readLengthDelimited()
+                stringCount += 1
             case 7: try r.appendInt64s(wire, to: &int64Data)
-            case 8: try r.expect(wire, .lengthDelimited, "tensor name"); name = try r.readString()
-            case 9: try r.expect(wire, .lengthDelimited, "raw_data"); rawData = try r.readBytes()
+            case 8:
+                try r.expect(wire, .lengthDelimited, "tensor name")
+                name = try r.readString()
+            case 9:
+                try r.expect(wire, .lengthDelimited, "raw_data")
+                rawData = try r.readBytes()
             case 10: try r.appendDoubles(wire, to: &doubleData)
-            case 13: try r.expect(wire, .lengthDelimited, "external_data"); _ = try r.readLengthDelimited(); hasExternalData = true
+            case 13:
+                try r.expect(wire, .lengthDelimited, "external_data")
+                _ = try r.readLengthDelimited()
+                hasExternalData = true
             case 14:
                 try r.expect(wire, .varint, "data_location")
                 if try r.readInt32() == 1 { hasExternalData = true }
@@ -275,7 +360,9 @@ public struct ONNXValueInfo: Sendable {
         while !r.isAtEnd {
             let (field, wire) = try r.readKey()
             switch field {
-            case 1: try r.expect(wire, .lengthDelimited, "value name"); name = try r.readString()
+            case 1:
+                try r.expect(wire, .lengthDelimited, "value name")
+                name = try r.readString()
             case 2:
                 try r.expect(wire, .lengthDelimited, "value type")
                 var sub = try r.readMessage()
@@ -301,14 +388,19 @@ public struct ONNXValueInfo: Sendable {
                 while !t.isAtEnd {
                     let (f, w) = try t.readKey()
                     switch f {
-                    case 1: try t.expect(w, .varint, "elem_type"); elem = try t.readInt32()
+                    case 1:
+                        try t.expect(w, .varint, "elem_type")
+                        elem = try t.readInt32()
                     case 2:
                         try t.expect(w, .lengthDelimited, "shape")
                         var s = try t.readMessage()
                         var dims: [Int64?] = []
                         while !s.isAtEnd {
                             let (sf, sw) = try s.readKey()
-                            guard sf == 1 else { try s.skip(sw); continue }
+                            guard sf == 1 else {
+                                try s.skip(sw)
+                                continue
+                            }
                             try s.expect(sw, .lengthDelimited, "dim")
                             var d = try s.readMessage()
                             var value: Int64?

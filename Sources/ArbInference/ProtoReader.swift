@@ -163,6 +163,8 @@ struct ProtoReader {
     }
 
     mutating func expect(_ wire: WireType, _ expected: WireType, _ what: String) throws(InferenceError) {
-        guard wire == expected else { throw fail("\(what) has wire type \(wire.rawValue), expected \(expected.rawValue)") }
+        guard wire == expected else {
+            throw fail("\(what) has wire type \(wire.rawValue), expected \(expected.rawValue)")
+        }
     }
 }

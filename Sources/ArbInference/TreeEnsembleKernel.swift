@@ -14,7 +14,8 @@
 /// across threads and add the partial sums, so its float sum can differ from ours in the last bits.
 final class TreeEnsembleKernel: @unchecked Sendable {
     enum Mode: UInt8 {
-        case leq = 0, lt, gte, gt, eq, neq, leaf
+        case leq = 0
+        case lt, gte, gt, eq, neq, leaf
         init?(_ s: String) {
             switch s {
             case "BRANCH_LEQ": self = .leq
@@ -41,7 +42,10 @@ final class TreeEnsembleKernel: @unchecked Sendable {
         var weightCount: Int32
     }
 
-    enum Aggregate: String { case sum = "SUM", average = "AVERAGE" }
+    enum Aggregate: String {
+        case sum = "SUM"
+        case average = "AVERAGE"
+    }
 
     let treeCount: Int
     let targets: Int
@@ -199,7 +203,9 @@ final class TreeEnsembleKernel: @unchecked Sendable {
             var visited = Set<Int>()
             var stack: [(src: Int, parent: Int, isTrue: Bool, depth: Int)] = [(root, -1, false, 0)]
             while let (src, parent, isTrue, depth) = stack.popLast() {
-                guard visited.insert(src).inserted else { throw invalid("tree \(t) is not a tree (node reached twice)") }
+                guard visited.insert(src).inserted else {
+                    throw invalid("tree \(t) is not a tree (node reached twice)")
+                }
                 guard depth <= 4096 else { throw invalid("tree \(t) deeper than 4096") }
                 let me = out.count
                 if parent >= 0 {
@@ -403,7 +409,8 @@ final class TreeEnsembleKernel: @unchecked Sendable {
 
     /// Raw sums into `scores` (width = scoreWidth); `has` (same width) tells which targets received a weight.
     @inline(__always)
-    func accumulate(_ x: UnsafePointer<Float>, _ scores: UnsafeMutablePointer<Float>, _ has: UnsafeMutablePointer<Bool>) {
+    func accumulate(_ x: UnsafePointer<Float>, _ scores: UnsafeMutablePointer<Float>, _ has: UnsafeMutablePointer<Bool>)
+    {
         let width = scoreWidth
         for k in 0..<width {
             scores[k] = 0
@@ -437,7 +444,9 @@ final class TreeEnsembleKernel: @unchecked Sendable {
         let k = classLabels.count
         if k > 2 {
             for c in 0..<min(baseValues.count, k) {
-                if has[c] { scores[c] += baseValues[c] } else {
+                if has[c] {
+                    scores[c] += baseValues[c]
+                } else {
                     scores[c] = baseValues[c]
                     has[c] = true
                 }

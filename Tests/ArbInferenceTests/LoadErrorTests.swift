@@ -79,7 +79,8 @@ func schemaTreeModel(version: String? = "\(FeatureSchema.version)", bias: Float 
     }
 
     @Test func inputWidthMustMatchSchema() {
-        let m = makeModel(width: 3, nodes: [Node(op: "Relu", inputs: ["x"], outputs: ["y"])], outputs: [Output(name: "y")])
+        let m = makeModel(
+            width: 3, nodes: [Node(op: "Relu", inputs: ["x"], outputs: ["y"])], outputs: [Output(name: "y")])
         #expect(loadError(m, expected: FeatureSchema.version)?.code == .inputShapeMismatch)
     }
 
@@ -122,7 +123,9 @@ func schemaTreeModel(version: String? = "\(FeatureSchema.version)", bias: Float 
     @Test func malformedBytesAreTyped() {
         #expect(loadError([0x0A])?.code == .malformedProtobuf)  // graph field with no length
         #expect(loadError([0x3A, 0x05, 0x01])?.code == .malformedProtobuf)  // length past the end
-        #expect(loadError([0x08, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01])?.code == .malformedProtobuf)
+        #expect(
+            loadError([0x08, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01])?.code
+                == .malformedProtobuf)
         #expect(loadError([0x0B])?.code == .malformedProtobuf)  // group wire type
         #expect(loadError([])?.code == .invalidModel)  // empty: valid protobuf, no graph
     }

@@ -47,7 +47,7 @@ func close(_ a: [Float], _ b: [Double], tol: Double = 1e-6) -> Bool {
         let r = try score(m, [1, 0, 0])
         #expect(r.label == 1)
         #expect(close(r.scores, [logistic(-1.5), logistic(1.5)]))
-        let r2 = try score(m, [-1, 0, 0.1])  // raw = 1 - 0.3 - 0.5 → negative wins? raw pos = -1 + 0.3 + 0.5 = -0.2
+        let r2 = try score(m, [-1, 0, 0.1])  // raw = [0.2, -0.2]: class 0 wins
         #expect(r2.label == 0)
         #expect(close(r2.scores, [logistic(0.2), logistic(-0.2)]))
     }
@@ -110,7 +110,10 @@ func close(_ a: [Float], _ b: [Double], tol: Double = 1e-6) -> Bool {
             .ints("nodes_featureids", [0, 0, 0, 1, 2, 0, 0, 0]),
             .strings(
                 "nodes_modes",
-                ["BRANCH_LEQ", "LEAF", "LEAF", mixedModes ? "BRANCH_LT" : "BRANCH_LEQ", "BRANCH_LEQ", "LEAF", "LEAF", "LEAF"]),
+                [
+                    "BRANCH_LEQ", "LEAF", "LEAF", mixedModes ? "BRANCH_LT" : "BRANCH_LEQ", "BRANCH_LEQ", "LEAF", "LEAF",
+                    "LEAF",
+                ]),
             .floats("nodes_values", [0.5, 0, 0, 10, 0, 0, 0, 0]),
             .ints("nodes_truenodeids", [1, 0, 0, 1, 3, 0, 0, 0]),
             .ints("nodes_falsenodeids", [2, 0, 0, 2, 4, 0, 0, 0]),
@@ -166,7 +169,9 @@ func close(_ a: [Float], _ b: [Double], tol: Double = 1e-6) -> Bool {
                 Node(
                     op: "TreeEnsembleClassifier", domain: "ai.onnx.ml", inputs: ["x"], outputs: ["label", "p"],
                     attrs: twoTrees("TreeEnsembleClassifier", mixedModes: false).map { a in
-                        if case .floats("class_weights", _) = a { return .floats("class_weights", [-1, 2, 0.5, -3, 1]) }
+                        if case .floats("class_weights", _) = a {
+                            return .floats("class_weights", [-1, 2, 0.5, -3, 1])
+                        }
                         return a
                     } + [
                         .floats("base_values", [0.25]), .ints("classlabels_int64s", [0, 1]),

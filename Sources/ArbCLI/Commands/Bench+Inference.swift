@@ -72,7 +72,8 @@ struct InferenceBench: ParsableCommand {
             let m: InferenceModel
             do {
                 m = try InferenceModel(
-                    contentsOf: URL(fileURLWithPath: path), expectedSchemaVersion: anySchema ? nil : FeatureSchema.version)
+                    contentsOf: URL(fileURLWithPath: path),
+                    expectedSchemaVersion: anySchema ? nil : FeatureSchema.version)
             } catch {
                 throw ValidationError("cannot load \(path): \(error)")
             }
@@ -107,7 +108,8 @@ struct InferenceBench: ParsableCommand {
             data.withUnsafeBufferPointer { all in
                 for _ in 0..<passes {
                     for r in 0..<rows {
-                        checksum += ev.evaluate(UnsafeBufferPointer(rebasing: all[(r * width)..<((r + 1) * width)])).score
+                        checksum +=
+                            ev.evaluate(UnsafeBufferPointer(rebasing: all[(r * width)..<((r + 1) * width)])).score
                     }
                 }
             }

@@ -12,7 +12,8 @@ struct FeaturesCommand: ParsableCommand {
 
     struct Schema: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Print the feature schema as JSON (version \(FeatureSchema.version), \(FeatureSchema.count) float32 features)."
+            abstract:
+                "Print the feature schema as JSON (version \(FeatureSchema.version), \(FeatureSchema.count) float32 features)."
         )
 
         func run() throws {
