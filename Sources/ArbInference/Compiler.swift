@@ -10,6 +10,8 @@ struct Compiler {
     /// ZipMap outputs: value name → integer keys.
     var zipMapKeys: [String: [Int64]] = [:]
     var treeKernels: [TreeEnsembleKernel] = []
+    /// Strong references to every kernel the program points at (the instructions hold them unowned).
+    var kernels: [any AnyObject & Sendable] = []
     var maxScratch = 0
 
     static let maxArenaElements = 1 << 24
@@ -224,12 +226,15 @@ struct Compiler {
             if classifier {
                 let label = try allocate(.int64, [1], node.outputs[0])
                 let scores = try allocate(.float, [1, max(kernel.scoreWidth, targets)], node.outputs[1])
-                program.append(.linearClassifier(kernel, x: x.offset, label: label.offset, scores: scores.offset))
+                kernels.append(kernel)
+                program.append(
+                    .linearClassifier(.passUnretained(kernel), x: x.offset, label: label.offset, scores: scores.offset))
                 try define(node.outputs[0], label)
                 try define(node.outputs[1], Slot(dtype: .float, offset: scores.offset, shape: [1, kernel.scoreWidth]))
             } else {
                 let y = try allocate(.float, [1, targets], node.outputs[0])
-                program.append(.linearRegressor(kernel, x: x.offset, y: y.offset))
+                kernels.append(kernel)
+                program.append(.linearRegressor(.passUnretained(kernel), x: x.offset, y: y.offset))
                 try define(node.outputs[0], y)
             }
 
@@ -620,16 +625,18 @@ struct Compiler {
             inputWidth: x.count, opName: op)
         let kernel = try TreeEnsembleKernel(spec)
         treeKernels.append(kernel)
+        kernels.append(kernel)
         maxScratch = max(maxScratch, kernel.scoreWidth)
         if classifier {
             let label = try allocate(.int64, [1], node.outputs[0])
             let scores = try allocate(.float, [1, labels.count], node.outputs[1])
-            program.append(.treeClassifier(kernel, x: x.offset, label: label.offset, scores: scores.offset))
+            program.append(
+                .treeClassifier(.passUnretained(kernel), x: x.offset, label: label.offset, scores: scores.offset))
             try define(node.outputs[0], label)
             try define(node.outputs[1], scores)
         } else {
             let y = try allocate(.float, [1, targets], node.outputs[0])
-            program.append(.treeRegressor(kernel, x: x.offset, y: y.offset))
+            program.append(.treeRegressor(.passUnretained(kernel), x: x.offset, y: y.offset))
             try define(node.outputs[0], y)
         }
     }

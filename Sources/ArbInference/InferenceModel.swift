@@ -36,6 +36,8 @@ public final class InferenceModel: Sendable {
     let labelSlot: Slot?
     let scoreSlot: Slot?
     let scratchWidth: Int
+    /// Keeps the kernels alive; the program refers to them unowned.
+    let kernels: [any AnyObject & Sendable]
     /// The program in memory owned by the model (read without closures on the hot path; written only in init).
     nonisolated(unsafe) let code: UnsafeMutableBufferPointer<Instr>
     /// Int64 arena offset of the label (−1: none) and float arena offset of the decision score (−1: none).
@@ -122,14 +124,14 @@ public final class InferenceModel: Sendable {
         }
         if classLabels.isEmpty {
             for instr in c.program {
-                if case .treeClassifier(let k, _, _, _) = instr { classLabels = k.classLabels }
-                if case .linearClassifier(let k, _, _, _) = instr { classLabels = k.labels }
+                if case .treeClassifier(let k, _, _, _) = instr { classLabels = k.takeUnretainedValue().classLabels }
+                if case .linearClassifier(let k, _, _, _) = instr { classLabels = k.takeUnretainedValue().labels }
             }
         }
         let opsets = proto.opsetImports.map { "\($0.domain.isEmpty ? "ai.onnx" : $0.domain) v\($0.version)" }
         let layouts = c.treeKernels.map { k in
             "\(k.treeCount) trees, max depth \(k.maxDepth), \(k.nodeCount) nodes, "
-                + (k.usesFastPath ? "perfect layout (branch-free, 4 trees in lockstep)" : "generic layout")
+                + (k.usesFastPath ? "perfect layout (branch-free, 8 trees in lockstep)" : "generic layout")
         }
         info = Info(
             inputs: [.init(name: input.name, type: "tensor(float)[N, \(width)]")], outputs: outs,
@@ -143,6 +145,7 @@ public final class InferenceModel: Sendable {
         labelSlot = label
         scoreSlot = score
         scratchWidth = max(c.maxScratch, 1)
+        kernels = c.kernels
         code = .allocate(capacity: max(1, c.program.count))
         _ = code.initialize(from: c.program)
         labelOffset = label?.offset ?? -1
@@ -261,13 +264,15 @@ public final class Evaluator {
         for pc in 0..<prog.count {
             switch prog[pc] {
             case .treeClassifier(let k, let x, let label, let scores):
-                k.classify(f + x, label: i + label, scores: f + scores, has: has)
+                let has = self.has
+                k._withUnsafeGuaranteedRef { $0.classify(f + x, label: i + label, scores: f + scores, has: has) }
             case .treeRegressor(let k, let x, let y):
-                k.regress(f + x, f + y, has)
+                let has = self.has
+                k._withUnsafeGuaranteedRef { $0.regress(f + x, f + y, has) }
             case .linearClassifier(let k, let x, let label, let scores):
-                k.classify(f + x, label: i + label, scores: f + scores)
+                k._withUnsafeGuaranteedRef { $0.classify(f + x, label: i + label, scores: f + scores) }
             case .linearRegressor(let k, let x, let y):
-                k.regress(f + x, f + y)
+                k._withUnsafeGuaranteedRef { $0.regress(f + x, f + y) }
             case .scaler(let x, let y, let rows, let cols, let o, let oc, let s, let sc):
                 for r in 0..<rows {
                     for c in 0..<cols {
@@ -355,13 +360,48 @@ enum Kernels {
         _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ m: Int, _ k: Int,
         _ n: Int
     ) {
+        // Per output element: a sequential sum over k of separate multiply and add (the order of the scalar
+        // definition), eight output columns at a time in SIMD registers.
+        let full = n & ~7
         for r in 0..<m {
+            let ar = a + r * k
             let yr = y + r * n
-            yr.update(repeating: 0, count: n)
-            for kk in 0..<k {
-                let av = a[r * k + kk]
-                let br = b + kk * n
-                for c in 0..<n { yr[c] += av * br[c] }
+            var c = 0
+            // 32 columns at a time: four independent accumulation chains overlap in the pipeline.
+            while c + 32 <= full {
+                var acc0 = SIMD8<Float>()
+                var acc1 = SIMD8<Float>()
+                var acc2 = SIMD8<Float>()
+                var acc3 = SIMD8<Float>()
+                for kk in 0..<k {
+                    let av = SIMD8(repeating: ar[kk])
+                    let row = UnsafeRawPointer(b + kk * n + c)
+                    acc0 = acc0 + av * row.loadUnaligned(as: SIMD8<Float>.self)
+                    acc1 = acc1 + av * row.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
+                    acc2 = acc2 + av * row.loadUnaligned(fromByteOffset: 64, as: SIMD8<Float>.self)
+                    acc3 = acc3 + av * row.loadUnaligned(fromByteOffset: 96, as: SIMD8<Float>.self)
+                }
+                let out = UnsafeMutableRawPointer(yr + c)
+                out.storeBytes(of: acc0, as: SIMD8<Float>.self)
+                out.storeBytes(of: acc1, toByteOffset: 32, as: SIMD8<Float>.self)
+                out.storeBytes(of: acc2, toByteOffset: 64, as: SIMD8<Float>.self)
+                out.storeBytes(of: acc3, toByteOffset: 96, as: SIMD8<Float>.self)
+                c += 32
+            }
+            while c < full {
+                var acc = SIMD8<Float>()
+                for kk in 0..<k {
+                    let bv = UnsafeRawPointer(b + kk * n + c).loadUnaligned(as: SIMD8<Float>.self)
+                    acc = acc + SIMD8(repeating: ar[kk]) * bv
+                }
+                UnsafeMutableRawPointer(yr + c).storeBytes(of: acc, as: SIMD8<Float>.self)
+                c += 8
+            }
+            while c < n {
+                var s: Float = 0
+                for kk in 0..<k { s = s + ar[kk] * b[kk * n + c] }
+                yr[c] = s
+                c += 1
             }
         }
     }
@@ -391,6 +431,19 @@ enum Kernels {
         _ op: BinaryOp, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
         _ p: BroadcastPlan
     ) {
+        // Fast path: one axis of work (everything else 1), each operand contiguous or a broadcast scalar.
+        if p.dims.0 == 1, p.dims.1 == 1, p.dims.2 == 1 {
+            let n = p.dims.3
+            let sa = p.aStrides.3
+            let sb = p.bStrides.3
+            switch op {
+            case .add: for k in 0..<n { y[k] = a[k * sa] + b[k * sb] }
+            case .sub: for k in 0..<n { y[k] = a[k * sa] - b[k * sb] }
+            case .mul: for k in 0..<n { y[k] = a[k * sa] * b[k * sb] }
+            case .div: for k in 0..<n { y[k] = a[k * sa] / b[k * sb] }
+            }
+            return
+        }
         var o = 0
         for d0 in 0..<p.dims.0 {
             for d1 in 0..<p.dims.1 {

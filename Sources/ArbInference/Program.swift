@@ -46,12 +46,14 @@ struct BroadcastPlan: Sendable {
 }
 
 /// One step of the flat program. All offsets index the evaluator's float (`f`) or int64 (`i`) arena.
-enum Instr: Sendable {
+/// Trivially copyable on purpose (kernels are unowned references kept alive by the model): copying an
+/// instruction in the interpreter loop must not retain/release.
+enum Instr: @unchecked Sendable {
     case scaler(x: Int, y: Int, rows: Int, cols: Int, offset: Int, offsetCount: Int, scale: Int, scaleCount: Int)
-    case linearClassifier(LinearKernel, x: Int, label: Int, scores: Int)
-    case linearRegressor(LinearKernel, x: Int, y: Int)
-    case treeClassifier(TreeEnsembleKernel, x: Int, label: Int, scores: Int)
-    case treeRegressor(TreeEnsembleKernel, x: Int, y: Int)
+    case linearClassifier(Unmanaged<LinearKernel>, x: Int, label: Int, scores: Int)
+    case linearRegressor(Unmanaged<LinearKernel>, x: Int, y: Int)
+    case treeClassifier(Unmanaged<TreeEnsembleKernel>, x: Int, label: Int, scores: Int)
+    case treeRegressor(Unmanaged<TreeEnsembleKernel>, x: Int, y: Int)
     case matmul(a: Int, b: Int, y: Int, m: Int, k: Int, n: Int)
     case gemm(GemmPlan)
     case binary(BinaryOp, a: Int, b: Int, y: Int, plan: BroadcastPlan)

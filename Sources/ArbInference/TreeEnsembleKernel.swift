@@ -5,7 +5,7 @@
 ///   same missing-value rule, and every leaf adds exactly one weight to target 0, each tree is padded to a
 ///   complete binary tree of the ensemble's maximum depth D (a leaf above depth D becomes a branch whose two
 ///   subtrees carry the same leaf value). A decision is then D branch-free steps `i = 2i + 1 + (x[f] ≤ t ? 0 : 1)`
-///   per tree, and 4 trees are walked in lockstep so their loads overlap.
+///   per tree, and 8 trees are walked in lockstep so their loads overlap.
 /// - **Generic**: a node array walked by pointer chasing, any mode, leaves with any number of (target, weight).
 ///
 /// Aggregation follows onnxruntime (tree_ensemble_aggregator.h): leaf weights are summed in float, tree by tree
@@ -70,6 +70,8 @@ final class TreeEnsembleKernel: @unchecked Sendable {
     // Perfect layout (nil when not applicable).
     let perfectDepth: Int
     let perfectFeatures: UnsafeMutablePointer<Int32>?
+    /// Feature and threshold side by side (one 8-byte load per step).
+    let perfectNodes: UnsafeMutablePointer<PerfectNode>?
     let perfectThresholds: UnsafeMutablePointer<Float>?
     let perfectLeaves: UnsafeMutablePointer<Float>?
     let perfectMode: Mode
@@ -85,6 +87,7 @@ final class TreeEnsembleKernel: @unchecked Sendable {
         leafTargets.deallocate()
         leafWeights.deallocate()
         perfectFeatures?.deallocate()
+        perfectNodes?.deallocate()
         perfectThresholds?.deallocate()
         perfectLeaves?.deallocate()
     }
@@ -304,10 +307,15 @@ final class TreeEnsembleKernel: @unchecked Sendable {
             self.perfectDepth = depthMax
             self.perfectFeatures = pf
             self.perfectThresholds = pt
+            let count = max(1, treeCount * innerCount)
+            let packed = UnsafeMutablePointer<PerfectNode>.allocate(capacity: count)
+            for k in 0..<count { (packed + k).initialize(to: PerfectNode(threshold: pt[k], feature: pf[k])) }
+            self.perfectNodes = packed
             self.perfectLeaves = pl
         } else {
             self.perfectDepth = 0
             self.perfectFeatures = nil
+            self.perfectNodes = nil
             self.perfectThresholds = nil
             self.perfectLeaves = nil
         }
@@ -334,55 +342,73 @@ final class TreeEnsembleKernel: @unchecked Sendable {
     /// Sum over trees with the perfect layout (single target). `x` has `inputWidth` floats.
     @inline(__always)
     func perfectSum(_ x: UnsafePointer<Float>) -> Float {
-        let pf = perfectFeatures.unsafelyUnwrapped
-        let pt = perfectThresholds.unsafelyUnwrapped
+        switch (perfectMode == .lt, perfectMissingTrue) {
+        case (false, false): return perfectSum(x, GoRightLEQ.self)
+        case (true, false): return perfectSum(x, GoRightLT.self)
+        case (false, true): return perfectSum(x, GoRightLEQMissingTrue.self)
+        case (true, true): return perfectSum(x, GoRightLTMissingTrue.self)
+        }
+    }
+
+    /// Eight trees walked in lockstep (independent load chains overlap), then their leaves added in tree order,
+    /// so the float sum is the sequential tree-order sum onnxruntime computes for one row.
+    @inline(__always)
+    func perfectSum<Rule: GoRightRule>(_ x: UnsafePointer<Float>, _: Rule.Type) -> Float {
+        let nodes = perfectNodes.unsafelyUnwrapped
         let pl = perfectLeaves.unsafelyUnwrapped
         let depth = perfectDepth
-        let innerCount = (1 << depth) - 1
+        let inner = (1 << depth) - 1
         let leaves = 1 << depth
         var sum: Float = 0
         var t = 0
-        // Branch-free step: for LEQ go false (right) iff !(x <= t); NaN goes right unless missing tracks true.
-        let lt = perfectMode == .lt
-        let nanTrue = perfectMissingTrue
-        @inline(__always) func step(_ base: Int, _ i: Int) -> Int {
-            let v = x[Int(pf[base + i])]
-            let thr = pt[base + i]
-            let right: Bool
-            if nanTrue {
-                right = lt ? (v >= thr) : (v > thr)
-            } else {
-                right = lt ? !(v < thr) : !(v <= thr)
-            }
-            return 2 &* i &+ 1 &+ (right ? 1 : 0)
+        @inline(__always) func step(_ base: UnsafePointer<PerfectNode>, _ i: Int) -> Int {
+            let n = base[i]
+            return 2 &* i &+ 1 &+ (Rule.goRight(x[Int(n.feature)], n.threshold) ? 1 : 0)
         }
-        while t + 4 <= treeCount {
-            let b0 = t * innerCount
-            let b1 = b0 + innerCount
-            let b2 = b1 + innerCount
-            let b3 = b2 + innerCount
+        while t &+ 8 <= treeCount {
+            let b0 = UnsafePointer(nodes + t &* inner)
+            let b1 = b0 + inner
+            let b2 = b1 + inner
+            let b3 = b2 + inner
+            let b4 = b3 + inner
+            let b5 = b4 + inner
+            let b6 = b5 + inner
+            let b7 = b6 + inner
             var i0 = 0
             var i1 = 0
             var i2 = 0
             var i3 = 0
+            var i4 = 0
+            var i5 = 0
+            var i6 = 0
+            var i7 = 0
             for _ in 0..<depth {
                 i0 = step(b0, i0)
                 i1 = step(b1, i1)
                 i2 = step(b2, i2)
                 i3 = step(b3, i3)
+                i4 = step(b4, i4)
+                i5 = step(b5, i5)
+                i6 = step(b6, i6)
+                i7 = step(b7, i7)
             }
-            sum += pl[t * leaves + i0 - innerCount]
-            sum += pl[(t + 1) * leaves + i1 - innerCount]
-            sum += pl[(t + 2) * leaves + i2 - innerCount]
-            sum += pl[(t + 3) * leaves + i3 - innerCount]
-            t += 4
+            let l = pl + (t &* leaves &- inner)
+            sum += l[i0]
+            sum += l[leaves &+ i1]
+            sum += l[2 &* leaves &+ i2]
+            sum += l[3 &* leaves &+ i3]
+            sum += l[4 &* leaves &+ i4]
+            sum += l[5 &* leaves &+ i5]
+            sum += l[6 &* leaves &+ i6]
+            sum += l[7 &* leaves &+ i7]
+            t &+= 8
         }
         while t < treeCount {
-            let b = t * innerCount
+            let b = UnsafePointer(nodes + t &* inner)
             var i = 0
             for _ in 0..<depth { i = step(b, i) }
-            sum += pl[t * leaves + i - innerCount]
-            t += 1
+            sum += pl[t &* leaves &+ i &- inner]
+            t &+= 1
         }
         return sum
     }
@@ -533,4 +559,34 @@ final class TreeEnsembleKernel: @unchecked Sendable {
         case .probit: for i in 0..<n { p[i] = probit(p[i]) }
         }
     }
+}
+
+struct PerfectNode {
+    var threshold: Float
+    var feature: Int32
+}
+
+/// The branch rule of the perfect layout, resolved at load time and specialized into the traversal loop.
+protocol GoRightRule {
+    static func goRight(_ v: Float, _ threshold: Float) -> Bool
+}
+
+/// BRANCH_LEQ: true (left) iff v ≤ t; NaN goes right.
+enum GoRightLEQ: GoRightRule {
+    @inline(__always) static func goRight(_ v: Float, _ t: Float) -> Bool { !(v <= t) }
+}
+
+/// BRANCH_LT: true (left) iff v < t; NaN goes right.
+enum GoRightLT: GoRightRule {
+    @inline(__always) static func goRight(_ v: Float, _ t: Float) -> Bool { !(v < t) }
+}
+
+/// BRANCH_LEQ with missing values tracking true: NaN goes left.
+enum GoRightLEQMissingTrue: GoRightRule {
+    @inline(__always) static func goRight(_ v: Float, _ t: Float) -> Bool { v > t }
+}
+
+/// BRANCH_LT with missing values tracking true: NaN goes left.
+enum GoRightLTMissingTrue: GoRightRule {
+    @inline(__always) static func goRight(_ v: Float, _ t: Float) -> Bool { v >= t }
 }
