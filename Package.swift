@@ -14,8 +14,10 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "solarb", targets: ["ArbCLI"]),
+        .executable(name: "solarb-conformance", targets: ["ArbConformanceTool"]),
         .library(name: "SolanaPrimitives", targets: ["SolanaPrimitives"]),
         .library(name: "SolanaKeys", targets: ["SolanaKeys"]),
+        .library(name: "ArbTestSupport", targets: ["ArbTestSupport"]),
         // MARK: AI runtime (issue #9)
         .library(name: "ArbFeatures", targets: ["ArbFeatures"]),
         .library(name: "ArbInference", targets: ["ArbInference"]),
@@ -38,6 +40,10 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // MARK: L0 — on-chain profit guard (sBPF assembler + ELF writer, the guard program, loader deploy plan)
+        .target(name: "ArbSBPF", swiftSettings: strict),
+        .target(name: "ArbGuard", dependencies: ["ArbSBPF", "SolanaPrimitives", "SolanaKeys"], swiftSettings: strict),
+
         // MARK: AI runtime (issue #9): feature schema (L0, pure) and the ONNX evaluator (L1)
         .target(name: "ArbFeatures", swiftSettings: strict),
         .target(name: "ArbInference", dependencies: ["ArbFeatures"], swiftSettings: strict),
@@ -48,7 +54,8 @@ let package = Package(
         .executableTarget(
             name: "ArbCLI",
             dependencies: [
-                "SolanaPrimitives", "SolanaKeys",
+                "SolanaPrimitives", "SolanaKeys", "ArbTestSupport",
+                "ArbGuard", "ArbSBPF",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "ArbFeatures", "ArbInference", "CMallocCounter",
             ],
@@ -56,14 +63,14 @@ let package = Package(
         ),
         .executableTarget(
             name: "ArbConformanceTool",
-            dependencies: ["SolanaPrimitives", "SolanaKeys"],
+            dependencies: ["ArbTestSupport"],
             swiftSettings: strict
         ),
 
         // MARK: Test support and tests
         .target(
             name: "ArbTestSupport",
-            dependencies: ["SolanaPrimitives"],
+            dependencies: ["SolanaPrimitives", "SolanaKeys"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -78,6 +85,21 @@ let package = Package(
         .testTarget(
             name: "SolanaKeysTests",
             dependencies: ["SolanaKeys", "SolanaPrimitives", "ArbTestSupport"],
+            swiftSettings: strict
+        ),
+
+        // MARK: Tests — profit guard
+        .testTarget(
+            name: "ArbSBPFTests",
+            dependencies: ["ArbSBPF", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ArbGuardTests",
+            dependencies: [
+                "ArbGuard", "ArbSBPF", "SolanaPrimitives", "SolanaKeys",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             swiftSettings: strict
         ),
 
