@@ -18,6 +18,9 @@ let package = Package(
         .library(name: "SolanaPrimitives", targets: ["SolanaPrimitives"]),
         .library(name: "SolanaKeys", targets: ["SolanaKeys"]),
         .library(name: "ArbTestSupport", targets: ["ArbTestSupport"]),
+        // MARK: AI runtime (issue #9)
+        .library(name: "ArbFeatures", targets: ["ArbFeatures"]),
+        .library(name: "ArbInference", targets: ["ArbInference"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -63,6 +66,11 @@ let package = Package(
             dependencies: ["ArbCoordination", "ArbGossip"],
             swiftSettings: strict
         ),
+        // MARK: AI runtime (issue #9): feature schema (L0, pure) and the ONNX evaluator (L1)
+        .target(name: "ArbFeatures", swiftSettings: strict),
+        .target(name: "ArbInference", dependencies: ["ArbFeatures"], swiftSettings: strict),
+        /// Counts malloc-family calls per thread (interposes malloc; linked only into the CLI and inference tests).
+        .target(name: "CMallocCounter"),
 
         // MARK: L3 — CLI and tools
         .executableTarget(
@@ -72,6 +80,7 @@ let package = Package(
                 "ArbGuard", "ArbSBPF",
                 "ArbCoordination", "ArbGossip",  // gossip (issue 10)
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "ArbFeatures", "ArbInference", "CMallocCounter",
             ],
             swiftSettings: strict
         ),
@@ -114,6 +123,14 @@ let package = Package(
                 "ArbGuard", "ArbSBPF", "SolanaPrimitives", "SolanaKeys",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
+            swiftSettings: strict
+        ),
+
+        // MARK: AI runtime tests (issue #9)
+        .testTarget(
+            name: "ArbInferenceTests",
+            dependencies: ["ArbInference", "ArbFeatures", "CMallocCounter"],
+            resources: [.copy("Resources")],
             swiftSettings: strict
         ),
     ]

@@ -18,6 +18,7 @@ struct SolArb: AsyncParsableCommand {
             BenchCommand.self,
             GuardCommand.self,
             GossipCommand.self,
+            FeaturesCommand.self, ModelCommand.self,
         ]
     )
 }

@@ -9,6 +9,7 @@ struct BenchCommand: AsyncParsableCommand {
         subcommands: [
             BenchTxCommand.self,
             BenchGossipSimCommand.self,
+            InferenceBench.self,
         ]
     )
 }
