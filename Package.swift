@@ -35,11 +35,23 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // MARK: L0 — venues (ArbMath: pure integer pool math; ArbVenues: decode/quote/swap ix per DEX)
+        .target(
+            name: "ArbMath",
+            swiftSettings: strict
+        ),
+        .target(
+            name: "ArbVenues",
+            dependencies: ["SolanaPrimitives", "ArbMath"],
+            swiftSettings: strict
+        ),
+
         // MARK: L3 — CLI and tools
         .executableTarget(
             name: "ArbCLI",
             dependencies: [
                 "SolanaPrimitives", "SolanaKeys",
+                "ArbMath", "ArbVenues",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -68,6 +80,24 @@ let package = Package(
         .testTarget(
             name: "SolanaKeysTests",
             dependencies: ["SolanaKeys", "SolanaPrimitives", "ArbTestSupport"],
+            swiftSettings: strict
+        ),
+
+        // MARK: Venue tests
+        .testTarget(
+            name: "ArbMathTests",
+            dependencies: [
+                "ArbMath", "ArbTestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ArbVenuesTests",
+            dependencies: [
+                "ArbVenues", "ArbMath", "SolanaPrimitives", "ArbTestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             swiftSettings: strict
         ),
     ]
