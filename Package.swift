@@ -14,6 +14,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "solarb", targets: ["ArbCLI"]),
+        .executable(name: "solarb-conformance", targets: ["ArbConformanceTool"]),
         .library(name: "SolanaPrimitives", targets: ["SolanaPrimitives"]),
         .library(name: "SolanaKeys", targets: ["SolanaKeys"]),
     ],
@@ -58,14 +59,14 @@ let package = Package(
         ),
         .executableTarget(
             name: "ArbConformanceTool",
-            dependencies: ["SolanaPrimitives", "SolanaKeys"],
+            dependencies: ["ArbTestSupport"],
             swiftSettings: strict
         ),
 
         // MARK: Test support and tests
         .target(
             name: "ArbTestSupport",
-            dependencies: ["SolanaPrimitives"],
+            dependencies: ["SolanaPrimitives", "SolanaKeys"],
             swiftSettings: strict
         ),
         .testTarget(
