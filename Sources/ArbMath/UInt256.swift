@@ -58,7 +58,9 @@ public struct UInt256: Hashable, Sendable, Comparable, CustomStringConvertible {
     }
 
     /// Wrapping addition (as Whirlpool's `U256Muldiv::add`, which callers use only where it cannot overflow).
-    @inlinable public static func &+ (lhs: UInt256, rhs: UInt256) -> UInt256 { lhs.addingReportingOverflow(rhs).partialValue }
+    @inlinable public static func &+ (lhs: UInt256, rhs: UInt256) -> UInt256 {
+        lhs.addingReportingOverflow(rhs).partialValue
+    }
     /// Wrapping subtraction.
     @inlinable public static func &- (lhs: UInt256, rhs: UInt256) -> UInt256 {
         lhs.subtractingReportingOverflow(rhs).partialValue
@@ -208,7 +210,9 @@ public enum WideMath {
     }
 
     @inline(__always) static func limbs(_ v: UInt256) -> [UInt64] {
-        [UInt64(truncatingIfNeeded: v.low), UInt64(truncatingIfNeeded: v.low >> 64),
-         UInt64(truncatingIfNeeded: v.high), UInt64(truncatingIfNeeded: v.high >> 64)]
+        [
+            UInt64(truncatingIfNeeded: v.low), UInt64(truncatingIfNeeded: v.low >> 64),
+            UInt64(truncatingIfNeeded: v.high), UInt64(truncatingIfNeeded: v.high >> 64),
+        ]
     }
 }

@@ -49,7 +49,9 @@ struct WhirlpoolSwapSuiteTests {
                     && r.nextProtocolFee == u64(exp["nextProtocolFee"])
                 if !ok { failures.append("\(id): got \(r), expected \(exp)") }
             } catch {
-                if error.rawValue != exception { failures.append("\(id): threw \(error.rawValue), expected '\(exception)'") }
+                if error.rawValue != exception {
+                    failures.append("\(id): threw \(error.rawValue), expected '\(exception)'")
+                }
             }
         }
         #expect(cases.count > 2000)

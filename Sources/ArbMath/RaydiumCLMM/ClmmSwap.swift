@@ -457,3 +457,29 @@ extension ClmmMath {
             usedBitmapExtension: usedExtension)
     }
 }
+
+extension ClmmMath {
+    /// Up to `limit` initialized tick-array starts in swap order from the current price (navigation only; stops
+    /// quietly where the program would need a missing bitmap extension).
+    public static func initializedTickArrayStarts(
+        pool: ClmmSwapPool, bitmapExtension: ClmmBitmapExtension?, zeroForOne: Bool, limit: Int
+    ) -> [Int32] {
+        var used = false
+        var out: [Int32] = []
+        guard
+            let (_, first) = try? firstInitializedTickArray(
+                pool, bitmapExtension, zeroForOne: zeroForOne, usedExtension: &used)
+        else { return out }
+        out.append(first)
+        var last = first
+        while out.count < limit {
+            guard
+                let n = try? nextInitializedTickArrayStart(
+                    pool, bitmapExtension, lastStart: last, zeroForOne: zeroForOne, usedExtension: &used)
+            else { break }
+            out.append(n)
+            last = n
+        }
+        return out
+    }
+}
