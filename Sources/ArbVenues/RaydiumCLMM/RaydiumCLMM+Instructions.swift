@@ -35,54 +35,101 @@ extension RaydiumCLMMVenue {
             zeroForOne ? (state.tokenVault0, state.tokenVault1) : (state.tokenVault1, state.tokenVault0)
         let (inMint, outMint) = zeroForOne ? (state.tokenMint0, state.tokenMint1) : (state.tokenMint1, state.tokenMint0)
 
-        var data = ByteWriter(capacity: 41)
-        data.write(RaydiumCLMMLayout.swapDiscriminator)
-        data.u64(params.exactIn ? params.amountIn : params.amountOut)
-        data.u64(params.exactIn ? params.amountOut : params.amountIn)
-        data.write(withUnsafeBytes(of: UInt128(0).littleEndian) { Array($0) })
-        data.bool(params.exactIn)
-
-        var remaining: [AccountMeta] = []
-        if bitmapExtension != nil { remaining.append(.writable(bitmapExtensionAddress)) }
         let classic =
             (vault0?.tokenProgram ?? ProgramIDs.token) == ProgramIDs.token
             && (vault1?.tokenProgram ?? ProgramIDs.token) == ProgramIDs.token
-        if classic {
-            var accounts: [AccountMeta] = [
-                .readonly(params.owner, signer: true),
-                .readonly(state.ammConfig),
-                .writable(address),
-                .writable(params.userSource),
-                .writable(params.userDestination),
-                .writable(inVault),
-                .writable(outVault),
-                .writable(state.observationKey),
-                .readonly(ProgramIDs.token),
-                .writable(tickArrayAddress(first)),
-            ]
-            accounts += remaining
-            accounts += starts.dropFirst().map { .writable(tickArrayAddress($0)) }
-            return [Instruction(programId: Self.programId, accounts: accounts, data: data.bytes)]
-        }
-        var v2 = data.bytes
-        v2.replaceSubrange(0..<8, with: RaydiumCLMMLayout.swapV2Discriminator)
-        var accounts: [AccountMeta] = [
-            .readonly(params.owner, signer: true),
-            .readonly(state.ammConfig),
-            .writable(address),
-            .writable(params.userSource),
-            .writable(params.userDestination),
-            .writable(inVault),
-            .writable(outVault),
-            .writable(state.observationKey),
-            .readonly(ProgramIDs.token),
-            .readonly(ProgramIDs.token2022),
-            .readonly(ProgramIDs.memo),
-            .readonly(inMint),
-            .readonly(outMint),
+        let keys = RaydiumCLMMLayout.SwapKeys(
+            payer: params.owner, ammConfig: state.ammConfig, poolState: address, inputTokenAccount: params.userSource,
+            outputTokenAccount: params.userDestination, inputVault: inVault, outputVault: outVault,
+            observationState: state.observationKey, inputVaultMint: inMint, outputVaultMint: outMint,
+            bitmapExtension: bitmapExtension != nil ? bitmapExtensionAddress : nil,
+            tickArrays: [first] .map(tickArrayAddress) + starts.dropFirst().map(tickArrayAddress))
+        return [
+            RaydiumCLMMLayout.swapInstruction(
+                keys, amount: params.exactIn ? params.amountIn : params.amountOut,
+                otherAmountThreshold: params.exactIn ? params.amountOut : params.amountIn, sqrtPriceLimitX64: 0,
+                isBaseInput: params.exactIn, v2: !classic)
         ]
-        accounts += remaining
-        accounts += starts.map { .writable(tickArrayAddress($0)) }
-        return [Instruction(programId: Self.programId, accounts: accounts, data: v2)]
+    }
+}
+
+extension RaydiumCLMMLayout {
+    public struct SwapKeys: Hashable, Sendable {
+        public var payer: Address
+        public var ammConfig: Address
+        public var poolState: Address
+        public var inputTokenAccount: Address
+        public var outputTokenAccount: Address
+        public var inputVault: Address
+        public var outputVault: Address
+        public var observationState: Address
+        public var inputVaultMint: Address
+        public var outputVaultMint: Address
+        /// Passed first among the remaining accounts when present.
+        public var bitmapExtension: Address?
+        /// In swap order; the first is the fixed `tick_array` account of `swap`.
+        public var tickArrays: [Address]
+
+        public init(
+            payer: Address, ammConfig: Address, poolState: Address, inputTokenAccount: Address,
+            outputTokenAccount: Address, inputVault: Address, outputVault: Address, observationState: Address,
+            inputVaultMint: Address, outputVaultMint: Address, bitmapExtension: Address?, tickArrays: [Address]
+        ) {
+            self.payer = payer
+            self.ammConfig = ammConfig
+            self.poolState = poolState
+            self.inputTokenAccount = inputTokenAccount
+            self.outputTokenAccount = outputTokenAccount
+            self.inputVault = inputVault
+            self.outputVault = outputVault
+            self.observationState = observationState
+            self.inputVaultMint = inputVaultMint
+            self.outputVaultMint = outputVaultMint
+            self.bitmapExtension = bitmapExtension
+            self.tickArrays = tickArrays
+        }
+    }
+
+    /// Data of `swap` / `swap_v2`: discriminator, amount u64, other_amount_threshold u64, sqrt_price_limit_x64
+    /// u128, is_base_input bool (41 bytes).
+    public static func swapData(
+        amount: UInt64, otherAmountThreshold: UInt64, sqrtPriceLimitX64: UInt128, isBaseInput: Bool, v2: Bool
+    ) -> [UInt8] {
+        var data = ByteWriter(capacity: 41)
+        data.write(v2 ? swapV2Discriminator : swapDiscriminator)
+        data.u64(amount)
+        data.u64(otherAmountThreshold)
+        data.write(withUnsafeBytes(of: sqrtPriceLimitX64.littleEndian) { Array($0) })
+        data.bool(isBaseInput)
+        return data.bytes
+    }
+
+    public static func swapInstruction(
+        _ k: SwapKeys, amount: UInt64, otherAmountThreshold: UInt64, sqrtPriceLimitX64: UInt128, isBaseInput: Bool,
+        v2: Bool
+    ) -> Instruction {
+        precondition(!k.tickArrays.isEmpty, "a CLMM swap takes at least one tick array")
+        let data = swapData(
+            amount: amount, otherAmountThreshold: otherAmountThreshold, sqrtPriceLimitX64: sqrtPriceLimitX64,
+            isBaseInput: isBaseInput, v2: v2)
+        var accounts: [AccountMeta] = [
+            .readonly(k.payer, signer: true), .readonly(k.ammConfig), .writable(k.poolState),
+            .writable(k.inputTokenAccount), .writable(k.outputTokenAccount), .writable(k.inputVault),
+            .writable(k.outputVault), .writable(k.observationState), .readonly(ProgramIDs.token),
+        ]
+        let extensionMeta: [AccountMeta] = k.bitmapExtension.map { [.writable($0)] } ?? []
+        if v2 {
+            accounts += [
+                .readonly(ProgramIDs.token2022), .readonly(ProgramIDs.memo), .readonly(k.inputVaultMint),
+                .readonly(k.outputVaultMint),
+            ]
+            accounts += extensionMeta
+            accounts += k.tickArrays.map { .writable($0) }
+        } else {
+            accounts.append(.writable(k.tickArrays[0]))
+            accounts += extensionMeta
+            accounts += k.tickArrays.dropFirst().map { .writable($0) }
+        }
+        return Instruction(programId: programId, accounts: accounts, data: data)
     }
 }

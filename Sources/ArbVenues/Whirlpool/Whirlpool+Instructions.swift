@@ -18,54 +18,103 @@ extension WhirlpoolVenue {
             aToB
             ? (params.userSource, params.userDestination) : (params.userDestination, params.userSource)
 
-        var data = ByteWriter(capacity: 43)
-        data.write(WhirlpoolLayout.swapDiscriminator)
-        data.u64(params.exactIn ? params.amountIn : params.amountOut)
-        data.u64(params.exactIn ? params.amountOut : params.amountIn)
-        data.write(withUnsafeBytes(of: UInt128(0).littleEndian) { Array($0) })  // sqrt_price_limit: none
-        data.bool(params.exactIn)
-        data.bool(aToB)
-
         let programA = vaultA?.tokenProgram ?? ProgramIDs.token
         let programB = vaultB?.tokenProgram ?? ProgramIDs.token
-        let oracle = WhirlpoolLayout.oracleAddress(whirlpool: address)
-        if programA == ProgramIDs.token && programB == ProgramIDs.token {
-            let accounts: [AccountMeta] = [
-                .readonly(ProgramIDs.token),
-                .readonly(params.owner, signer: true),
-                .writable(address),
-                .writable(ownerA),
-                .writable(state.tokenVaultA),
-                .writable(ownerB),
-                .writable(state.tokenVaultB),
-                .writable(tickArrayKeys[0]),
-                .writable(tickArrayKeys[1]),
-                .writable(tickArrayKeys[2]),
-                .readonly(oracle),
-            ]
-            return [Instruction(programId: Self.programId, accounts: accounts, data: data.bytes)]
-        }
-        // swap_v2: same arguments with the discriminator replaced, plus `remaining_accounts_info: None`.
-        var v2 = data.bytes
-        v2.replaceSubrange(0..<8, with: WhirlpoolLayout.swapV2Discriminator)
-        v2.append(0)
-        let accounts: [AccountMeta] = [
-            .readonly(programA),
-            .readonly(programB),
-            .readonly(ProgramIDs.memo),
-            .readonly(params.owner, signer: true),
-            .writable(address),
-            .readonly(state.tokenMintA),
-            .readonly(state.tokenMintB),
-            .writable(ownerA),
-            .writable(state.tokenVaultA),
-            .writable(ownerB),
-            .writable(state.tokenVaultB),
-            .writable(tickArrayKeys[0]),
-            .writable(tickArrayKeys[1]),
-            .writable(tickArrayKeys[2]),
-            .writable(oracle),
+        let keys = WhirlpoolLayout.SwapKeys(
+            tokenProgramA: programA, tokenProgramB: programB, tokenAuthority: params.owner, whirlpool: address,
+            tokenMintA: state.tokenMintA, tokenMintB: state.tokenMintB, tokenOwnerAccountA: ownerA,
+            tokenVaultA: state.tokenVaultA, tokenOwnerAccountB: ownerB, tokenVaultB: state.tokenVaultB,
+            tickArrays: tickArrayKeys, oracle: WhirlpoolLayout.oracleAddress(whirlpool: address))
+        let useV2 = programA != ProgramIDs.token || programB != ProgramIDs.token
+        return [
+            WhirlpoolLayout.swapInstruction(
+                keys, amount: params.exactIn ? params.amountIn : params.amountOut,
+                otherAmountThreshold: params.exactIn ? params.amountOut : params.amountIn, sqrtPriceLimit: 0,
+                amountSpecifiedIsInput: params.exactIn, aToB: aToB, v2: useV2)
         ]
-        return [Instruction(programId: Self.programId, accounts: accounts, data: v2)]
+    }
+}
+
+extension WhirlpoolLayout {
+    /// The accounts of `swap` / `swap_v2`, named as the program names them.
+    public struct SwapKeys: Hashable, Sendable {
+        public var tokenProgramA: Address
+        public var tokenProgramB: Address
+        public var tokenAuthority: Address
+        public var whirlpool: Address
+        public var tokenMintA: Address
+        public var tokenMintB: Address
+        public var tokenOwnerAccountA: Address
+        public var tokenVaultA: Address
+        public var tokenOwnerAccountB: Address
+        public var tokenVaultB: Address
+        public var tickArrays: [Address]
+        public var oracle: Address
+
+        public init(
+            tokenProgramA: Address, tokenProgramB: Address, tokenAuthority: Address, whirlpool: Address,
+            tokenMintA: Address, tokenMintB: Address, tokenOwnerAccountA: Address, tokenVaultA: Address,
+            tokenOwnerAccountB: Address, tokenVaultB: Address, tickArrays: [Address], oracle: Address
+        ) {
+            self.tokenProgramA = tokenProgramA
+            self.tokenProgramB = tokenProgramB
+            self.tokenAuthority = tokenAuthority
+            self.whirlpool = whirlpool
+            self.tokenMintA = tokenMintA
+            self.tokenMintB = tokenMintB
+            self.tokenOwnerAccountA = tokenOwnerAccountA
+            self.tokenVaultA = tokenVaultA
+            self.tokenOwnerAccountB = tokenOwnerAccountB
+            self.tokenVaultB = tokenVaultB
+            self.tickArrays = tickArrays
+            self.oracle = oracle
+        }
+    }
+
+    /// Instruction data: discriminator, amount u64, other_amount_threshold u64, sqrt_price_limit u128,
+    /// amount_specified_is_input bool, a_to_b bool (42 bytes); `swap_v2` appends `remaining_accounts_info: None`.
+    public static func swapData(
+        amount: UInt64, otherAmountThreshold: UInt64, sqrtPriceLimit: UInt128, amountSpecifiedIsInput: Bool,
+        aToB: Bool, v2: Bool
+    ) -> [UInt8] {
+        var data = ByteWriter(capacity: 43)
+        data.write(v2 ? swapV2Discriminator : swapDiscriminator)
+        data.u64(amount)
+        data.u64(otherAmountThreshold)
+        data.write(withUnsafeBytes(of: sqrtPriceLimit.littleEndian) { Array($0) })
+        data.bool(amountSpecifiedIsInput)
+        data.bool(aToB)
+        if v2 { data.u8(0) }
+        return data.bytes
+    }
+
+    /// `swap` (11 accounts, SPL Token only) or `swap_v2` (15 accounts) with the program's signer/writable flags.
+    /// The oracle is writable in v2 (required for adaptive-fee pools) and read-only in v1.
+    public static func swapInstruction(
+        _ k: SwapKeys, amount: UInt64, otherAmountThreshold: UInt64, sqrtPriceLimit: UInt128,
+        amountSpecifiedIsInput: Bool, aToB: Bool, v2: Bool
+    ) -> Instruction {
+        precondition(k.tickArrays.count == 3, "a Whirlpool swap takes three tick arrays")
+        let data = swapData(
+            amount: amount, otherAmountThreshold: otherAmountThreshold, sqrtPriceLimit: sqrtPriceLimit,
+            amountSpecifiedIsInput: amountSpecifiedIsInput, aToB: aToB, v2: v2)
+        let accounts: [AccountMeta]
+        if v2 {
+            accounts = [
+                .readonly(k.tokenProgramA), .readonly(k.tokenProgramB), .readonly(ProgramIDs.memo),
+                .readonly(k.tokenAuthority, signer: true), .writable(k.whirlpool), .readonly(k.tokenMintA),
+                .readonly(k.tokenMintB), .writable(k.tokenOwnerAccountA), .writable(k.tokenVaultA),
+                .writable(k.tokenOwnerAccountB), .writable(k.tokenVaultB), .writable(k.tickArrays[0]),
+                .writable(k.tickArrays[1]), .writable(k.tickArrays[2]), .writable(k.oracle),
+            ]
+        } else {
+            accounts = [
+                .readonly(ProgramIDs.token), .readonly(k.tokenAuthority, signer: true), .writable(k.whirlpool),
+                .writable(k.tokenOwnerAccountA), .writable(k.tokenVaultA), .writable(k.tokenOwnerAccountB),
+                .writable(k.tokenVaultB), .writable(k.tickArrays[0]), .writable(k.tickArrays[1]),
+                .writable(k.tickArrays[2]), .readonly(k.oracle),
+            ]
+        }
+        return Instruction(programId: programId, accounts: accounts, data: data)
     }
 }

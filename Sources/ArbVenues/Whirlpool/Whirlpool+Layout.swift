@@ -137,3 +137,41 @@ public enum WhirlpoolLayout {
         return WhirlpoolTickArray(startTickIndex: start, ticks: ticks)
     }
 }
+
+/// `WhirlpoolsConfig` (108 bytes): authorities and the default protocol fee rate.
+public struct WhirlpoolsConfig: Hashable, Sendable {
+    public static let discriminator: [UInt8] = [0x9d, 0x14, 0x31, 0xe0, 0xd9, 0x57, 0xc1, 0xfe]
+    public var feeAuthority: Address
+    public var collectProtocolFeesAuthority: Address
+    public var rewardEmissionsSuperAuthority: Address
+    public var defaultProtocolFeeRate: UInt16
+
+    public init(_ account: AccountData) throws(VenueError) {
+        try account.expectOwner(WhirlpoolLayout.programId, "WhirlpoolsConfig")
+        let b = AccountBytes(account.data, "WhirlpoolsConfig \(account.address)")
+        guard account.data.count == 108 else { throw VenueError(.wrongSize, "WhirlpoolsConfig: \(account.data.count) bytes") }
+        try b.expectDiscriminator(Self.discriminator)
+        feeAuthority = try b.address(8)
+        collectProtocolFeesAuthority = try b.address(40)
+        rewardEmissionsSuperAuthority = try b.address(72)
+        defaultProtocolFeeRate = try b.u16(104)
+    }
+}
+
+/// `FeeTier` (44 bytes): the default fee rate for a tick spacing under a config.
+public struct WhirlpoolFeeTier: Hashable, Sendable {
+    public static let discriminator: [UInt8] = [0x38, 0x4b, 0x9f, 0x4c, 0x8e, 0x44, 0xbe, 0x69]
+    public var whirlpoolsConfig: Address
+    public var tickSpacing: UInt16
+    public var defaultFeeRate: UInt16
+
+    public init(_ account: AccountData) throws(VenueError) {
+        try account.expectOwner(WhirlpoolLayout.programId, "FeeTier")
+        let b = AccountBytes(account.data, "FeeTier \(account.address)")
+        guard account.data.count == 44 else { throw VenueError(.wrongSize, "FeeTier: \(account.data.count) bytes") }
+        try b.expectDiscriminator(Self.discriminator)
+        whirlpoolsConfig = try b.address(8)
+        tickSpacing = try b.u16(40)
+        defaultFeeRate = try b.u16(42)
+    }
+}
