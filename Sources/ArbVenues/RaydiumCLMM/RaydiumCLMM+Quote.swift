@@ -19,6 +19,9 @@ extension RaydiumCLMMVenue {
             return VenueError(.poolDisabled, "CLMM \(address): swaps disabled by pool status")
         case .liquidityInsufficient, .insufficientLiquidityForDirection, .sqrtPriceLimitOverflow:
             return VenueError(.insufficientLiquidity, "CLMM \(address): \(e.rawValue)")
+        case .missingTickArrayBitmapExtensionAccount where bitmapExtensionAbsent:
+            return VenueError(
+                .insufficientLiquidity, "CLMM \(address): no liquidity within the default bitmap and no extension account")
         case .missingTickArrayBitmapExtensionAccount:
             return VenueError(.missingAccount, "CLMM \(address): bitmap extension \(bitmapExtensionAddress) not loaded")
         case .notEnoughTickArrayAccount:
