@@ -96,7 +96,7 @@ let package = Package(
         .testTarget(
             name: "ArbVenuesTests",
             dependencies: [
-                "ArbVenues", "ArbMath", "SolanaPrimitives", "ArbTestSupport",
+                "ArbVenues", "ArbMath", "SolanaPrimitives", "SolanaKeys", "ArbTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: strict
