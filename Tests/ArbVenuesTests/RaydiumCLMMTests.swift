@@ -245,6 +245,12 @@ struct RaydiumCLMMTests {
         // fee = trade fee 100 ppm of the input, rounded up per step; protocol 12% and fund 4% of it.
         #expect(small.quote.fee == 100)
         #expect(small.swap.protocolFee == 12 && small.swap.fundFee == 4)
+        // Independent floating-point check of the constant-liquidity step: 1/sqrt(P1) = 1/sqrt(P0) + in/L,
+        // out = L (sqrt(P0) − sqrt(P1)), with sqrt(P0) = 1 and L = 25e9.
+        let inLessFee = 1_000_000.0 * (1 - 100e-6)
+        let sqrtP1 = 1 / (1 + inLessFee / 25e9)
+        let expectedOut = 25e9 * (1 - sqrtP1)
+        #expect(abs(Double(small.quote.amountOut) - expectedOut) <= 1.0, "\(small.quote.amountOut) vs \(expectedOut)")
         // Large: crosses -100 (L1 leaves), then runs to -1000 and beyond → no more arrays: refused.
         let big = try v.quoteDetail(QuoteRequest(amount: 300_000_000, direction: .aToB))
         #expect(big.quote.crossings == 1)
