@@ -20,6 +20,22 @@ struct MathPropertyTests {
         }
     }
 
+    /// All three division paths (dividend < 2^128, one-limb divisor, two-limb divisor) against the definition.
+    @Test func uint256DivisionByEveryDivisorSize() async {
+        await propertyCheck(
+            count: 3000, input: Gen.uint128(), Gen.uint128(), Gen.uint128(in: 1...UInt128.max), Gen.int(in: 0...127)
+        ) { hi, lo, d0, shift in
+            let d = max(d0 >> UInt128(shift), 1)
+            for n in [UInt256(high: hi, low: lo), UInt256(lo), UInt256(high: hi >> 64, low: lo)] {
+                let (q, r) = n.quotientAndRemainder(dividingBy: d)
+                #expect(r < d)
+                let (back, overflow) = q.multipliedReportingOverflow(by: d)
+                #expect(!overflow)
+                #expect(back &+ UInt256(r) == n, "\(n) / \(d)")
+            }
+        }
+    }
+
     @Test func uint256WideDivisorReconstructs() async {
         await propertyCheck(
             count: 1000, input: Gen.uint128(), Gen.uint128(), Gen.uint128(in: 1...UInt128.max), Gen.uint128()
