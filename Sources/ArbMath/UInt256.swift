@@ -117,7 +117,11 @@ public struct UInt256: Hashable, Sendable, Comparable, CustomStringConvertible {
         let dn = d << UInt128(s)
         let d1 = UInt64(truncatingIfNeeded: dn >> 64)
         let d0 = UInt64(truncatingIfNeeded: dn)
-        var u0: UInt64, u1: UInt64, u2: UInt64, u3: UInt64, u4: UInt64
+        var u0: UInt64
+        var u1: UInt64
+        var u2: UInt64
+        var u3: UInt64
+        var u4: UInt64
         if s == 0 {
             (u4, u3, u2, u1, u0) = (0, n3, n2, n1, n0)
         } else {

@@ -52,6 +52,20 @@ struct MathPropertyTests {
         }
     }
 
+    /// Divisors whose top 128 bits are all ones (the estimate cannot round them up) and other edges.
+    @Test func uint256WideDivisorEdges() {
+        for shift in [1, 5, 64, 100, 127] {
+            let d = UInt256(UInt128.max) << shift
+            for n in [UInt256.max, d, d &+ .one, d &- .one, UInt256.max &- d] {
+                let (q, r) = n.quotientAndRemainder(dividingBy: d)
+                #expect(r < d)
+                #expect(q.high == 0)
+                let (back, overflow) = d.multipliedReportingOverflow(by: q.low)
+                #expect(!overflow && back &+ r == n)
+            }
+        }
+    }
+
     @Test func mulDivRounding() async {
         await propertyCheck(count: 2000, input: Gen.uint128(), Gen.uint128(), Gen.uint128(in: 1...UInt128.max)) {
             a, b, d in

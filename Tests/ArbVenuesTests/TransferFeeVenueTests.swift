@@ -74,11 +74,16 @@ struct TransferFeeVenueTests {
         let want: UInt64 = 1_000_000
         let eo = try v.quote(QuoteRequest(amount: want, direction: .bToA, exactIn: false))
         #expect(eo.amountOut == want)
-        let classicEo = try classic.quote(QuoteRequest(amount: fee.calculatePreFeeAmount(want)!, direction: .bToA, exactIn: false))
+        let classicEo = try classic.quote(
+            QuoteRequest(amount: fee.calculatePreFeeAmount(want)!, direction: .bToA, exactIn: false))
         #expect(eo.amountIn == classicEo.amountIn)
         // Token-2022 side → swap_v2 with both token programs.
-        let ix = try #require(try v.swapInstructions(
-            SwapParams(direction: .aToB, amountIn: x, amountOut: q.amountOut, owner: .zero, userSource: .zero, userDestination: .zero)).first)
+        let ix = try #require(
+            try v.swapInstructions(
+                SwapParams(
+                    direction: .aToB, amountIn: x, amountOut: q.amountOut, owner: .zero, userSource: .zero,
+                    userDestination: .zero)
+            ).first)
         #expect(ix.accounts.count == 15)
         #expect(ix.data.prefix(8).elementsEqual(WhirlpoolLayout.swapV2Discriminator))
         #expect(ix.accounts[0].address == ProgramIDs.token2022 && ix.accounts[1].address == ProgramIDs.token)
@@ -94,39 +99,54 @@ struct TransferFeeVenueTests {
         }
         var clock = [UInt8](repeating: 0, count: 40)
         Self.put(UInt64(600), into: &clock, at: 16)
-        accounts[SysvarIDs.clock] = AccountData(address: SysvarIDs.clock, owner: Address("Sysvar1111111111111111111111111111111111111"), lamports: 0, data: clock)
+        accounts[SysvarIDs.clock] = AccountData(
+            address: SysvarIDs.clock, owner: Address("Sysvar1111111111111111111111111111111111111"), lamports: 0,
+            data: clock)
         try v.update(from: accounts)
         let withNewer = try v.quote(QuoteRequest(amount: 1_000_000, direction: .aToB))
         let (classic, _, _) = try Self.venues(Self.mint2022(older: older, newer: newer))
-        #expect(withNewer.amountOut == (try classic.quote(QuoteRequest(amount: 1_000_000 - 20_000, direction: .aToB))).amountOut)
+        #expect(
+            withNewer.amountOut
+                == (try classic.quote(QuoteRequest(amount: 1_000_000 - 20_000, direction: .aToB))).amountOut)
     }
 
     @Test func transferHookIsRefusedAndMissingMintIsNotAssumedFeeless() throws {
         let fee = TransferFee(epoch: 0, maximumFee: 0, basisPoints: 0)
         let (_, hooked, _) = try Self.venues(Self.mint2022(older: fee, newer: fee, hook: true))
-        #expect { try hooked.quote(QuoteRequest(amount: 1_000, direction: .aToB)) } throws: { ($0 as? VenueError)?.code == .unsupported }
+        #expect { try hooked.quote(QuoteRequest(amount: 1_000, direction: .aToB)) } throws: {
+            ($0 as? VenueError)?.code == .unsupported
+        }
         var (_, v, accounts) = try Self.venues(Self.mint2022(older: fee, newer: fee))
         accounts[Self.feeMint] = nil
         v = try WhirlpoolVenue(pool: try #require(accounts[v.address]))
         try v.update(from: accounts)
-        #expect { try v.quote(QuoteRequest(amount: 1_000, direction: .aToB)) } throws: { ($0 as? VenueError)?.code == .missingAccount }
+        #expect { try v.quote(QuoteRequest(amount: 1_000, direction: .aToB)) } throws: {
+            ($0 as? VenueError)?.code == .missingAccount
+        }
     }
 
     /// The real PYUSD mint decodes with its TransferFeeConfig.
     @Test func realToken2022Mint() throws {
-        let acc = try #require(try fixtureAccount(
-            "mainnet/spl-token/whirlpool-essentials/token_2022_pyusd.2b1kV6DkPAnxd5ixfnxCpjxmKwqjjaYmCZfHsFu24GXo.json"))
+        let acc = try #require(
+            try fixtureAccount(
+                "mainnet/spl-token/whirlpool-essentials/token_2022_pyusd.2b1kV6DkPAnxd5ixfnxCpjxmKwqjjaYmCZfHsFu24GXo.json"
+            ))
         let m = try MintAccount(acc)
         #expect(m.tokenProgram == ProgramIDs.token2022 && m.decimals == 6)
         #expect(m.transferFeeConfig != nil)
         #expect(!m.hasTransferHook)
-        let usdc = try #require(try fixtureAccount(
-            "mainnet/spl-token/whirlpool-essentials/token_usdc.EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v.json"))
+        let usdc = try #require(
+            try fixtureAccount(
+                "mainnet/spl-token/whirlpool-essentials/token_usdc.EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v.json"))
         let u = try MintAccount(usdc)
         #expect(u.transferFeeConfig == nil && u.decimals == 6)
-        let ata = try #require(try fixtureAccount(
-            "mainnet/spl-token/whirlpool-essentials/user_ata_2022_pyusd.2A7Cc48jwWWoixM5CWquQKEqk9KNQvY2Xw3WJbBRc6Ei.json"))
+        let ata = try #require(
+            try fixtureAccount(
+                "mainnet/spl-token/whirlpool-essentials/user_ata_2022_pyusd.2A7Cc48jwWWoixM5CWquQKEqk9KNQvY2Xw3WJbBRc6Ei.json"
+            ))
         let t = try VaultAccount(ata)
-        #expect(t.amount == 849_007 && t.mint == acc.address && t.owner == Address("r21Gamwd9DtyjHeGywsneoQYR39C1VDwrw7tWxHAwh6"))
+        #expect(
+            t.amount == 849_007 && t.mint == acc.address
+                && t.owner == Address("r21Gamwd9DtyjHeGywsneoQYR39C1VDwrw7tWxHAwh6"))
     }
 }
