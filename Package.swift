@@ -17,6 +17,7 @@ let package = Package(
         .executable(name: "solarb-conformance", targets: ["ArbConformanceTool"]),
         .library(name: "SolanaPrimitives", targets: ["SolanaPrimitives"]),
         .library(name: "SolanaKeys", targets: ["SolanaKeys"]),
+        .library(name: "ArbTestSupport", targets: ["ArbTestSupport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -36,6 +37,10 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // MARK: L0 — on-chain profit guard (sBPF assembler + ELF writer, the guard program, loader deploy plan)
+        .target(name: "ArbSBPF", swiftSettings: strict),
+        .target(name: "ArbGuard", dependencies: ["ArbSBPF", "SolanaPrimitives", "SolanaKeys"], swiftSettings: strict),
+
         // MARK: L0 — venues (ArbMath: pure integer pool math; ArbVenues: decode/quote/swap ix per DEX)
         .target(
             name: "ArbMath",
@@ -51,7 +56,8 @@ let package = Package(
         .executableTarget(
             name: "ArbCLI",
             dependencies: [
-                "SolanaPrimitives", "SolanaKeys",
+                "SolanaPrimitives", "SolanaKeys", "ArbTestSupport",
+                "ArbGuard", "ArbSBPF",
                 "ArbMath", "ArbVenues",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -81,6 +87,21 @@ let package = Package(
         .testTarget(
             name: "SolanaKeysTests",
             dependencies: ["SolanaKeys", "SolanaPrimitives", "ArbTestSupport"],
+            swiftSettings: strict
+        ),
+
+        // MARK: Tests — profit guard
+        .testTarget(
+            name: "ArbSBPFTests",
+            dependencies: ["ArbSBPF", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ArbGuardTests",
+            dependencies: [
+                "ArbGuard", "ArbSBPF", "SolanaPrimitives", "SolanaKeys",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             swiftSettings: strict
         ),
 

@@ -30,7 +30,9 @@ public enum TransactionRecipe {
             blockhash = try Hash(base58: try string(r, "blockhash"))
         }
         let tables = try (r["tables"] as? [[String: Any]] ?? []).map { t -> AddressLookupTableAccount in
-            guard let d = Data(base64Encoded: try string(t, "data")) else { throw RecipeError(description: "bad table data") }
+            guard let d = Data(base64Encoded: try string(t, "data")) else {
+                throw RecipeError(description: "bad table data")
+            }
             return try AddressLookupTableState(data: Array(d)).account(key: try Address(base58: try string(t, "key")))
         }
         var outputs: [String: Any] = [:]
@@ -40,14 +42,20 @@ public enum TransactionRecipe {
         }
         let message: VersionedMessage
         if (r["version"] as? String) == "legacy" {
-            message = .legacy(try LegacyMessage(instructions: instructions, payer: payer.address, recentBlockhash: blockhash))
+            message = .legacy(
+                try LegacyMessage(instructions: instructions, payer: payer.address, recentBlockhash: blockhash))
         } else {
-            message = .v0(try V0Message(instructions: instructions, payer: payer.address, recentBlockhash: blockhash, lookupTables: tables))
+            message = .v0(
+                try V0Message(
+                    instructions: instructions, payer: payer.address, recentBlockhash: blockhash, lookupTables: tables))
         }
         let required = message.signerKeys.compactMap { byName[$0.base58] }
         let tx = try VersionedTransaction(message: message, signers: required)
         let bytes = try tx.serializeForSending()
-        return ["tx": Data(bytes).base64EncodedString(), "size": bytes.count, "signature": tx.id?.description ?? "", "outputs": outputs]
+        return [
+            "tx": Data(bytes).base64EncodedString(), "size": bytes.count, "signature": tx.id?.description ?? "",
+            "outputs": outputs,
+        ]
     }
 
     static func string(_ d: [String: Any], _ k: String) throws -> String {
@@ -87,33 +95,74 @@ public enum TransactionRecipe {
                     freezeAuthority: nil, programId: tokenProgram)
             ]
         case "token.mintTo":
-            let ata = AssociatedTokenAccount.address(wallet: payer, mint: try address(op, "mint"), tokenProgram: tokenProgram)
+            let ata = AssociatedTokenAccount.address(
+                wallet: payer, mint: try address(op, "mint"), tokenProgram: tokenProgram)
             outputs["payer_ata"] = ata.base58
-            return [TokenProgram.mintTo(mint: try address(op, "mint"), destination: ata, authority: payer, amount: try u64(op, "amount"), programId: tokenProgram)]
+            return [
+                TokenProgram.mintTo(
+                    mint: try address(op, "mint"), destination: ata, authority: payer, amount: try u64(op, "amount"),
+                    programId: tokenProgram)
+            ]
         case "token.transferChecked":
             let mint = try address(op, "mint")
             let from = AssociatedTokenAccount.address(wallet: payer, mint: mint, tokenProgram: tokenProgram)
-            let to = AssociatedTokenAccount.address(wallet: try address(op, "to_wallet"), mint: mint, tokenProgram: tokenProgram)
+            let to = AssociatedTokenAccount.address(
+                wallet: try address(op, "to_wallet"), mint: mint, tokenProgram: tokenProgram)
             var ix = TokenProgram.transferChecked(
                 source: from, mint: mint, destination: to, authority: payer, amount: try u64(op, "amount"),
                 decimals: UInt8(try u64(op, "decimals")), programId: tokenProgram)
             if op["wrong_account_order"] as? Bool == true { ix.accounts.swapAt(1, 2) }  // mint ↔ destination
             return [ix]
+        case "token.initializeAccount3":
+            return [
+                TokenProgram.initializeAccount3(
+                    account: try address(op, "account"), mint: try address(op, "mint"), owner: payer,
+                    programId: tokenProgram)
+            ]
+        case "token.transfer":
+            return [
+                TokenProgram.transfer(
+                    source: try address(op, "source"), destination: try address(op, "destination"), authority: payer,
+                    amount: try u64(op, "amount"), programId: tokenProgram)
+            ]
+        case "token.syncNative":
+            return [TokenProgram.syncNative(account: try address(op, "account"), programId: tokenProgram)]
+        case "token.closeAccount":
+            return [
+                TokenProgram.closeAccount(
+                    account: try address(op, "account"), destination: payer, owner: payer, programId: tokenProgram)
+            ]
         case "ata.create":
             let wallet = try address(op, "wallet")
-            outputs["ata_\(wallet.base58)"] = AssociatedTokenAccount.address(wallet: wallet, mint: try address(op, "mint"), tokenProgram: tokenProgram).base58
-            return [AssociatedTokenProgram.create(payer: payer, wallet: wallet, mint: try address(op, "mint"), tokenProgram: tokenProgram)]
+            outputs["ata_\(wallet.base58)"] =
+                AssociatedTokenAccount.address(
+                    wallet: wallet, mint: try address(op, "mint"), tokenProgram: tokenProgram
+                ).base58
+            return [
+                AssociatedTokenProgram.create(
+                    payer: payer, wallet: wallet, mint: try address(op, "mint"), tokenProgram: tokenProgram)
+            ]
         case "ata.createIdempotent":
             let wallet = try address(op, "wallet")
-            outputs["ata_\(wallet.base58)"] = AssociatedTokenAccount.address(wallet: wallet, mint: try address(op, "mint"), tokenProgram: tokenProgram).base58
-            return [AssociatedTokenProgram.createIdempotent(payer: payer, wallet: wallet, mint: try address(op, "mint"), tokenProgram: tokenProgram)]
+            outputs["ata_\(wallet.base58)"] =
+                AssociatedTokenAccount.address(
+                    wallet: wallet, mint: try address(op, "mint"), tokenProgram: tokenProgram
+                ).base58
+            return [
+                AssociatedTokenProgram.createIdempotent(
+                    payer: payer, wallet: wallet, mint: try address(op, "mint"), tokenProgram: tokenProgram)
+            ]
         case "alt.create":
-            let (ix, table) = try AddressLookupTableProgram.create(authority: payer, payer: payer, recentSlot: try u64(op, "recent_slot"))
+            let (ix, table) = try AddressLookupTableProgram.create(
+                authority: payer, payer: payer, recentSlot: try u64(op, "recent_slot"))
             outputs["table"] = table.base58
             return [ix]
         case "alt.extend":
             let addrs = try (op["addresses"] as? [String] ?? []).map { try Address(base58: $0) }
-            return [AddressLookupTableProgram.extend(table: try address(op, "table"), authority: payer, payer: payer, addresses: addrs)]
+            return [
+                AddressLookupTableProgram.extend(
+                    table: try address(op, "table"), authority: payer, payer: payer, addresses: addrs)
+            ]
         case "memo":
             return [MemoProgram.memo(try string(op, "text"), signers: [payer])]
         case let other:

@@ -64,7 +64,8 @@ struct OfficialVectorsTests {
             let blockhash = try Hash(base58: blockhashText)
             let ixs = (m["instructions"] as? [[String: Any]] ?? []).map {
                 CompiledInstruction(
-                    programIdIndex: UInt8($0["program_id_index"] as! Int), accounts: ($0["accounts"] as! [Int]).map(UInt8.init),
+                    programIdIndex: UInt8($0["program_id_index"] as! Int),
+                    accounts: ($0["accounts"] as! [Int]).map(UInt8.init),
                     data: Hex.decode($0["data_hex"] as! String)!)
             }
             let message: VersionedMessage
@@ -75,9 +76,13 @@ struct OfficialVectorsTests {
                         writableIndexes: ($0["writable_indexes"] as! [Int]).map(UInt8.init),
                         readonlyIndexes: ($0["readonly_indexes"] as! [Int]).map(UInt8.init))
                 }
-                message = .v0(V0Message(header: header, accountKeys: keys, recentBlockhash: blockhash, instructions: ixs, addressTableLookups: lookups))
+                message = .v0(
+                    V0Message(
+                        header: header, accountKeys: keys, recentBlockhash: blockhash, instructions: ixs,
+                        addressTableLookups: lookups))
             } else {
-                message = .legacy(LegacyMessage(header: header, accountKeys: keys, recentBlockhash: blockhash, instructions: ixs))
+                message = .legacy(
+                    LegacyMessage(header: header, accountKeys: keys, recentBlockhash: blockhash, instructions: ixs))
             }
             let expected = try #require(c["expected_hex"] as? String)
             #expect(Hex.encode(message.serialize()) == expected, "\(c["test"] ?? "")")
@@ -91,10 +96,14 @@ struct OfficialVectorsTests {
             let ix: Instruction
             switch c["ix"] as? String {
             case "SetComputeUnitLimit": ix = ComputeBudgetProgram.setComputeUnitLimit(UInt32(c["units"] as! Int))
-            case "SetComputeUnitPrice": ix = ComputeBudgetProgram.setComputeUnitPrice(microLamports: UInt64(c["micro_lamports"] as! Int))
+            case "SetComputeUnitPrice":
+                ix = ComputeBudgetProgram.setComputeUnitPrice(microLamports: UInt64(c["micro_lamports"] as! Int))
             case "RequestHeapFrame": ix = ComputeBudgetProgram.requestHeapFrame(bytes: UInt32(c["bytes"] as! Int))
-            case "SetLoadedAccountsDataSizeLimit": ix = ComputeBudgetProgram.setLoadedAccountsDataSizeLimit(bytes: UInt32(c["bytes"] as! Int))
-            default: Issue.record("unknown \(String(describing: c["ix"]))"); continue
+            case "SetLoadedAccountsDataSizeLimit":
+                ix = ComputeBudgetProgram.setLoadedAccountsDataSizeLimit(bytes: UInt32(c["bytes"] as! Int))
+            default:
+                Issue.record("unknown \(String(describing: c["ix"]))")
+                continue
             }
             #expect(Hex.encode(ix.data) == c["expected_hex"] as? String)
             #expect(ix.accounts.isEmpty && ix.programId == ProgramIDs.computeBudget)

@@ -4,4 +4,4 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 py=$(scripts/venv.sh conformance)
 export SOLARB_CONFORMANCE_TOOL="$(swift build --show-bin-path)/solarb-conformance"
-cd conformance && "$py" -m pytest -q
+cd conformance && "$py" -m pytest -q --ignore=guard
