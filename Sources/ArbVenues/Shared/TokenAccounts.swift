@@ -120,6 +120,14 @@ public func clockEpoch(_ account: AccountData) throws(VenueError) -> UInt64 {
     return try AccountBytes(account.data, "Clock sysvar").u64(16)
 }
 
+/// The Clock sysvar's `unix_timestamp` (offset 32).
+public func clockUnixTimestamp(_ account: AccountData) throws(VenueError) -> Int64 {
+    guard account.address == SysvarIDs.clock else {
+        throw VenueError(.invalidState, "\(account.address) is not the Clock sysvar")
+    }
+    return try AccountBytes(account.data, "Clock sysvar").i64(32)
+}
+
 /// Token-2022 transfer-fee accounting around a pool swap: what the pool receives from a gross user input, and
 /// what the user receives from the pool's gross output (the program transfers the gross amount; the fee is
 /// withheld in the destination).
