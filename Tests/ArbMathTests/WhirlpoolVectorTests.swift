@@ -194,7 +194,9 @@ struct WhirlpoolVectorTests {
         }
         var ran = 0
         for c in cases {
-            guard let o = c["oracle"] as? [String: Any], let k = o["adaptive_fee_constants"] as? [String: Any] else { continue }
+            guard let o = c["oracle"] as? [String: Any], let k = o["adaptive_fee_constants"] as? [String: Any] else {
+                continue
+            }
             let w = c["whirlpool"] as? [String: Any] ?? [:]
             let ts = UInt16(i64(w["tick_spacing"]))
             let aToB = bool(c["implied_a_to_b"])
@@ -222,14 +224,17 @@ struct WhirlpoolVectorTests {
                 tickCurrentIndex: Int32(i64(w["tick_current_index"])), liquidity: u128(w["liquidity"]), tickSpacing: ts,
                 feeRate: UInt16(i64(w["fee_rate"])), protocolFeeRate: 0)
             let r = try WhirlpoolMath.swap(
-                pool: pool, tickArrays: arrays, amount: u64(c["amount"]), sqrtPriceLimit: 0, amountSpecifiedIsInput: true,
+                pool: pool, tickArrays: arrays, amount: u64(c["amount"]), sqrtPriceLimit: 0,
+                amountSpecifiedIsInput: true,
                 aToB: aToB, adaptiveFee: (constants, variables), timestamp: time(c["timestamp"]))
             let e = c["expected"] as? [String: Any] ?? [:]
             let (inAmt, outAmt) = aToB ? (r.amountA, r.amountB) : (r.amountB, r.amountA)
             #expect(inAmt == u64(e["token_in"]), "\(c["test"] ?? "")")
             #expect(outAmt == u64(e["token_est_out"]), "\(c["test"] ?? "")")
             #expect(r.totalFee == u64(e["trade_fee"]), "\(c["test"] ?? "")")
-            #expect(try Slippage.minAmount(outAmt, toleranceBps: UInt16(i64(c["slippage_tolerance_bps"]))) == u64(e["token_min_out"]))
+            #expect(
+                try Slippage.minAmount(outAmt, toleranceBps: UInt16(i64(c["slippage_tolerance_bps"])))
+                    == u64(e["token_min_out"]))
             ran += 1
         }
         #expect(ran == 3)

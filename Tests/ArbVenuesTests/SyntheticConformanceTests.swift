@@ -126,4 +126,74 @@ struct SyntheticConformanceTests {
         #expect(report.quotes >= 8)
         #expect(report.refusals[.insufficientLiquidity, default: 0] > 0)
     }
+
+    /// An adaptive-fee whirlpool at the venue level: oracle + clock loaded from accounts, quote equal to the
+    /// rust-sdk core test `adaptive_fee::test_exact_in_a_to_b_simple` (150,000 in → 122,534 out, fee 10,312;
+    /// also in fixtures/vectors/whirlpool.json), the oracle writable in the swap instruction.
+    @Test func adaptiveFeeWhirlpool() throws {
+        let pool = WhirlpoolLayout.whirlpoolAddress(
+            config: Self.synthKey(1), mintA: Self.synthKey(2), mintB: Self.synthKey(3), feeTierIndex: 192)
+        var d = [UInt8](repeating: 0, count: WhirlpoolLayout.whirlpoolSize)
+        d.replaceSubrange(0..<8, with: WhirlpoolLayout.whirlpoolDiscriminator)
+        typealias O = WhirlpoolLayout.Offset
+        Self.putLE(UInt16(64), into: &d, at: O.tickSpacing)
+        Self.putLE(UInt16(192), into: &d, at: O.feeTierIndexSeed)
+        Self.putLE(UInt16(1000), into: &d, at: O.feeRate)
+        Self.putLE(UInt128(1_000_000), into: &d, at: O.liquidity)
+        Self.putLE(UInt128(1) << 64, into: &d, at: O.sqrtPrice)
+        d.replaceSubrange(O.tokenMintA..<O.tokenMintA + 32, with: Self.synthKey(2).bytes)
+        d.replaceSubrange(O.tokenVaultA..<O.tokenVaultA + 32, with: Self.synthKey(4).bytes)
+        d.replaceSubrange(O.tokenMintB..<O.tokenMintB + 32, with: Self.synthKey(3).bytes)
+        d.replaceSubrange(O.tokenVaultB..<O.tokenVaultB + 32, with: Self.synthKey(5).bytes)
+        let poolAccount = AccountData(address: pool, owner: WhirlpoolLayout.programId, lamports: 0, data: d)
+        var all = Self.vaultsAndMints(
+            mintA: Self.synthKey(2), mintB: Self.synthKey(3), vaultA: Self.synthKey(4), vaultB: Self.synthKey(5))
+        all[pool] = poolAccount
+        for start: Int32 in [-11264, -5632, 0, 5632, 11264] {
+            let a = WhirlpoolLayout.tickArrayAddress(whirlpool: pool, startTickIndex: start)
+            all[a] = AccountData(address: a, owner: ProgramIDs.system, lamports: 0, data: [])
+        }
+        let now: Int64 = 1_700_000_000
+        var o = [UInt8](repeating: 0, count: WhirlpoolOracle.size)
+        o.replaceSubrange(0..<8, with: WhirlpoolOracle.discriminator)
+        o.replaceSubrange(8..<40, with: pool.bytes)
+        Self.putLE(UInt64(now), into: &o, at: 40)
+        Self.putLE(UInt16(30), into: &o, at: 48)
+        Self.putLE(UInt16(600), into: &o, at: 50)
+        Self.putLE(UInt16(500), into: &o, at: 52)
+        Self.putLE(UInt32(5000), into: &o, at: 54)
+        Self.putLE(UInt32(2_640_000), into: &o, at: 58)
+        Self.putLE(UInt16(64), into: &o, at: 62)
+        Self.putLE(UInt16(64), into: &o, at: 64)
+        Self.putLE(UInt64(now), into: &o, at: 82)
+        Self.putLE(UInt64(now), into: &o, at: 90)
+        let oracleAddress = WhirlpoolLayout.oracleAddress(whirlpool: pool)
+        all[oracleAddress] = AccountData(address: oracleAddress, owner: WhirlpoolLayout.programId, lamports: 0, data: o)
+
+        var v = try WhirlpoolVenue(pool: poolAccount)
+        #expect(v.state.isAdaptiveFee)
+        #expect(v.accountsToUpdate().contains(oracleAddress) && v.accountsToUpdate().contains(SysvarIDs.clock))
+        try v.update(from: all)
+        #expect { try v.quote(QuoteRequest(amount: 150_000, direction: .aToB)) } throws: {
+            ($0 as? VenueError)?.code == .missingAccount
+        }
+        var clock = [UInt8](repeating: 0, count: 40)
+        Self.putLE(now, into: &clock, at: 32)
+        all[SysvarIDs.clock] = AccountData(
+            address: SysvarIDs.clock, owner: Address("Sysvar1111111111111111111111111111111111111"), lamports: 0,
+            data: clock)
+        try v.update(from: all)
+        let q = try v.quote(QuoteRequest(amount: 150_000, direction: .aToB))
+        #expect(q.amountIn == 150_000 && q.amountOut == 122_534 && q.fee == 10_312)
+        let ix = try #require(
+            try v.swapInstructions(
+                SwapParams(
+                    direction: .aToB, amountIn: 150_000, amountOut: 110_280, owner: Self.synthKey(7),
+                    userSource: Self.synthKey(8), userDestination: Self.synthKey(9))
+            ).first)
+        #expect(ix.accounts[10].address == oracleAddress && ix.accounts[10].isWritable)
+        // Without the oracle the pool cannot be refreshed.
+        all[oracleAddress] = nil
+        #expect { try v.update(from: all) } throws: { ($0 as? VenueError)?.code == .missingAccount }
+    }
 }

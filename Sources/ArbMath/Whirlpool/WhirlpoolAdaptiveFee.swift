@@ -100,15 +100,18 @@ enum WhirlpoolFeeRateManager {
         let group = FullMath.floorDiv(currentTickIndex, size)
         var v = adaptive.variables
         try v.updateReference(group, timestamp, c)
-        let span = c.maxVolatilityAccumulator >= v.volatilityReference ? c.maxVolatilityAccumulator - v.volatilityReference : 0
+        let span =
+            c.maxVolatilityAccumulator >= v.volatilityReference ? c.maxVolatilityAccumulator - v.volatilityReference : 0
         let maxDelta = Int32((UInt64(span) + 9_999) / 10_000)
         let lowerIndex = v.tickGroupIndexReference - maxDelta
         let upperIndex = v.tickGroupIndexReference + maxDelta
         let lowerTick = lowerIndex * size
         let upperTick = upperIndex * size + size
-        let lower = lowerTick > WhirlpoolMath.minTickIndex
+        let lower =
+            lowerTick > WhirlpoolMath.minTickIndex
             ? (lowerIndex, WhirlpoolMath.sqrtPriceFromTickIndex(lowerTick)) : nil
-        let upper = upperTick < WhirlpoolMath.maxTickIndex
+        let upper =
+            upperTick < WhirlpoolMath.maxTickIndex
             ? (upperIndex, WhirlpoolMath.sqrtPriceFromTickIndex(upperTick)) : nil
         self = .adaptive(
             aToB: aToB, tickGroupIndex: group, staticFeeRate: staticFeeRate, constants: c, variables: v, lower: lower,
@@ -137,19 +140,24 @@ enum WhirlpoolFeeRateManager {
 
     /// `get_bounded_sqrt_price_target`: (target, skipped).
     func boundedTarget(_ sqrtPrice: UInt128, liquidity: UInt128) -> (UInt128, Bool) {
-        guard case .adaptive(let aToB, let g, _, let c, _, let lower, let upper) = self else { return (sqrtPrice, false) }
+        guard case .adaptive(let aToB, let g, _, let c, _, let lower, let upper) = self else {
+            return (sqrtPrice, false)
+        }
         if c.adaptiveFeeControlFactor == 0 || liquidity == 0 { return (sqrtPrice, true) }
         if let (li, lp) = lower, g < li { return aToB ? (sqrtPrice, true) : (min(sqrtPrice, lp), true) }
         if let (ui, up) = upper, g > ui { return aToB ? (max(sqrtPrice, up), true) : (sqrtPrice, true) }
         let size = Int32(c.tickGroupSize)
         let boundary = aToB ? g * size : g * size + size
-        let p = WhirlpoolMath.sqrtPriceFromTickIndex(min(max(boundary, WhirlpoolMath.minTickIndex), WhirlpoolMath.maxTickIndex))
+        let p = WhirlpoolMath.sqrtPriceFromTickIndex(
+            min(max(boundary, WhirlpoolMath.minTickIndex), WhirlpoolMath.maxTickIndex))
         return aToB ? (max(sqrtPrice, p), false) : (min(sqrtPrice, p), false)
     }
 
     mutating func advanceTickGroup() {
         guard case .adaptive(let a, let g, let s, let c, let v, let lo, let up) = self else { return }
-        self = .adaptive(aToB: a, tickGroupIndex: g + (a ? -1 : 1), staticFeeRate: s, constants: c, variables: v, lower: lo, upper: up)
+        self = .adaptive(
+            aToB: a, tickGroupIndex: g + (a ? -1 : 1), staticFeeRate: s, constants: c, variables: v, lower: lo,
+            upper: up)
     }
 
     mutating func advanceTickGroupAfterSkip(sqrtPrice: UInt128, nextTickSqrtPrice: UInt128, nextTickIndex: Int32) {
