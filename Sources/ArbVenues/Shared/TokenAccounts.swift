@@ -176,8 +176,8 @@ public struct TransferFees: Hashable, Sendable {
     }
 
     func included(_ fee: TransferFee, _ net: UInt64) throws(VenueError) -> UInt64 {
-        guard let gross = fee.calculatePreFeeAmount(net) else {
-            throw VenueError(.mathOverflow, "transfer fee gross-up of \(net)")
+        guard let gross = fee.includedAmount(forExcluded: net) else {
+            throw VenueError(.mathOverflow, "transfer fee gross-up of \(net) fails (TransferFeeCalculationError)")
         }
         return gross
     }
