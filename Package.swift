@@ -71,6 +71,16 @@ let package = Package(
         .target(name: "ArbInference", dependencies: ["ArbFeatures"], swiftSettings: strict),
         /// Counts malloc-family calls per thread (interposes malloc; linked only into the CLI and inference tests).
         .target(name: "CMallocCounter"),
+        // MARK: L0 — venues (ArbMath: pure integer pool math; ArbVenues: decode/quote/swap ix per DEX)
+        .target(
+            name: "ArbMath",
+            swiftSettings: strict
+        ),
+        .target(
+            name: "ArbVenues",
+            dependencies: ["SolanaPrimitives", "ArbMath"],
+            swiftSettings: strict
+        ),
 
         // MARK: L3 — CLI and tools
         .executableTarget(
@@ -79,6 +89,7 @@ let package = Package(
                 "SolanaPrimitives", "SolanaKeys", "ArbTestSupport",
                 "ArbGuard", "ArbSBPF",
                 "ArbCoordination", "ArbGossip",  // gossip (issue 10)
+                "ArbMath", "ArbVenues",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "ArbFeatures", "ArbInference", "CMallocCounter",
             ],
@@ -131,6 +142,23 @@ let package = Package(
             name: "ArbInferenceTests",
             dependencies: ["ArbInference", "ArbFeatures", "CMallocCounter"],
             resources: [.copy("Resources")],
+            swiftSettings: strict
+        ),
+        // MARK: Venue tests
+        .testTarget(
+            name: "ArbMathTests",
+            dependencies: [
+                "ArbMath", "ArbTestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ArbVenuesTests",
+            dependencies: [
+                "ArbVenues", "ArbMath", "SolanaPrimitives", "SolanaKeys", "ArbTestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             swiftSettings: strict
         ),
     ]

@@ -19,6 +19,7 @@ struct SolArb: AsyncParsableCommand {
             GuardCommand.self,
             GossipCommand.self,
             FeaturesCommand.self, ModelCommand.self,
+            PoolCommand.self,
         ]
     )
 }

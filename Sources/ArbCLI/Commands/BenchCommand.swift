@@ -10,6 +10,7 @@ struct BenchCommand: AsyncParsableCommand {
             BenchTxCommand.self,
             BenchGossipSimCommand.self,
             InferenceBench.self,
+            BenchQuotes.self,
         ]
     )
 }
