@@ -18,11 +18,15 @@ let package = Package(
         .library(name: "SolanaPrimitives", targets: ["SolanaPrimitives"]),
         .library(name: "SolanaKeys", targets: ["SolanaKeys"]),
         .library(name: "ArbTestSupport", targets: ["ArbTestSupport"]),
+        .library(name: "ArbSimCluster", targets: ["ArbSimCluster"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        // MARK: simulated cluster (HTTP JSON-RPC + PubSub WebSocket on loopback)
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
     ],
     targets: [
         // MARK: L0 — pure
@@ -41,12 +45,25 @@ let package = Package(
         .target(name: "ArbSBPF", swiftSettings: strict),
         .target(name: "ArbGuard", dependencies: ["ArbSBPF", "SolanaPrimitives", "SolanaKeys"], swiftSettings: strict),
 
+        // MARK: L1 — simulated cluster (pure ledger/runtime core + JSON-RPC/PubSub shell)
+        .target(
+            name: "ArbSimCluster",
+            dependencies: [
+                "SolanaPrimitives", "SolanaKeys", "ArbGuard",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+            ],
+            swiftSettings: strict
+        ),
+
         // MARK: L3 — CLI and tools
         .executableTarget(
             name: "ArbCLI",
             dependencies: [
                 "SolanaPrimitives", "SolanaKeys", "ArbTestSupport",
                 "ArbGuard", "ArbSBPF",
+                "ArbSimCluster",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -89,6 +106,16 @@ let package = Package(
             dependencies: [
                 "ArbGuard", "ArbSBPF", "SolanaPrimitives", "SolanaKeys",
                 .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: strict
+        ),
+    
+        // MARK: Tests — simulated cluster
+        .testTarget(
+            name: "ArbSimClusterTests",
+            dependencies: [
+                "ArbSimCluster", "SolanaPrimitives", "SolanaKeys",
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             ],
             swiftSettings: strict
         ),
