@@ -39,7 +39,9 @@ struct LocalnetCommand: AsyncParsableCommand {
         let lamports = fund
         try await SimClusterServer.run(
             cluster: cluster,
-            configuration: .init(rpcPort: rpcPort, webSocketPort: wsPort, slotDuration: .milliseconds(Int64(slotMs)))
+            configuration: .init(
+                rpcPort: rpcPort, webSocketPort: wsPort, slotDuration: .milliseconds(Int64(slotMs)),
+                stopOnSignals: true)
         ) { endpoints in
             let text = """
                 solarb localnet (simulated cluster)

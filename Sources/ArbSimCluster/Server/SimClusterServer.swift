@@ -2,6 +2,7 @@ import Hummingbird
 import HummingbirdWebSocket
 import Logging
 import NIOCore
+import UnixSignals
 
 /// Serves a `SimCluster` over loopback: JSON-RPC 2.0 over HTTP POST (default port 8899) and PubSub over WebSocket
 /// (default 8900), like `solana-test-validator`. Port 0 picks free ports; `onReady` receives the bound ones.
@@ -12,11 +13,14 @@ public enum SimClusterServer {
         public var webSocketPort: Int
         /// Produce a block every this long; nil = slots advance only when the caller calls `advanceSlot()`.
         public var slotDuration: Duration?
+        /// Shut down gracefully on SIGTERM/SIGINT (for the standalone command; tests cancel the task instead).
+        public var stopOnSignals: Bool
 
         public init(
             host: String = "127.0.0.1", rpcPort: Int = 8899, webSocketPort: Int = 8900,
-            slotDuration: Duration? = .milliseconds(400)
+            slotDuration: Duration? = .milliseconds(400), stopOnSignals: Bool = false
         ) {
+            self.stopOnSignals = stopOnSignals
             self.host = host
             self.rpcPort = rpcPort
             self.webSocketPort = webSocketPort
@@ -71,8 +75,9 @@ public enum SimClusterServer {
             logger: logger)
 
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await http.runService(gracefulShutdownSignals: []) }
-            group.addTask { try await ws.runService(gracefulShutdownSignals: []) }
+            let signals: [UnixSignal] = configuration.stopOnSignals ? [.sigterm, .sigint] : []
+            group.addTask { try await http.runService(gracefulShutdownSignals: signals) }
+            group.addTask { try await ws.runService(gracefulShutdownSignals: signals) }
             if let d = configuration.slotDuration {
                 group.addTask { try await cluster.run(slotDuration: d, clock: ContinuousClock()) }
             }
