@@ -271,11 +271,11 @@ import Testing
             [TokenProgram.transfer(source: aliceATA, destination: payerATA, authority: payer.address, amount: 1)],
             payer: payer, blockhash: b.latestBlockhash)
         #expect(try T.land(&b, notOwner).error == .instructionError(index: 0, .custom(4)))
-        // Non-idempotent create of an existing ATA fails like the System program's allocate.
+        // Non-idempotent create of an existing ATA: IllegalOwner (as in LiteSVM).
         let recreate = try T.legacy(
             [AssociatedTokenProgram.create(payer: payer.address, wallet: alice.address, mint: mint.address)],
             payer: payer, blockhash: b.latestBlockhash)
-        #expect(try T.land(&b, recreate).error == .instructionError(index: 0, .custom(0)))
+        #expect(try T.land(&b, recreate).error == .instructionError(index: 0, .illegalOwner))
         // Close with a balance fails; after moving it out, close returns the rent.
         let closeFull = try T.legacy(
             [TokenProgram.closeAccount(account: aliceATA, destination: alice.address, owner: alice.address)],
@@ -406,5 +406,27 @@ import Testing
         let a = try run(seed: 1)
         #expect(a == (try run(seed: 1)))
         #expect(a != (try run(seed: 2)))
+    }
+}
+
+@Suite struct LogTests {
+    @Test func failureLogsUseTheRuntimesDisplayText() throws {
+        let payer = T.key(1)
+        var b = Bank(configuration: .init(seed: 1, genesisAccounts: [payer.address: Account(lamports: 10 * T.sol)]))
+        let bytes = try T.legacy(
+            [
+                ComputeBudgetProgram.setComputeUnitLimit(200),
+                SystemProgram.transfer(from: payer.address, to: T.key(2).address, lamports: T.sol),
+            ], payer: payer, blockhash: b.latestBlockhash)
+        let r = try T.land(&b, bytes)
+        // The exact log LiteSVM produces for this transaction (conformance/simcluster prints it).
+        #expect(
+            r.logs == [
+                "Program ComputeBudget111111111111111111111111111111 invoke [1]",
+                "Program ComputeBudget111111111111111111111111111111 success",
+                "Program 11111111111111111111111111111111 invoke [1]",
+                "Program 11111111111111111111111111111111 failed: Computational budget exceeded",
+            ])
+        #expect(r.computeUnitsConsumed == 200)
     }
 }

@@ -415,7 +415,8 @@ public struct Bank: Sendable {
             let indexes = ix.accounts.map { Int($0) }
             let lamportsBefore = Set(indexes).reduce(UInt128(0)) { $0 + UInt128(ws.accounts[$1].lamports) }
             var ctx = InvocationContext(
-                programId: pid, data: ix.data, indexes: indexes, tx: ws, slot: slot, blockhash: latestBlockhash)
+                programId: pid, data: ix.data, indexes: indexes, tx: ws, slot: slot, blockhash: latestBlockhash,
+                logPrefix: program.loader == LoaderIDs.native ? "" : "Program log: ")
             var ixError: InstructionError? = nil
             do {
                 try program.process(&ctx)

@@ -62,13 +62,8 @@ public enum InstructionError: Error, Hashable, Sendable, CustomStringConvertible
         return .string(name)
     }
 
-    /// The log line the runtime writes when a program fails with this error.
-    public var logText: String {
-        switch self {
-        case .custom(let n): "custom program error: 0x\(String(n, radix: 16))"
-        default: name
-        }
-    }
+    /// The text after "failed: " in the runtime's log line for this error.
+    public var logText: String { rpcText }
 
     public var description: String { name }
 }
@@ -147,17 +142,34 @@ public enum TransactionError: Error, Hashable, Sendable, CustomStringConvertible
 }
 
 extension InstructionError {
-    /// The Display text agave uses (`custom program error: 0x1`, `insufficient funds for instruction`, …).
+    /// The Display text agave uses in logs and RPC messages (`custom program error: 0x1`,
+    /// `Computational budget exceeded`, …; solana-instruction `InstructionError` Display).
     var rpcText: String {
         switch self {
         case .custom(let n): "custom program error: 0x\(String(n, radix: 16))"
-        case .insufficientFunds: "insufficient funds for instruction"
-        case .computationalBudgetExceeded: "Computational budget exceeded"
-        case .missingRequiredSignature: "missing required signature for instruction"
-        case .invalidAccountData: "invalid account data for instruction"
-        case .invalidInstructionData: "invalid instruction data"
         case .invalidArgument: "invalid program argument"
-        default: name
+        case .invalidInstructionData: "invalid instruction data"
+        case .invalidAccountData: "invalid account data for instruction"
+        case .accountDataTooSmall: "account data too small for instruction"
+        case .insufficientFunds: "insufficient funds for instruction"
+        case .incorrectProgramId: "incorrect program id for instruction"
+        case .missingRequiredSignature: "missing required signature for instruction"
+        case .accountAlreadyInitialized: "instruction requires an uninitialized account"
+        case .uninitializedAccount: "instruction requires an initialized account"
+        case .unbalancedInstruction: "sum of account balances before and after instruction do not match"
+        case .notEnoughAccountKeys: "insufficient account keys for instruction"
+        case .computationalBudgetExceeded: "Computational budget exceeded"
+        case .invalidAccountOwner: "Invalid account owner"
+        case .illegalOwner: "Provided owner is not allowed"
+        case .invalidSeeds: "Provided seeds do not result in a valid address"
+        case .readonlyLamportChange: "instruction changed the balance of a read-only account"
+        case .readonlyDataModified: "instruction modified data of a read-only account"
+        case .externalAccountDataModified: "instruction modified data of an account it does not own"
+        case .externalAccountLamportSpend: "instruction spent from the balance of an account it does not own"
+        case .unsupportedProgramId: "Unsupported program id"
+        case .arithmeticOverflow: "Program arithmetic overflowed"
+        case .immutable: "Account is immutable"
+        case .incorrectAuthority: "Incorrect authority provided"
         }
     }
 }

@@ -13,11 +13,14 @@ public struct InvocationContext {
     public let slot: UInt64
     /// The bank's current blockhash (what a durable nonce advances to, hashed).
     public let blockhash: Hash
+    /// Builtins log bare lines (`ic_msg!`); on-chain programs' `msg!` lines start with "Program log: ".
+    let logPrefix: String
 
     init(
         programId: Address, data: [UInt8], indexes: [Int], tx: TransactionWorkspace, slot: UInt64,
-        blockhash: Hash
+        blockhash: Hash, logPrefix: String
     ) {
+        self.logPrefix = logPrefix
         self.programId = programId
         self.data = data
         self.indexes = indexes
@@ -71,7 +74,7 @@ public struct InvocationContext {
         tx.computeRemaining -= units
     }
 
-    public mutating func log(_ line: String) { tx.logs.append("Program log: " + line) }
+    public mutating func log(_ line: String) { tx.logs.append(logPrefix + line) }
 
 }
 

@@ -32,8 +32,10 @@ struct AssociatedTokenHandler: NativeProgram {
             return
         }
         try ctx.consume(ComputeCosts.ataCreate)
-        // The System program's Allocate/Assign (called by the real program through CPI) refuse a used account.
-        guard ata.owner == ProgramIDs.system, ata.data.isEmpty else {
+        // An account already owned by another program: IllegalOwner (checked against LiteSVM,
+        // conformance/simcluster); a System-owned one with data: the System program's Allocate refuses it.
+        guard ata.owner == ProgramIDs.system else { throw .illegalOwner }
+        guard ata.data.isEmpty else {
             ctx.log("Allocate: account \(ctx.key(1)) already in use")
             throw .custom(SystemErrorCode.accountAlreadyInUse)
         }
