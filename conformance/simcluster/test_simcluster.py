@@ -43,7 +43,7 @@ def canonical_solders(err):
     m = re.fullmatch(r"TransactionErrorInsufficientFundsForRent\{account_index:(\d+)\}", s)
     if m:
         return f"InsufficientFundsForRent({m[1]})"
-    m = re.fullmatch(r"TransactionErrorFieldless\((\w+)\)", s) or re.fullmatch(r"(?:TransactionError)?(\w+)", s)
+    m = re.fullmatch(r"TransactionErrorFieldless[.(](\w+)\)?", s) or re.fullmatch(r"(?:TransactionError)?(\w+)", s)
     return m[1] if m else s
 
 
@@ -217,3 +217,47 @@ def test_spl_token_flow_agrees(both):
         assert svm.get_balance(p) == net.balance(p), f"{name}: fee payer differs"
     assert token_amount_svm(svm, ata) == token_amount_net(net, ata) == 600
     assert token_amount_svm(svm, bob_ata) == token_amount_net(net, bob_ata) == 400
+
+
+def test_durable_nonce_agrees(both):
+    from solders.hash import Hash
+    from solders.system_program import AdvanceNonceAccountParams, advance_nonce_account, create_nonce_account
+
+    net, svm = both
+    p = net.payer.pubkey()
+    nonce = Keypair()
+    rent = svm.minimum_balance_for_rent_exemption(80)
+    a, b = run(net, svm, list(create_nonce_account(p, nonce.pubkey(), p, rent)), [nonce])
+    assert a == b == None, (a, b)
+    svm.expire_blockhash()
+    time.sleep(0.05)  # localnet: a few 10 ms slots, so the stored nonce is no longer the current one
+
+    def stored(data):
+        return Hash(bytes(data)[40:72])
+
+    svm_nonce = stored(svm.get_account(nonce.pubkey()).data)
+    info = net.rpc("getAccountInfo", [str(nonce.pubkey()), {"encoding": "base64"}])["result"]["value"]
+    net_nonce = stored(base64.b64decode(info["data"][0]))
+    to = Keypair().pubkey()
+    ixs = [
+        advance_nonce_account(AdvanceNonceAccountParams(nonce_pubkey=nonce.pubkey(), authorized_pubkey=p)),
+        transfer(TransferParams(from_pubkey=p, to_pubkey=to, lamports=10**9)),
+    ]
+    tx_svm = VersionedTransaction(MessageV0.try_compile(p, ixs, [], svm_nonce), [net.payer])
+    r = svm.send_transaction(tx_svm)
+    assert not isinstance(r, FailedTransactionMetadata), str(r)
+    tx_net = VersionedTransaction(MessageV0.try_compile(p, ixs, [], net_nonce), [net.payer])
+    assert net.send(tx_net) is None
+    assert svm.get_balance(to) == net.balance(to) == 10**9
+    assert svm.get_balance(p) == net.balance(p)
+    # The nonce moved on in both; the used value is refused by both.
+    assert stored(svm.get_account(nonce.pubkey()).data) != svm_nonce
+    svm.expire_blockhash()
+    replay_ixs = [ixs[0], transfer(TransferParams(from_pubkey=p, to_pubkey=to, lamports=10**9 + 1))]
+    r = svm.send_transaction(VersionedTransaction(MessageV0.try_compile(p, replay_ixs, [], svm_nonce), [net.payer]))
+    assert isinstance(r, FailedTransactionMetadata)
+    raw = base64.b64encode(bytes(VersionedTransaction(
+        MessageV0.try_compile(p, replay_ixs, [], net_nonce), [net.payer]))).decode()
+    out = net.rpc("sendTransaction", [raw, {"encoding": "base64"}])
+    assert out["error"]["code"] == -32002
+    assert canonical_rpc(out["error"]["data"]["err"]) == canonical_solders(r.err()) == "BlockhashNotFound"
