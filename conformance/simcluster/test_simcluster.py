@@ -261,3 +261,60 @@ def test_durable_nonce_agrees(both):
     out = net.rpc("sendTransaction", [raw, {"encoding": "base64"}])
     assert out["error"]["code"] == -32002
     assert canonical_rpc(out["error"]["data"]["err"]) == canonical_solders(r.err()) == "BlockhashNotFound"
+
+
+def test_v0_through_lookup_table_agrees(both):
+    """Create + extend a table, then a v0 transfer to addresses loaded from it: same outcome in both; using an
+    entry in the slot that added it is refused by both."""
+    from solders.address_lookup_table_account import AddressLookupTableAccount, derive_lookup_table_address
+    from solders.hash import Hash
+    from solders.instruction import AccountMeta
+
+    net, svm = both
+    p = net.payer.pubkey()
+    ALT = Pubkey.from_string("AddressLookupTab1e1111111111111111111111111")
+    svm.warp_to_slot(10)
+    svm.set_slot_hashes([(9, Hash.default())])
+    time.sleep(0.03)
+    recent = {"svm": 9, "net": net.rpc("getSlot")["result"] - 1}
+    recipients = [Keypair().pubkey() for _ in range(3)]
+    tables = {}
+    for side, slot in recent.items():
+        table, bump = derive_lookup_table_address(p, slot)
+        tables[side] = table
+        create = Instruction(ALT, (0).to_bytes(4, "little") + slot.to_bytes(8, "little") + bytes([bump]), [
+            AccountMeta(table, False, True), AccountMeta(p, False, False), AccountMeta(p, True, True),
+            AccountMeta(SYSTEM, False, False)])
+        extend = Instruction(
+            ALT, (2).to_bytes(4, "little") + len(recipients).to_bytes(8, "little") + b"".join(map(bytes, recipients)),
+            [AccountMeta(table, False, True), AccountMeta(p, True, False), AccountMeta(p, True, True),
+             AccountMeta(SYSTEM, False, False)])
+        keys = [net.payer]
+        if side == "svm":
+            r = svm.send_transaction(VersionedTransaction(
+                MessageV0.try_compile(p, [create, extend], [], svm.latest_blockhash()), keys))
+            assert not isinstance(r, FailedTransactionMetadata), str(r)
+        else:
+            assert net.send(VersionedTransaction(
+                MessageV0.try_compile(p, [create, extend], [], net.blockhash()), keys)) is None
+
+    def v0(side, blockhash):
+        account = AddressLookupTableAccount(tables[side], recipients)
+        ixs = [transfer(TransferParams(from_pubkey=p, to_pubkey=r, lamports=10**9)) for r in recipients]
+        msg = MessageV0.try_compile(p, ixs, [account], blockhash)
+        assert len(msg.address_table_lookups) == 1
+        return VersionedTransaction(msg, [net.payer])
+
+    # LiteSVM: still slot 10, the slot of the extension → the entries are not active yet.
+    svm.expire_blockhash()
+    early = svm.send_transaction(v0("svm", svm.latest_blockhash()))
+    assert isinstance(early, FailedTransactionMetadata)
+    assert canonical_solders(early.err()) == "InvalidAddressLookupTableIndex"
+    svm.warp_to_slot(11)
+    svm.expire_blockhash()
+    r = svm.send_transaction(v0("svm", svm.latest_blockhash()))
+    assert not isinstance(r, FailedTransactionMetadata), str(r)
+    assert net.send(v0("net", net.blockhash())) is None
+    for to in recipients:
+        assert svm.get_balance(to) == net.balance(to) == 10**9
+    assert svm.get_balance(p) == net.balance(p)
