@@ -171,7 +171,8 @@ public actor SimCluster {
                 sink.yield(Self.notification("slotNotification", sub: subID, result: result))
             case .account(let address):
                 guard changed.contains(address) else { continue }
-                let value = RPCEncoding.accountInfo(bank.account(address))
+                // A closed account is notified as the real RPC does: 0 lamports, System-owned, no data.
+                let value = RPCEncoding.accountInfo(bank.account(address), deletedAsEmpty: true)
                 sink.yield(
                     Self.notification(
                         "accountNotification", sub: subID, result: RPCEncoding.context(summary.slot, value)))

@@ -46,10 +46,10 @@ public struct InvocationContext {
         guard isSigner(i) else { throw .missingRequiredSignature }
     }
 
-    /// Any account of the transaction that signed with this key (for authorities passed by key, e.g. in data).
+    /// Whether one of the instruction's accounts is `key` and signed (the runtime's per-instruction signer set,
+    /// used for authorities stored in account data, e.g. a nonce authority).
     public func signed(_ key: Address) -> Bool {
-        for (i, k) in tx.keys.enumerated() where k == key && tx.isSigner[i] { return true }
-        return false
+        indexes.contains { tx.keys[$0] == key && tx.isSigner[$0] }
     }
 
     /// Replaces the account at instruction position `i`. The runtime enforces writability and owner rules

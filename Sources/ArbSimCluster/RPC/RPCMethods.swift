@@ -84,8 +84,8 @@ enum RPCEncoding {
         .object(["context": .object(["slot": .uint(slot), "apiVersion": .string("2.2.0")]), "value": value])
     }
 
-    static func accountInfo(_ a: Account?, encoding: String = "base64") -> JSONValue {
-        guard let a, a.exists else { return .null }
+    static func accountInfo(_ a: Account?, encoding: String = "base64", deletedAsEmpty: Bool = false) -> JSONValue {
+        guard let a = a ?? (deletedAsEmpty ? Account.empty : nil), a.exists || deletedAsEmpty else { return .null }
         let data: JSONValue =
             encoding == "base58"
             ? .array([.string(Base58.encode(a.data)), .string("base58")])
