@@ -21,7 +21,8 @@ struct LocalnetCommand: AsyncParsableCommand {
     @Option(help: "PubSub WebSocket port (0 = any free port).") var wsPort = 8900
     @Option(help: "Slot time in milliseconds.") var slotMs: UInt64 = 400
     @Option(help: "Seed of the ledger (same seed and inputs → same ledger).") var seed: UInt64 = 0
-    @Option(help: "Where to write the funded keypair.") var keypair = "localnet-keypair.json"
+    @Option(help: "The funded keypair: reused if the file exists, else created (mode 0600).") var keypair =
+        "localnet-keypair.json"
     @Option(help: "Lamports given to the funded keypair.") var fund: UInt64 = 1_000 * 1_000_000_000
 
     func validate() throws {
@@ -29,8 +30,16 @@ struct LocalnetCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let kp = Keypair()
-        try KeypairFile.write(kp, path: keypair, overwrite: true)
+        // An existing file is reused (and funded), never overwritten: it may be a real key.
+        let kp: Keypair
+        if FileManager.default.fileExists(atPath: (keypair as NSString).expandingTildeInPath) {
+            kp = try KeypairFile.read(path: keypair) { warning in
+                FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
+            }
+        } else {
+            kp = Keypair()
+            try KeypairFile.write(kp, path: keypair)
+        }
         let bank = BankConfiguration(
             seed: seed, slotMilliseconds: slotMs,
             genesisAccounts: [kp.address: Account(lamports: fund)])
