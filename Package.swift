@@ -109,7 +109,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-    
+
         // MARK: Tests — simulated cluster
         .testTarget(
             name: "ArbSimClusterTests",
