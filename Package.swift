@@ -21,6 +21,7 @@ let package = Package(
         // MARK: AI runtime (issue #9)
         .library(name: "ArbFeatures", targets: ["ArbFeatures"]),
         .library(name: "ArbInference", targets: ["ArbInference"]),
+        .library(name: "ArbSimCluster", targets: ["ArbSimCluster"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -28,6 +29,9 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         // MARK: gossip (issue 10)
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        // MARK: simulated cluster (HTTP JSON-RPC + PubSub WebSocket on loopback)
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
     ],
     targets: [
         // MARK: L0 — pure
@@ -81,6 +85,17 @@ let package = Package(
             dependencies: ["SolanaPrimitives", "ArbMath"],
             swiftSettings: strict
         ),
+        // MARK: L1 — simulated cluster (pure ledger/runtime core + JSON-RPC/PubSub shell)
+        .target(
+            name: "ArbSimCluster",
+            dependencies: [
+                "SolanaPrimitives", "SolanaKeys", "ArbGuard",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+            ],
+            swiftSettings: strict
+        ),
 
         // MARK: L3 — CLI and tools
         .executableTarget(
@@ -90,6 +105,7 @@ let package = Package(
                 "ArbGuard", "ArbSBPF",
                 "ArbCoordination", "ArbGossip",  // gossip (issue 10)
                 "ArbMath", "ArbVenues",
+                "ArbSimCluster",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "ArbFeatures", "ArbInference", "CMallocCounter",
             ],
@@ -158,6 +174,15 @@ let package = Package(
             dependencies: [
                 "ArbVenues", "ArbMath", "SolanaPrimitives", "SolanaKeys", "ArbTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: strict
+        ),
+        // MARK: Tests — simulated cluster
+        .testTarget(
+            name: "ArbSimClusterTests",
+            dependencies: [
+                "ArbSimCluster", "SolanaPrimitives", "SolanaKeys",
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             ],
             swiftSettings: strict
         ),

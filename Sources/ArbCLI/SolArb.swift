@@ -20,6 +20,7 @@ struct SolArb: AsyncParsableCommand {
             GossipCommand.self,
             FeaturesCommand.self, ModelCommand.self,
             PoolCommand.self,
+            LocalnetCommand.self,
         ]
     )
 }
