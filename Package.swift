@@ -35,6 +35,17 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // MARK: L0 — venues (ArbMath pure pool math; ArbVenues decoders, quotes, swap instructions)
+        .target(
+            name: "ArbMath",
+            swiftSettings: strict
+        ),
+        .target(
+            name: "ArbVenues",
+            dependencies: ["SolanaPrimitives", "ArbMath", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+
         // MARK: L3 — CLI and tools
         .executableTarget(
             name: "ArbCLI",
@@ -68,6 +79,22 @@ let package = Package(
         .testTarget(
             name: "SolanaKeysTests",
             dependencies: ["SolanaKeys", "SolanaPrimitives", "ArbTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ArbMathTests",
+            dependencies: [
+                "ArbMath", "ArbTestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ArbVenuesTests",
+            dependencies: [
+                "ArbVenues", "ArbMath", "SolanaPrimitives", "ArbTestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             swiftSettings: strict
         ),
     ]

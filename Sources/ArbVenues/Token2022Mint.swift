@@ -1,0 +1,139 @@
+import SolanaPrimitives
+
+/// What a venue needs to know about a mint: which program owns it and whether a Token-2022 transfer fee applies.
+/// Layout: solana-program/token-2022 interface/src/extension — base mint (82 B) padded to 165, AccountType u8 at
+/// 165 (1 = Mint), then TLV entries (type u16 LE, length u16 LE, value) from 166; TransferFeeConfig = type 1.
+public struct MintInfo: Sendable, Hashable {
+    public var address: Address
+    public var owner: Address
+    public var decimals: UInt8
+    /// Token-2022 TransferFeeConfig present (any rate, even 0 bps: the rate can be raised by its authority).
+    public var hasTransferFee: Bool
+    /// Other extension type ids found (for diagnostics).
+    public var extensionTypes: [UInt16]
+
+    static let baseLength = 82
+    static let accountTypeOffset = 165
+    static let transferFeeConfigType: UInt16 = 1
+
+    public init(account: AccountData) throws(VenueError) {
+        let d = account.data
+        guard account.owner == VenueProgramIDs.token || account.owner == VenueProgramIDs.token2022 else {
+            throw VenueError(.wrongOwner, "mint \(account.address) owned by \(account.owner), not a token program")
+        }
+        guard d.count >= Self.baseLength else {
+            throw VenueError(.truncated, "mint \(account.address) has \(d.count) bytes, need 82")
+        }
+        guard d[45] == 1 else { throw VenueError(.invalidState, "mint \(account.address) is not initialized") }
+        address = account.address
+        owner = account.owner
+        decimals = d[44]
+        var types: [UInt16] = []
+        if account.owner == VenueProgramIDs.token2022 && d.count > Self.baseLength {
+            guard d.count > Self.accountTypeOffset, d[Self.baseLength..<Self.accountTypeOffset].allSatisfy({ $0 == 0 })
+            else {
+                throw VenueError(.wrongSize, "Token-2022 mint \(account.address) has \(d.count) bytes: bad extension padding")
+            }
+            guard d[Self.accountTypeOffset] == 1 else {
+                throw VenueError(.invalidState, "Token-2022 mint \(account.address): account type \(d[Self.accountTypeOffset]) is not Mint")
+            }
+            var off = Self.accountTypeOffset + 1
+            while off + 4 <= d.count {
+                let type = UInt16(d[off]) | UInt16(d[off + 1]) << 8
+                let len = Int(UInt16(d[off + 2]) | UInt16(d[off + 3]) << 8)
+                if type == 0 { break }  // Uninitialized: rest is zero padding
+                guard off + 4 + len <= d.count else {
+                    throw VenueError(.truncated, "Token-2022 mint \(account.address): TLV entry \(type) overruns the account")
+                }
+                types.append(type)
+                off += 4 + len
+            }
+        }
+        extensionTypes = types
+        hasTransferFee = types.contains(Self.transferFeeConfigType)
+    }
+
+    /// Throws `.transferFeeUnsupported` for a Token-2022 mint with a transfer fee: quoting it as fee-free would
+    /// overstate output (until the shared `ArbMath/TransferFee.swift` is wired into these venues).
+    public func requireNoTransferFee(venue: String) throws(VenueError) {
+        if hasTransferFee {
+            throw VenueError(
+                .transferFeeUnsupported,
+                "\(venue): mint \(address) is Token-2022 with a TransferFeeConfig extension; pool refused")
+        }
+    }
+}
+
+/// An SPL Token / Token-2022 token account's mint, owner and amount (offsets identical in both programs).
+public struct TokenAccountInfo: Sendable, Hashable {
+    public var mint: Address
+    public var owner: Address
+    public var amount: UInt64
+
+    public init(account: AccountData) throws(VenueError) {
+        guard account.owner == VenueProgramIDs.token || account.owner == VenueProgramIDs.token2022 else {
+            throw VenueError(.wrongOwner, "token account \(account.address) owned by \(account.owner)")
+        }
+        try self.init(data: account.data, address: account.address)
+    }
+
+    /// From raw bytes (dumps without an owner field).
+    public init(data d: [UInt8], address: Address) throws(VenueError) {
+        guard d.count >= 165 else {
+            throw VenueError(.truncated, "token account \(address) has \(d.count) bytes, need 165")
+        }
+        guard d[108] == 1 || d[108] == 2 else {
+            throw VenueError(.invalidState, "token account \(address) state \(d[108]) is not initialized")
+        }
+        let r = VenueBytes(d)
+        mint = r.address(0)
+        owner = r.address(32)
+        amount = r.u64(64)
+    }
+}
+
+/// Fixed-offset reads over bytes whose length the caller has already checked.
+struct VenueBytes {
+    let d: [UInt8]
+    init(_ d: [UInt8]) { self.d = d }
+
+    func u8(_ o: Int) -> UInt8 { d[o] }
+    func u16(_ o: Int) -> UInt16 { UInt16(d[o]) | UInt16(d[o + 1]) << 8 }
+    func u32(_ o: Int) -> UInt32 {
+        var v: UInt32 = 0
+        for i in 0..<4 { v |= UInt32(d[o + i]) << (8 * UInt32(i)) }
+        return v
+    }
+    func i32(_ o: Int) -> Int32 { Int32(bitPattern: u32(o)) }
+    func u64(_ o: Int) -> UInt64 {
+        var v: UInt64 = 0
+        for i in 0..<8 { v |= UInt64(d[o + i]) << (8 * UInt64(i)) }
+        return v
+    }
+    func i64(_ o: Int) -> Int64 { Int64(bitPattern: u64(o)) }
+    func u128(_ o: Int) -> UInt128 { UInt128(u64(o)) | UInt128(u64(o + 8)) << 64 }
+    func address(_ o: Int) -> Address {
+        // 32 bytes are always available after the caller's size check; Address(bytes:) only fails on length.
+        guard let a = try? Address(bytes: d[o..<o + 32]) else { preconditionFailure("address read out of bounds") }
+        return a
+    }
+    func bytes(_ o: Int, _ n: Int) -> [UInt8] { Array(d[o..<o + n]) }
+}
+
+extension AccountSource {
+    func require(_ address: Address, _ what: String) throws(VenueError) -> AccountData {
+        guard let a = account(address) else {
+            throw VenueError(.missingAccount, "\(what) \(address) not supplied")
+        }
+        return a
+    }
+}
+
+/// Program ids the venues use, typed non-optional. (`SolanaPrimitives.ProgramIDs` literals currently resolve to
+/// `Address?` through the failable `init?(_: String)`; reported to the lead.)
+public enum VenueProgramIDs {
+    public static let token: Address = Address("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA")
+    public static let token2022: Address = Address("TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb")
+    public static let memo: Address = Address("MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr")
+    public static let clockSysvar: Address = Address("SysvarC1ock11111111111111111111111111111111")
+}
