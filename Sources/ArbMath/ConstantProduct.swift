@@ -243,3 +243,23 @@ public enum RaydiumCPMMMath {
             creatorFeeOnInput: creatorFeeOnInput)
     }
 }
+
+extension RaydiumCPMMMath {
+    /// `ConstantProductCurve::lp_tokens_to_trading_tokens`: token amounts for `lp` of `supply`; ceiling rounding
+    /// adds 1 only to a non-zero amount with a remainder. nil on overflow or zero supply.
+    public static func lpTokensToTradingTokens(
+        lp: UInt128, supply: UInt128, vault0: UInt128, vault1: UInt128, roundUp: Bool
+    ) -> (token0: UInt128, token1: UInt128)? {
+        guard supply != 0 else { return nil }
+        let (p0, o0) = lp.multipliedReportingOverflow(by: vault0)
+        let (p1, o1) = lp.multipliedReportingOverflow(by: vault1)
+        guard !o0, !o1 else { return nil }
+        var (t0, r0) = p0.quotientAndRemainder(dividingBy: supply)
+        var (t1, r1) = p1.quotientAndRemainder(dividingBy: supply)
+        if roundUp {
+            if r0 > 0 && t0 > 0 { t0 += 1 }
+            if r1 > 0 && t1 > 0 { t1 += 1 }
+        }
+        return (t0, t1)
+    }
+}
