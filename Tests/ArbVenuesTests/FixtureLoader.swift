@@ -74,19 +74,19 @@ enum Dump {
 }
 
 /// JSON numbers that may be strings (values above 2^53 are strings in the vectors).
-func u64(_ v: Any?) -> UInt64? {
+func jsonU64(_ v: Any?) -> UInt64? {
     if let s = v as? String { return UInt64(s) }
     if let n = v as? NSNumber { return n.uint64Value }
     return nil
 }
 
-func i64(_ v: Any?) -> Int64? {
+func jsonI64(_ v: Any?) -> Int64? {
     if let s = v as? String { return Int64(s) }
     if let n = v as? NSNumber { return n.int64Value }
     return nil
 }
 
-func addr(_ s: String) -> Address {
+func cpAddr(_ s: String) -> Address {
     guard let a = Address(s) else { preconditionFailure("bad test address \(s)") }
     return a
 }

@@ -21,7 +21,7 @@ struct CommonsPair {
 
     static func load(_ name: String) throws -> CommonsPair {
         let dir = "\(root)/\(name)"
-        let address = addr(name)
+        let address = cpAddr(name)
         let pairData = try Dump.bin("\(dir)/lb_pair.bin")
         var accounts: [Address: AccountData] = [
             address: AccountData(address: address, owner: MeteoraDLMMLayout.programId, lamports: 1, data: pairData)
@@ -56,37 +56,37 @@ struct CommonsPair {
     func carbonLbPairDecode() throws {
         let c = try #require(try Dump.cases("meteora-dlmm.json", group: "account_decode").first)
         let exp = try #require(c["expected"] as? [String: Any])
-        let acct = try Dump.account(try #require(c["fixture"] as? String), address: addr("ESuD7dd6zKM4JwNBTPiSbodt5pFQT4U2nLG72NAxccXL"))
+        let acct = try Dump.account(try #require(c["fixture"] as? String), address: cpAddr("ESuD7dd6zKM4JwNBTPiSbodt5pFQT4U2nLG72NAxccXL"))
         let p = try MeteoraDLMMPair(pool: acct)
-        #expect(UInt64(p.fees.baseFactor) == u64(exp["base_factor"]))
-        #expect(UInt64(p.fees.filterPeriod) == u64(exp["filter_period"]))
-        #expect(UInt64(p.fees.decayPeriod) == u64(exp["decay_period"]))
-        #expect(UInt64(p.fees.reductionFactor) == u64(exp["reduction_factor"]))
-        #expect(UInt64(p.fees.variableFeeControl) == u64(exp["variable_fee_control"]))
-        #expect(UInt64(p.fees.maxVolatilityAccumulator) == u64(exp["max_volatility_accumulator"]))
-        #expect(Int64(p.minBinId) == i64(exp["min_bin_id"]))
-        #expect(Int64(p.maxBinId) == i64(exp["max_bin_id"]))
-        #expect(UInt64(p.fees.protocolShare) == u64(exp["protocol_share"]))
-        #expect(UInt64(p.fees.baseFeePowerFactor) == u64(exp["base_fee_power_factor"]))
-        #expect(UInt64(p.volatility.volatilityAccumulator) == u64(exp["volatility_accumulator"]))
-        #expect(UInt64(p.volatility.volatilityReference) == u64(exp["volatility_reference"]))
-        #expect(Int64(p.volatility.indexReference) == i64(exp["index_reference"]))
-        #expect(p.volatility.lastUpdateTimestamp == i64(exp["last_update_timestamp"]))
-        #expect(UInt64(p.pairType) == u64(exp["pair_type"]))
-        #expect(Int64(p.activeId) == i64(exp["active_id"]))
-        #expect(UInt64(p.fees.binStep) == u64(exp["bin_step"]))
-        #expect(UInt64(p.status) == u64(exp["status"]))
-        #expect(UInt64(p.activationType) == u64(exp["activation_type"]))
-        #expect(p.tokenXMint == addr(try #require(exp["token_x_mint"] as? String)))
-        #expect(p.tokenYMint == addr(try #require(exp["token_y_mint"] as? String)))
-        #expect(p.reserveX == addr(try #require(exp["reserve_x"] as? String)))
-        #expect(p.reserveY == addr(try #require(exp["reserve_y"] as? String)))
-        #expect(p.protocolFee.x == u64(exp["protocol_fee_amount_x"]))
-        #expect(p.protocolFee.y == u64(exp["protocol_fee_amount_y"]))
-        #expect(p.oracle == addr(try #require(exp["oracle"] as? String)))
-        #expect(p.bitmap[7] == u64(exp["bin_array_bitmap_word7"]))
-        #expect(UInt64(p.tokenXProgramFlag) == u64(exp["token_mint_x_program_flag"]))
-        #expect(UInt64(p.tokenYProgramFlag) == u64(exp["token_mint_y_program_flag"]))
+        #expect(UInt64(p.fees.baseFactor) == jsonU64(exp["base_factor"]))
+        #expect(UInt64(p.fees.filterPeriod) == jsonU64(exp["filter_period"]))
+        #expect(UInt64(p.fees.decayPeriod) == jsonU64(exp["decay_period"]))
+        #expect(UInt64(p.fees.reductionFactor) == jsonU64(exp["reduction_factor"]))
+        #expect(UInt64(p.fees.variableFeeControl) == jsonU64(exp["variable_fee_control"]))
+        #expect(UInt64(p.fees.maxVolatilityAccumulator) == jsonU64(exp["max_volatility_accumulator"]))
+        #expect(Int64(p.minBinId) == jsonI64(exp["min_bin_id"]))
+        #expect(Int64(p.maxBinId) == jsonI64(exp["max_bin_id"]))
+        #expect(UInt64(p.fees.protocolShare) == jsonU64(exp["protocol_share"]))
+        #expect(UInt64(p.fees.baseFeePowerFactor) == jsonU64(exp["base_fee_power_factor"]))
+        #expect(UInt64(p.volatility.volatilityAccumulator) == jsonU64(exp["volatility_accumulator"]))
+        #expect(UInt64(p.volatility.volatilityReference) == jsonU64(exp["volatility_reference"]))
+        #expect(Int64(p.volatility.indexReference) == jsonI64(exp["index_reference"]))
+        #expect(p.volatility.lastUpdateTimestamp == jsonI64(exp["last_update_timestamp"]))
+        #expect(UInt64(p.pairType) == jsonU64(exp["pair_type"]))
+        #expect(Int64(p.activeId) == jsonI64(exp["active_id"]))
+        #expect(UInt64(p.fees.binStep) == jsonU64(exp["bin_step"]))
+        #expect(UInt64(p.status) == jsonU64(exp["status"]))
+        #expect(UInt64(p.activationType) == jsonU64(exp["activation_type"]))
+        #expect(p.tokenXMint == cpAddr(try #require(exp["token_x_mint"] as? String)))
+        #expect(p.tokenYMint == cpAddr(try #require(exp["token_y_mint"] as? String)))
+        #expect(p.reserveX == cpAddr(try #require(exp["reserve_x"] as? String)))
+        #expect(p.reserveY == cpAddr(try #require(exp["reserve_y"] as? String)))
+        #expect(p.protocolFee.x == jsonU64(exp["protocol_fee_amount_x"]))
+        #expect(p.protocolFee.y == jsonU64(exp["protocol_fee_amount_y"]))
+        #expect(p.oracle == cpAddr(try #require(exp["oracle"] as? String)))
+        #expect(p.bitmap[7] == jsonU64(exp["bin_array_bitmap_word7"]))
+        #expect(UInt64(p.tokenXProgramFlag) == jsonU64(exp["token_mint_x_program_flag"]))
+        #expect(UInt64(p.tokenYProgramFlag) == jsonU64(exp["token_mint_y_program_flag"]))
         // Base fee = 62500·80·10 = 50_000_000 (5%); variable fee at va=150000: ceil((150000·80)²·7500/1e11) = 10_800_000.
         #expect(p.fees.baseFee == 50_000_000)
         #expect(p.fees.variableFee(volatilityAccumulator: 150_000) == 10_800_000)
@@ -159,12 +159,12 @@ struct CommonsPair {
             let a = try Dump.account(f)
             accounts[a.address] = a
         }
-        var pair = try MeteoraDLMMPair(pool: try #require(accounts[addr("FJbEo74c2W4QLBBVUfUvi8VBWXtMdJVPuFpq2f6UV1iB")]))
+        var pair = try MeteoraDLMMPair(pool: try #require(accounts[cpAddr("FJbEo74c2W4QLBBVUfUvi8VBWXtMdJVPuFpq2f6UV1iB")]))
         try pair.update(from: accounts)
         let cases = try Dump.cases("meteora-dlmm.json", group: "quote_errors_on_fixture")
         #expect(cases.count == 4)
         for c in cases {
-            let amount = try #require(u64(c["amount"]))
+            let amount = try #require(jsonU64(c["amount"]))
             let swapForY = try #require(c["swap_for_y"] as? Bool)
             let exactIn = (c["quote"] as? String) == "quote_exact_in"
             #expect(c["expected_error"] as? String == "Pool out of liquidity")
@@ -186,7 +186,7 @@ struct CommonsPair {
             let fixture = try #require(c["fixture"] as? String)
             let ix = try Dump.json(fixture)
             let metas = try #require(ix["accounts"] as? [[String: Any]])
-            let keys = metas.compactMap { ($0["pubkey"] as? String).map(addr) }
+            let keys = metas.compactMap { ($0["pubkey"] as? String).map(cpAddr) }
             let dataHex = try #require(ix["data"] as? String)
             let v2 = fixture.hasSuffix("swap2_ix.json")
             // Rebuild the pair bytes with the real pair's keys.
@@ -201,7 +201,7 @@ struct CommonsPair {
             _ = template
             let args = try #require(c["decoded_args_DERIVED"] as? [String: Any])
             let params = SwapParams(
-                direction: .bToA, amountIn: try #require(u64(args["amount_in"])), amountOut: try #require(u64(args["min_amount_out"])),
+                direction: .bToA, amountIn: try #require(jsonU64(args["amount_in"])), amountOut: try #require(jsonU64(args["min_amount_out"])),
                 owner: keys[10], userSource: keys[4], userDestination: keys[5])
             let built = try #require(try pair.swapInstructions(params, version: v2 ? .v2 : .v1).first)
             #expect(built.data.map { String(format: "%02x", $0) }.joined() == dataHex, "\(fixture)")
@@ -261,7 +261,7 @@ struct CommonsPair {
     }
 
     @Test func rejectsMalformedAccounts() throws {
-        let a = addr("FJbEo74c2W4QLBBVUfUvi8VBWXtMdJVPuFpq2f6UV1iB")
+        let a = cpAddr("FJbEo74c2W4QLBBVUfUvi8VBWXtMdJVPuFpq2f6UV1iB")
         var d = [UInt8](repeating: 0, count: MeteoraDLMMLayout.lbPairSize)
         #expect(throws: VenueError.self) { try MeteoraDLMMPair(address: a, data: d) }  // no discriminator
         d.replaceSubrange(0..<8, with: MeteoraDLMMLayout.lbPairDiscriminator)

@@ -14,17 +14,17 @@ import Testing
         #expect(cases.count == 4)
         for c in cases {
             let kind = try #require(c["kind"] as? String)
-            let expected = addr(try #require(c["expected"] as? String))
-            let bump = UInt8(try #require(u64(c["bump"])))
+            let expected = cpAddr(try #require(c["expected"] as? String))
+            let bump = UInt8(try #require(jsonU64(c["bump"])))
             var seeds: [[UInt8]]
             switch kind {
             case "bin_array":
-                let pair = addr(try #require(c["lb_pair"] as? String))
+                let pair = cpAddr(try #require(c["lb_pair"] as? String))
                 var le: [UInt8] = []
-                withUnsafeBytes(of: (try #require(i64(c["index"]))).littleEndian) { le.append(contentsOf: $0) }
+                withUnsafeBytes(of: (try #require(jsonI64(c["index"]))).littleEndian) { le.append(contentsOf: $0) }
                 seeds = [Array("bin_array".utf8), pair.bytes, le]
             case "oracle":
-                seeds = [Array("oracle".utf8), addr(try #require(c["lb_pair"] as? String)).bytes]
+                seeds = [Array("oracle".utf8), cpAddr(try #require(c["lb_pair"] as? String)).bytes]
             case "event_authority":
                 seeds = [Array("__event_authority".utf8)]
             default:
@@ -35,7 +35,7 @@ import Testing
             #expect(found.address == expected, "\(kind)")
             #expect(found.bump == bump, "\(kind)")
         }
-        #expect(MeteoraDLMMLayout.eventAuthority == addr("D1ZN9Wj1fRSUQfCjhvnu1hqDMT7hzjzBBpi12nVniYD6"))
+        #expect(MeteoraDLMMLayout.eventAuthority == cpAddr("D1ZN9Wj1fRSUQfCjhvnu1hqDMT7hzjzBBpi12nVniYD6"))
     }
 
     /// AMM v4 authority = create_program_address(["amm authority", [254]]) = the SOL/USDC `authority` in
@@ -43,9 +43,9 @@ import Testing
     @Test(needsFixtures)
     func ammV4AuthorityMatchesRaydiumSDK() throws {
         let c = try #require(try Dump.cases("raydium-amm-v4.json", group: "pda").first)
-        let nonce = UInt8(try #require(u64(c["nonce"])))
+        let nonce = UInt8(try #require(jsonU64(c["nonce"])))
         let a = VenuePDA.create(seeds: [Array("amm authority".utf8), [nonce]], program: RaydiumAMMv4Layout.programId)
-        #expect(a == addr(try #require(c["expected"] as? String)))
+        #expect(a == cpAddr(try #require(c["expected"] as? String)))
         // find_program_address gives the same key with bump 254 (255 is on the curve).
         let f = try #require(VenuePDA.find(seeds: [Array("amm authority".utf8)], program: RaydiumAMMv4Layout.programId))
         #expect(f.bump == 254 && f.address == a)
@@ -57,8 +57,8 @@ import Testing
     func cpmmAuthorityConsistentWithDerivedValue() throws {
         let c = try #require(try Dump.cases("raydium-cpmm.json", group: "pda_DERIVED").first)
         let f = try #require(VenuePDA.find(seeds: [RaydiumCPMMLayout.authoritySeed], program: RaydiumCPMMLayout.programId))
-        #expect(f.address == addr(try #require(c["expected_DERIVED"] as? String)))
-        #expect(UInt64(f.bump) == u64(c["bump"]))
+        #expect(f.address == cpAddr(try #require(c["expected_DERIVED"] as? String)))
+        #expect(UInt64(f.bump) == jsonU64(c["bump"]))
     }
 
     @Test func onCurveKnownPoints() {

@@ -7,7 +7,7 @@ import Testing
 @testable import ArbVenues
 
 @Suite struct RaydiumAMMv4Tests {
-    static let poolAddress = addr("58oQChx4yWmvKdwLLZzBi4ChoCc2fqCUWBkwMihLYQo2")
+    static let poolAddress = cpAddr("58oQChx4yWmvKdwLLZzBi4ChoCc2fqCUWBkwMihLYQo2")
     static let captures = [
         "mainnet/raydium-amm-v4/provenance-incomplete/58oQChx4yWmvKdwLLZzBi4ChoCc2fqCUWBkwMihLYQo2.capture-A.slot453868631.b64",
         "mainnet/raydium-amm-v4/provenance-incomplete/58oQChx4yWmvKdwLLZzBi4ChoCc2fqCUWBkwMihLYQo2.capture-B.b64",
@@ -37,23 +37,23 @@ import Testing
         for c in expectations {
             guard let fixture = c["fixture"] as? String, let exp = c["expected"] as? [String: Any] else { continue }
             let pool = try RaydiumAMMv4Pool(address: Self.poolAddress, data: try Dump.b64(fixture))
-            #expect(pool.status == u64(exp["status"]))
-            #expect(pool.coinDecimals == u64(exp["coin_decimals"]))
-            #expect(pool.pcDecimals == u64(exp["pc_decimals"]))
-            #expect(pool.coinVault == addr(try #require(exp["coin_vault"] as? String)))
-            #expect(pool.pcVault == addr(try #require(exp["pc_vault"] as? String)))
-            if let m = (exp["coin_vault_mint"] ?? exp["coin_mint"]) as? String { #expect(pool.coinMint == addr(m)) }
-            if let m = (exp["pc_vault_mint"] ?? exp["pc_mint"]) as? String { #expect(pool.pcMint == addr(m)) }
-            if let n = u64(exp["swap_fee_numerator"]) { #expect(pool.fees.numerator == n) }
-            if let d = u64(exp["swap_fee_denominator"]) { #expect(pool.fees.denominator == d) }
-            if let v = u64(exp["need_take_pnl_coin"]) { #expect(pool.needTakePnlCoin == v) }
-            if let v = u64(exp["need_take_pnl_pc"]) { #expect(pool.needTakePnlPc == v) }
+            #expect(pool.status == jsonU64(exp["status"]))
+            #expect(pool.coinDecimals == jsonU64(exp["coin_decimals"]))
+            #expect(pool.pcDecimals == jsonU64(exp["pc_decimals"]))
+            #expect(pool.coinVault == cpAddr(try #require(exp["coin_vault"] as? String)))
+            #expect(pool.pcVault == cpAddr(try #require(exp["pc_vault"] as? String)))
+            if let m = (exp["coin_vault_mint"] ?? exp["coin_mint"]) as? String { #expect(pool.coinMint == cpAddr(m)) }
+            if let m = (exp["pc_vault_mint"] ?? exp["pc_mint"]) as? String { #expect(pool.pcMint == cpAddr(m)) }
+            if let n = jsonU64(exp["swap_fee_numerator"]) { #expect(pool.fees.numerator == n) }
+            if let d = jsonU64(exp["swap_fee_denominator"]) { #expect(pool.fees.denominator == d) }
+            if let v = jsonU64(exp["need_take_pnl_coin"]) { #expect(pool.needTakePnlCoin == v) }
+            if let v = jsonU64(exp["need_take_pnl_pc"]) { #expect(pool.needTakePnlPc == v) }
             // Official keys (raydium-sdk test/liquidity/liquidity.test.ts @7fcb06f4).
-            #expect(pool.lpMint == addr("8HoQnePLqPj4M7PUDzfw8e3Ymdwgc7NLGnaTUapubyvu"))
-            #expect(pool.targetOrders == addr("CZza3Ej4Mc58MnxWA385itCC9jCo3L1D7zc3LKy1bZMR"))
-            #expect(pool.authority == addr("5Q544fKrFoe6tsEbD7S8EmxGTJYAKtTVhAW5Q5pge4j1"))
+            #expect(pool.lpMint == cpAddr("8HoQnePLqPj4M7PUDzfw8e3Ymdwgc7NLGnaTUapubyvu"))
+            #expect(pool.targetOrders == cpAddr("CZza3Ej4Mc58MnxWA385itCC9jCo3L1D7zc3LKy1bZMR"))
+            #expect(pool.authority == cpAddr("5Q544fKrFoe6tsEbD7S8EmxGTJYAKtTVhAW5Q5pge4j1"))
             #expect(pool.nonce == 254)
-            #expect(pool.marketProgram == addr("srmqPvymJeFKQ4zGQed1GFppgkRHL9kaELCbyksJtPX"))
+            #expect(pool.marketProgram == cpAddr("srmqPvymJeFKQ4zGQed1GFppgkRHL9kaELCbyksJtPX"))
         }
         #expect(expectations.filter { $0["fixture"] != nil }.count == 2)
     }
@@ -91,9 +91,9 @@ import Testing
     @Test(needsFixtures)
     func swapInstructionsBothForms() throws {
         let data = try Dump.b64(Self.captures[0])
-        let owner = addr("CfKSQ1DbJa79XGp3fieJJwnskHBbWkgrpC3DmL6rTzQH")
-        let src = addr("GjxJ1KCKU6tduWpgJKXA81spVK5mHZHbXNFTSvFELqgN")
-        let dst = addr("7sfqR1grUb5jCTrpYm31cc1HA4quapJ8ur8ZdkUwUqtS")
+        let owner = cpAddr("CfKSQ1DbJa79XGp3fieJJwnskHBbWkgrpC3DmL6rTzQH")
+        let src = cpAddr("GjxJ1KCKU6tduWpgJKXA81spVK5mHZHbXNFTSvFELqgN")
+        let dst = cpAddr("7sfqR1grUb5jCTrpYm31cc1HA4quapJ8ur8ZdkUwUqtS")
         let params = SwapParams(direction: .aToB, amountIn: 1_000, amountOut: 990, owner: owner, userSource: src, userDestination: dst)
 
         let v2 = try RaydiumAMMv4Pool(address: Self.poolAddress, data: data, swapForm: .v2)
@@ -143,7 +143,7 @@ import Testing
     }
 
     @Test func rejectsWrongSizeOwnerAndStatus() throws {
-        let a = addr("58oQChx4yWmvKdwLLZzBi4ChoCc2fqCUWBkwMihLYQo2")
+        let a = cpAddr("58oQChx4yWmvKdwLLZzBi4ChoCc2fqCUWBkwMihLYQo2")
         #expect(throws: VenueError.self) { try RaydiumAMMv4Pool(address: a, data: [UInt8](repeating: 0, count: 751)) }
         #expect(throws: VenueError.self) {
             try RaydiumAMMv4Pool(pool: AccountData(address: a, owner: .zero, lamports: 0, data: [UInt8](repeating: 0, count: 752)))

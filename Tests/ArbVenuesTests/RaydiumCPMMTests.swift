@@ -9,13 +9,13 @@ import Testing
 /// No real CPMM dump exists (fixtures/mainnet PROVENANCE: none with provenance); pools here are synthesised
 /// byte-for-byte from the documented layout, and the math is checked against the upstream curve vectors.
 enum CPMMFixture {
-    static let pool = addr("7JuwJuNU88gurFnyWeiyGKbFmExMWcmRZntn9imEzdny")
-    static let config = addr("D4FPEruKEHrG5TenZ2mpDGEfu1iUvTiqBxvpU8HLBvC2")
-    static let vault0 = addr("2JTw1fE2wz1SymWUQ7UqpVtrTuKjcd6mWwYwUJUCh2rq")
-    static let vault1 = addr("3YQm7ujtXWJU2e9jhp2QGHpnn1ShXn12QjvzMvDgabpX")
-    static let mint0 = addr("So11111111111111111111111111111111111111112")
-    static let mint1 = addr("EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v")
-    static let observation = addr("8xKCx3SGwWR6BUr9mZFm3xwZmCVMuLjXn9iLEU6784FS")
+    static let pool = cpAddr("7JuwJuNU88gurFnyWeiyGKbFmExMWcmRZntn9imEzdny")
+    static let config = cpAddr("D4FPEruKEHrG5TenZ2mpDGEfu1iUvTiqBxvpU8HLBvC2")
+    static let vault0 = cpAddr("2JTw1fE2wz1SymWUQ7UqpVtrTuKjcd6mWwYwUJUCh2rq")
+    static let vault1 = cpAddr("3YQm7ujtXWJU2e9jhp2QGHpnn1ShXn12QjvzMvDgabpX")
+    static let mint0 = cpAddr("So11111111111111111111111111111111111111112")
+    static let mint1 = cpAddr("EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v")
+    static let observation = cpAddr("8xKCx3SGwWR6BUr9mZFm3xwZmCVMuLjXn9iLEU6784FS")
 
     static func put(_ d: inout [UInt8], _ off: Int, _ a: Address) { d.replaceSubrange(off..<off + 32, with: a.bytes) }
     static func put(_ d: inout [UInt8], _ off: Int, _ v: UInt64) {
@@ -84,14 +84,14 @@ enum CPMMFixture {
         #expect(cases.count == 10)
         let zero = RaydiumCPMMMath.Rates(trade: 0, protocol_: 0, fund: 0, creator: 0)
         for c in cases {
-            let input = try #require(u64(c["input_amount"]))
-            let rIn = try #require(u64(c["input_vault_amount"]))
-            let rOut = try #require(u64(c["output_vault_amount"]))
-            let expected = try #require(u64(c["expected_output_amount"]))
+            let input = try #require(jsonU64(c["input_amount"]))
+            let rIn = try #require(jsonU64(c["input_vault_amount"]))
+            let rOut = try #require(jsonU64(c["output_vault_amount"]))
+            let expected = try #require(jsonU64(c["expected_output_amount"]))
             #expect(ConstantProduct.outputForInput(UInt128(input), reserveIn: UInt128(rIn), reserveOut: UInt128(rOut)) == UInt128(expected))
             let r = RaydiumCPMMMath.swapBaseInput(amountIn: input, reserveIn: rIn, reserveOut: rOut, rates: zero, creatorFeeOnInput: false)
             #expect(r?.outputAmount == expected)
-            #expect(r?.inputAmount == u64(c["expected_source_amount_swapped"]))
+            #expect(r?.inputAmount == jsonU64(c["expected_source_amount_swapped"]))
         }
     }
 
@@ -101,13 +101,13 @@ enum CPMMFixture {
         let cases = try Dump.cases("raydium-cpmm.json", group: "lp_tokens_to_trading_tokens_ceiling")
         #expect(cases.count == 5)
         for c in cases {
-            let v0 = try #require((c["token_0_vault"] as? String).flatMap { UInt128($0) } ?? u64(c["token_0_vault"]).map { UInt128($0) })
-            let v1 = try #require((c["token_1_vault"] as? String).flatMap { UInt128($0) } ?? u64(c["token_1_vault"]).map { UInt128($0) })
-            let lp = UInt128(try #require(u64(c["lp_amount"])))
-            let supply = UInt128(try #require(u64(c["lp_supply"])))
+            let v0 = try #require((c["token_0_vault"] as? String).flatMap { UInt128($0) } ?? jsonU64(c["token_0_vault"]).map { UInt128($0) })
+            let v1 = try #require((c["token_1_vault"] as? String).flatMap { UInt128($0) } ?? jsonU64(c["token_1_vault"]).map { UInt128($0) })
+            let lp = UInt128(try #require(jsonU64(c["lp_amount"])))
+            let supply = UInt128(try #require(jsonU64(c["lp_supply"])))
             let roundUp = (c["round"] as? String) != "Floor"
             let r = RaydiumCPMMMath.lpTokensToTradingTokens(lp: lp, supply: supply, vault0: v0, vault1: v1, roundUp: roundUp)
-            if let e0 = u64(c["expected_token_0"]), let e1 = u64(c["expected_token_1"]) {
+            if let e0 = jsonU64(c["expected_token_0"]), let e1 = jsonU64(c["expected_token_1"]) {
                 #expect(r?.token0 == UInt128(e0) && r?.token1 == UInt128(e1))
             } else {
                 #expect(r == nil, "expected overflow")
@@ -120,7 +120,7 @@ enum CPMMFixture {
         let cfg = CPMMFixture.configBytes(trade: 2_500, protocol_: 120_000, fund: 40_000, creator: 0)
         var pool = try RaydiumCPMMPool(pool: AccountData(address: CPMMFixture.pool, owner: RaydiumCPMMLayout.programId, lamports: 1, data: data))
         #expect(pool.token0Mint == CPMMFixture.mint0 && pool.token1Vault == CPMMFixture.vault1 && pool.openTime == 1_700_000_000)
-        #expect(pool.authority == addr("GpMZbSM2GgvTKHJirzeGfMFoaZ8UR2X7F4v8vHTvxFbL"))
+        #expect(pool.authority == cpAddr("GpMZbSM2GgvTKHJirzeGfMFoaZ8UR2X7F4v8vHTvxFbL"))
         #expect(pool.accountsToUpdate().contains(CPMMFixture.config))
         try pool.update(from: CPMMFixture.accounts(pool: data, config: cfg, amount0: 1_000_001_500, amount1: 2_000_000_000))
         let (r0, r1) = try pool.reserves()
@@ -185,9 +185,9 @@ enum CPMMFixture {
 
     @Test func swapInstructionLayout() throws {
         let pool = try RaydiumCPMMPool(address: CPMMFixture.pool, data: CPMMFixture.poolBytes())
-        let owner = addr("CfKSQ1DbJa79XGp3fieJJwnskHBbWkgrpC3DmL6rTzQH")
-        let src = addr("GjxJ1KCKU6tduWpgJKXA81spVK5mHZHbXNFTSvFELqgN")
-        let dst = addr("7sfqR1grUb5jCTrpYm31cc1HA4quapJ8ur8ZdkUwUqtS")
+        let owner = cpAddr("CfKSQ1DbJa79XGp3fieJJwnskHBbWkgrpC3DmL6rTzQH")
+        let src = cpAddr("GjxJ1KCKU6tduWpgJKXA81spVK5mHZHbXNFTSvFELqgN")
+        let dst = cpAddr("7sfqR1grUb5jCTrpYm31cc1HA4quapJ8ur8ZdkUwUqtS")
         let ix = try #require(try pool.swapInstructions(SwapParams(direction: .bToA, amountIn: 1, amountOut: 2, owner: owner, userSource: src, userDestination: dst)).first)
         #expect(ix.data == RaydiumCPMMLayout.swapBaseInputDiscriminator + [1, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0])
         #expect(ix.accounts.map(\.address) == [
