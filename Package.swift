@@ -14,6 +14,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "solarb", targets: ["ArbCLI"]),
+        .executable(name: "solarb-conformance", targets: ["ArbConformanceTool"]),
         .library(name: "SolanaPrimitives", targets: ["SolanaPrimitives"]),
         .library(name: "SolanaKeys", targets: ["SolanaKeys"]),
     ],
@@ -35,7 +36,7 @@ let package = Package(
             swiftSettings: strict
         ),
 
-        // MARK: L0 — venues (ArbMath pure pool math; ArbVenues decoders, quotes, swap instructions)
+        // MARK: L0 — venues (ArbMath: pure integer pool math; ArbVenues: decode/quote/swap ix per DEX)
         .target(
             name: "ArbMath",
             swiftSettings: strict
@@ -51,20 +52,21 @@ let package = Package(
             name: "ArbCLI",
             dependencies: [
                 "SolanaPrimitives", "SolanaKeys",
+                "ArbMath", "ArbVenues",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "ArbConformanceTool",
-            dependencies: ["SolanaPrimitives", "SolanaKeys"],
+            dependencies: ["ArbTestSupport"],
             swiftSettings: strict
         ),
 
         // MARK: Test support and tests
         .target(
             name: "ArbTestSupport",
-            dependencies: ["SolanaPrimitives"],
+            dependencies: ["SolanaPrimitives", "SolanaKeys"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -81,6 +83,8 @@ let package = Package(
             dependencies: ["SolanaKeys", "SolanaPrimitives", "ArbTestSupport"],
             swiftSettings: strict
         ),
+
+        // MARK: Venue tests
         .testTarget(
             name: "ArbMathTests",
             dependencies: [

@@ -120,14 +120,6 @@ struct VenueBytes {
     func bytes(_ o: Int, _ n: Int) -> [UInt8] { Array(d[o..<o + n]) }
 }
 
-extension AccountSource {
-    func require(_ address: Address, _ what: String) throws(VenueError) -> AccountData {
-        guard let a = account(address) else {
-            throw VenueError(.missingAccount, "\(what) \(address) not supplied")
-        }
-        return a
-    }
-}
 
 /// Program ids the venues use, typed non-optional. (`SolanaPrimitives.ProgramIDs` literals currently resolve to
 /// `Address?` through the failable `init?(_: String)`; reported to the lead.)

@@ -17,6 +17,10 @@ public struct ByteWriter: Sendable {
     @inlinable public mutating func write<C: Sequence>(_ raw: C) where C.Element == UInt8 { bytes.append(contentsOf: raw) }
     @inlinable public mutating func address(_ a: Address) { a.raw.withBytes { bytes.append(contentsOf: $0) } }
     @inlinable public mutating func hash(_ h: Hash) { h.raw.withBytes { bytes.append(contentsOf: $0) } }
+    @inlinable public mutating func signature(_ s: Signature) {
+        s.lo.withBytes { bytes.append(contentsOf: $0) }
+        s.hi.withBytes { bytes.append(contentsOf: $0) }
+    }
     public mutating func shortVec(_ n: Int) { ShortVec.encode(n, into: &bytes) }
 
     @inlinable mutating func append<T: FixedWidthInteger>(littleEndian v: T) {

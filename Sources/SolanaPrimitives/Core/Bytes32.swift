@@ -45,7 +45,7 @@ public struct Bytes32: Hashable, Sendable, Comparable {
     /// Lexicographic byte order (as Rust's `[u8; 32]` `Ord`).
     public static func < (lhs: Bytes32, rhs: Bytes32) -> Bool {
         for (a, b) in [(lhs.w0, rhs.w0), (lhs.w1, rhs.w1), (lhs.w2, rhs.w2), (lhs.w3, rhs.w3)] where a != b {
-            return a.byteSwapped < b.byteSwapped
+            return a.bigEndian < b.bigEndian  // first byte most significant
         }
         return false
     }

@@ -1,0 +1,69 @@
+import SolanaPrimitives
+
+/// Anything that can sign a message for one address: an in-memory keypair, an HSM key (PKCS#11), a remote signer.
+public protocol TransactionSigner: Sendable {
+    var address: Address { get }
+    func sign(message: [UInt8]) throws -> Signature
+}
+
+/// The one error type of `SolanaKeys`. Descriptions never contain secret material.
+public struct KeysError: Error, Hashable, Sendable, CustomStringConvertible {
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        public let name: String
+        init(_ name: String) { self.name = name }
+        public var description: String { name }
+
+        public static let fileNotFound = Code("fileNotFound")
+        public static let unreadable = Code("unreadable")
+        public static let malformedKeypairFile = Code("malformedKeypairFile")
+        public static let publicKeyMismatch = Code("publicKeyMismatch")
+        public static let missingSigner = Code("missingSigner")
+        public static let unexpectedSigner = Code("unexpectedSigner")
+        public static let signingFailed = Code("signingFailed")
+        public static let writeFailed = Code("writeFailed")
+        public static let invalidSignature = Code("invalidSignature")
+    }
+
+    public let code: Code
+    public let detail: String
+
+    public init(_ code: Code, _ detail: String) {
+        self.code = code
+        self.detail = detail
+    }
+
+    public var description: String { "\(code): \(detail)" }
+}
+
+extension VersionedTransaction {
+    /// Signs `message` with exactly the required signers, placing each signature at its signer's position.
+    /// Every required signer must be given, and no other.
+    public init(message: VersionedMessage, signers: [any TransactionSigner]) throws {
+        let required = Array(message.signerKeys)
+        var byKey: [Address: any TransactionSigner] = [:]
+        for s in signers {
+            guard required.contains(s.address) else {
+                throw KeysError(.unexpectedSigner, "\(s.address) is not a required signer of this message")
+            }
+            byKey[s.address] = s
+        }
+        let bytes = message.serialize()
+        var sigs: [Signature] = []
+        sigs.reserveCapacity(required.count)
+        for key in required {
+            guard let s = byKey[key] else { throw KeysError(.missingSigner, "no signer given for \(key)") }
+            sigs.append(try s.sign(message: bytes))
+        }
+        self.init(signatures: sigs, message: message)
+    }
+
+    /// Checks every signature against its signer key (the validator's first check after sanitize).
+    public func verifySignatures() throws(KeysError) {
+        let bytes = message.serialize()
+        for (i, key) in message.signerKeys.enumerated() {
+            guard i < signatures.count, Ed25519.verify(signatures[i], message: bytes, publicKey: key) else {
+                throw KeysError(.invalidSignature, "signature \(i) does not verify for \(key)")
+            }
+        }
+    }
+}
