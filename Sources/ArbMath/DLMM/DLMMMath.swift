@@ -148,18 +148,21 @@ public enum DLMM {
         }
 
         /// ceil((va · bin_step)² · variable_fee_control / 1e11); 0 when the control is 0.
-        public func variableFee(volatilityAccumulator: UInt32) -> UInt128 {
+        /// nil on overflow (the program's `checked_*` would fail the swap).
+        public func variableFee(volatilityAccumulator: UInt32) -> UInt128? {
             guard variableFeeControl > 0 else { return 0 }
             let vb = UInt128(volatilityAccumulator) * UInt128(binStep)  // < 2^48
             let sq = vb * vb  // < 2^96
-            let v = UInt128(variableFeeControl) * sq  // < 2^128
-            return (v + 99_999_999_999) / 100_000_000_000
+            let (v, o1) = UInt128(variableFeeControl).multipliedReportingOverflow(by: sq)
+            let (w, o2) = v.addingReportingOverflow(99_999_999_999)
+            guard !o1, !o2 else { return nil }
+            return w / 100_000_000_000
         }
 
         /// min(base + variable, MAX_FEE_RATE).
         public func totalFeeRate(volatilityAccumulator: UInt32) -> UInt64? {
-            guard let base = baseFee else { return nil }
-            let (t, o) = base.addingReportingOverflow(variableFee(volatilityAccumulator: volatilityAccumulator))
+            guard let base = baseFee, let variable = variableFee(volatilityAccumulator: volatilityAccumulator) else { return nil }
+            let (t, o) = base.addingReportingOverflow(variable)
             guard !o else { return nil }
             return UInt64(min(t, UInt128(DLMM.maxFeeRate)))
         }
@@ -167,14 +170,17 @@ public enum DLMM {
 
     /// `compute_fee`: fee to add on top of a net amount, ceil(amount · rate / (1e9 − rate)).
     public static func feeOnTop(_ amount: UInt64, rate: UInt64) -> UInt64? {
+        guard rate < feePrecision else { return nil }
         let d = UInt128(feePrecision - rate)
         let v = (UInt128(amount) * UInt128(rate) + d - 1) / d
         return v <= UInt128(UInt64.max) ? UInt64(v) : nil
     }
 
     /// `compute_fee_from_amount`: fee contained in a gross amount, ceil(amount · rate / 1e9).
+    /// `rate` ≤ 1e9 (callers pass `totalFeeRate`, capped at 1e8); larger rates are clamped to 1e9.
     public static func feeIncluded(_ amount: UInt64, rate: UInt64) -> UInt64 {
-        UInt64((UInt128(amount) * UInt128(rate) + UInt128(feePrecision - 1)) / UInt128(feePrecision))
+        let rate = min(rate, feePrecision)
+        return UInt64((UInt128(amount) * UInt128(rate) + UInt128(feePrecision - 1)) / UInt128(feePrecision))
     }
 
     /// `compute_protocol_fee`: floor(fee · protocol_share / 10000).

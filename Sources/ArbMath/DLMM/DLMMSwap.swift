@@ -238,7 +238,11 @@ extension DLMM {
             supportLimitOrder: supportLimitOrder, feeOnInput: feeOnInput)
         if r.amountOut > out {
             let delta = r.amountOut - out
-            if delta > 1 { r.protocolFee += delta }
+            if delta > 1 {
+                let (pf, o) = r.protocolFee.addingReportingOverflow(delta)
+                guard !o else { throw .overflow }
+                r.protocolFee = pf
+            }
         }
         r.amountOut = out
         return r

@@ -20,7 +20,8 @@ extension MeteoraDLMMPair {
             indices = []
         }
         var start = indices.last.map { swapForY ? $0 - 1 : $0 + 1 } ?? DLMM.binArrayIndex(binId: activeId)
-        while indices.count < (indices.isEmpty ? Self.binArraysPerSide : indices.count + 1),
+        let target = indices.isEmpty ? Self.binArraysPerSide : indices.count + 1
+        while indices.count < target,
             start >= -DLMM.binArrayBitmapSize, start < DLMM.binArrayBitmapSize
         {
             let next = DLMM.nextBinArrayIndexWithLiquidity(bitmap: bitmap, swapForY: swapForY, startIndex: start)
