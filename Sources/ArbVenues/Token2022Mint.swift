@@ -1,6 +1,8 @@
+import ArbMath
 import SolanaPrimitives
 
-/// What a venue needs to know about a mint: which program owns it and whether a Token-2022 transfer fee applies.
+/// A mint's program, decimals and Token-2022 extension list (diagnostics and the fuzz target; the venues take
+/// fee schedules from `MintAccount`).
 /// Layout: solana-program/token-2022 interface/src/extension — base mint (82 B) padded to 165, AccountType u8 at
 /// 165 (1 = Mint), then TLV entries (type u16 LE, length u16 LE, value) from 166; TransferFeeConfig = type 1.
 public struct MintInfo: Sendable, Hashable {
@@ -53,15 +55,6 @@ public struct MintInfo: Sendable, Hashable {
         hasTransferFee = types.contains(Self.transferFeeConfigType)
     }
 
-    /// Throws `.transferFeeUnsupported` for a Token-2022 mint with a transfer fee: quoting it as fee-free would
-    /// overstate output (until the shared `ArbMath/TransferFee.swift` is wired into these venues).
-    public func requireNoTransferFee(venue: String) throws(VenueError) {
-        if hasTransferFee {
-            throw VenueError(
-                .transferFeeUnsupported,
-                "\(venue): mint \(address) is Token-2022 with a TransferFeeConfig extension; pool refused")
-        }
-    }
 }
 
 /// An SPL Token / Token-2022 token account's mint, owner and amount (offsets identical in both programs).
@@ -128,4 +121,46 @@ public enum VenueProgramIDs {
     public static let token2022: Address = Address("TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb")
     public static let memo: Address = Address("MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr")
     public static let clockSysvar: Address = Address("SysvarC1ock11111111111111111111111111111111")
+}
+
+/// Token-2022 transfer-fee helpers shared by CPMM and DLMM, following their programs / SDK exactly.
+enum VenueTransferFee {
+    /// The fee schedule of a side: none for SPL Token (or an unloaded plain mint), else the mint's fee at `epoch`.
+    /// Mints with a transfer hook are refused (their extra accounts are not built).
+    static func fee(_ mint: MintAccount?, tokenProgram: Address, epoch: UInt64?, venue: String) throws(VenueError) -> TransferFee {
+        guard tokenProgram == VenueProgramIDs.token2022 else { return .none }
+        guard let mint else { throw VenueError(.missingAccount, "\(venue): Token-2022 mint not loaded (call update)") }
+        if mint.hasTransferHook { throw VenueError(.unsupported, "\(venue): mint \(mint.address) has a transfer hook") }
+        return try mint.transferFee(epoch: epoch)
+    }
+
+    /// What arrives when `gross` is sent (`calculate_transfer_fee_excluded_amount`).
+    static func excluded(_ fee: TransferFee, _ gross: UInt64) throws(VenueError) -> UInt64 {
+        guard let net = fee.calculatePostFeeAmount(gross) else {
+            throw VenueError(.mathOverflow, "transfer fee on \(gross)")
+        }
+        return net
+    }
+
+    /// What must be sent for `net` to arrive: net + (bps = 100% ? maximum_fee : inverse fee), with the
+    /// consistency check raydium-cp-swap's `get_transfer_inverse_fee` makes (`TransferFeeCalculateNotMatch`).
+    static func included(_ fee: TransferFee, _ net: UInt64) throws(VenueError) -> UInt64 {
+        if net == 0 || fee.basisPoints == 0 { return net }
+        let extra: UInt64
+        if UInt64(fee.basisPoints) == TransferFee.oneInBasisPoints {
+            extra = fee.maximumFee
+        } else {
+            guard let inverse = fee.calculateInverseFee(net) else {
+                throw VenueError(.mathOverflow, "transfer fee gross-up of \(net)")
+            }
+            let (gross, o) = net.addingReportingOverflow(inverse)
+            guard !o, fee.calculateFee(gross) == inverse else {
+                throw VenueError(.mathOverflow, "transfer fee gross-up of \(net) does not round-trip")
+            }
+            extra = inverse
+        }
+        let (gross, o) = net.addingReportingOverflow(extra)
+        guard !o else { throw VenueError(.mathOverflow, "transfer fee gross-up of \(net)") }
+        return gross
+    }
 }

@@ -31,8 +31,9 @@ import Testing
         #expect(r.quotes >= 10)
     }
 
-    /// DLMM on the dlmm-sdk commons pairs (EtAdVR…: classic layout; 9t3EyC…: limit orders + fee on Y).
-    @Test(needsFixtures, arguments: [0, 1])
+    /// DLMM on the dlmm-sdk commons pairs (EtAdVR…: classic layout; 9t3EyC…: limit orders + fee on Y;
+    /// B5Eia4…: Token-2022 X mint with a transfer fee).
+    @Test(needsFixtures, arguments: [0, 1, 2])
     func meteoraDLMM(pairIndex: Int) throws {
         let name = CommonsPair.names[pairIndex]
         let cp = try CommonsPair.load(name)

@@ -244,20 +244,30 @@ struct CommonsPair {
         #expect(bigX.binsCrossed > 1)
     }
 
-    /// B5Eia4… has a Token-2022 X mint: refused if it carries a transfer fee, quoted otherwise.
+    /// B5Eia4… (dlmm-sdk test_swap_token2022 pair) has a Token-2022 X mint with a transfer fee: exact-in X→Y
+    /// walks the bins with amount − fee(amount); Y→X delivers out − fee(out) of X.
     @Test(needsFixtures)
-    func token2022MintHandling() throws {
+    func token2022TransferFeeApplied() throws {
         let cp = try CommonsPair.load(CommonsPair.names[2])
-        let p = cp.pair
+        var p = cp.pair
         let mint = try #require(p.mintX)
-        #expect(p.tokenXProgramFlag == 1 && mint.owner == VenueProgramIDs.token2022)
-        if mint.hasTransferFee {
-            #expect {
-                try p.quote(QuoteRequest(amount: 1_000, direction: .aToB))
-            } throws: { e in (e as? VenueError)?.code == .transferFeeUnsupported }
-        }
-        #expect(!mint.extensionTypes.isEmpty)
-        #expect(mint.hasTransferFee, "dlmm-sdk test_swap_token2022 pair: X mint carries a TransferFeeConfig")
+        #expect(p.tokenXProgramFlag == 1 && mint.tokenProgram == VenueProgramIDs.token2022)
+        let cfg = try #require(mint.transferFeeConfig, "X mint carries a TransferFeeConfig")
+        p.clock = ClockSysvar(slot: 1, epoch: max(cfg.newerTransferFee.epoch, 1), unixTimestamp: p.volatility.lastUpdateTimestamp)
+        let fee = cfg.newerTransferFee
+        #expect(fee.basisPoints > 0)
+        let amount: UInt64 = 10_000_000
+        let feeOf = { (x: UInt64) in UInt64(min((UInt128(x) * UInt128(fee.basisPoints) + 9_999) / 10_000, UInt128(fee.maximumFee))) }
+        let arrays = p.binArrays
+        let state = DLMM.PairState(
+            activeId: p.activeId, fees: p.fees, volatility: p.volatility, bitmap: p.bitmap,
+            supportsLimitOrders: p.supportsLimitOrders, collectFeeMode: p.collectFeeMode)
+        let q = try p.quote(QuoteRequest(amount: amount, direction: .aToB))
+        let raw = try DLMM.swap(pair: state, amount: amount - feeOf(amount), swapForY: true, exactIn: true, now: p.quoteTimestamp, binArray: { arrays[$0]?.bins })
+        #expect(q.amountIn == amount && q.amountOut == raw.amountOut)
+        let qb = try p.quote(QuoteRequest(amount: amount, direction: .bToA))
+        let rawB = try DLMM.swap(pair: state, amount: amount, swapForY: false, exactIn: true, now: p.quoteTimestamp, binArray: { arrays[$0]?.bins })
+        #expect(qb.amountOut == rawB.amountOut - feeOf(rawB.amountOut))
     }
 
     @Test func rejectsMalformedAccounts() throws {

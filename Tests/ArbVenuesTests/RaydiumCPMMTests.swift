@@ -159,25 +159,48 @@ enum CPMMFixture {
         #expect(try open.quote(QuoteRequest(amount: 100, direction: .aToB)).amountOut > 0)
     }
 
-    /// A Token-2022 side whose mint has a TransferFeeConfig (the real PYUSD mint) is refused, never quoted fee-free.
+    /// A Token-2022 side whose mint has a TransferFeeConfig (the real PYUSD mint): the output transfer fee is
+    /// taken from what the user receives; exact-out grosses it up. Recomputed from the mint's own schedule.
     @Test(needsFixtures)
-    func transferFeeMintRefused() throws {
+    func transferFeeAccountedOnToken2022Side() throws {
         let mintAcct = try Dump.account("mainnet/spl-token/whirlpool-essentials/token_2022_pyusd.2b1kV6DkPAnxd5ixfnxCpjxmKwqjjaYmCZfHsFu24GXo.json")
-        let mint = try MintInfo(account: mintAcct)
-        #expect(mint.hasTransferFee && mint.decimals == 6)
-        #expect(mint.extensionTypes.first == 3)  // tlv_first4_hex 03002000 = MintCloseAuthority, len 32
+        let info = try MintInfo(account: mintAcct)
+        #expect(info.hasTransferFee && info.decimals == 6)
+        #expect(info.extensionTypes.first == 3)  // tlv_first4_hex 03002000 = MintCloseAuthority, len 32
         let data = CPMMFixture.poolBytes(mint1: mintAcct.address, program1: VenueProgramIDs.token2022)
         let cfg = CPMMFixture.configBytes(trade: 2_500, protocol_: 0, fund: 0, creator: 0)
         var pool = try RaydiumCPMMPool(address: CPMMFixture.pool, data: data)
         #expect(pool.accountsToUpdate().contains(mintAcct.address))
-        var accts = CPMMFixture.accounts(pool: data, config: cfg, amount0: 1_000_000, amount1: 1_000_000, mint1: mintAcct.address)
-        accts[CPMMFixture.vault1] = tokenAccount(CPMMFixture.vault1, mint: mintAcct.address, owner: CPMMFixture.pool, amount: 1_000_000, program: VenueProgramIDs.token2022)
-        #expect(throws: VenueError.self) { try pool.update(from: CPMMFixture.accounts(pool: data, config: cfg, amount0: 1, amount1: 1)) }
+        var accts = CPMMFixture.accounts(pool: data, config: cfg, amount0: 1_000_000_000_000, amount1: 1_000_000_000_000, mint1: mintAcct.address)
+        accts[CPMMFixture.vault1] = tokenAccount(
+            CPMMFixture.vault1, mint: mintAcct.address, owner: CPMMFixture.pool, amount: 1_000_000_000_000, program: VenueProgramIDs.token2022)
+        #expect(throws: VenueError.self) { try pool.update(from: accts) }  // mint missing
         accts[mintAcct.address] = mintAcct
         try pool.update(from: accts)
-        #expect {
-            try pool.quote(QuoteRequest(amount: 1_000, direction: .aToB))
-        } throws: { ($0 as? VenueError)?.code == .transferFeeUnsupported }
+        let mint = try MintAccount(mintAcct)
+        let cfgFee = try #require(mint.transferFeeConfig)
+        // Use an epoch at which the newer schedule applies.
+        pool.clock = ClockSysvar(slot: 1, epoch: max(cfgFee.newerTransferFee.epoch, 1), unixTimestamp: 1_800_000_000)
+        let fee = cfgFee.newerTransferFee
+        let amount: UInt64 = 5_000_000
+        let q = try pool.quote(QuoteRequest(amount: amount, direction: .aToB))
+        let swapped = try #require(RaydiumCPMMMath.swapBaseInput(
+            amountIn: amount, reserveIn: 1_000_000_000_000, reserveOut: 1_000_000_000_000,
+            rates: .init(trade: 2_500, protocol_: 0, fund: 0, creator: 0), creatorFeeOnInput: true)).outputAmount
+        let outFee = min((UInt128(swapped) * UInt128(fee.basisPoints) + 9_999) / 10_000, UInt128(fee.maximumFee))
+        #expect(UInt128(q.amountOut) == UInt128(swapped) - outFee)
+        if fee.basisPoints > 0 { #expect(q.amountOut < swapped) }
+        // Input side: the pool gets amount − fee(amount) of PYUSD.
+        let qb = try pool.quote(QuoteRequest(amount: amount, direction: .bToA))
+        let inFee = min((UInt128(amount) * UInt128(fee.basisPoints) + 9_999) / 10_000, UInt128(fee.maximumFee))
+        let net = UInt64(UInt128(amount) - inFee)
+        let expectedB = try #require(RaydiumCPMMMath.swapBaseInput(
+            amountIn: net, reserveIn: 1_000_000_000_000, reserveOut: 1_000_000_000_000,
+            rates: .init(trade: 2_500, protocol_: 0, fund: 0, creator: 0), creatorFeeOnInput: true)).outputAmount
+        #expect(qb.amountOut == expectedB)
+        // Exact-out: asking for what exact-in delivered costs no more than the exact-in input.
+        let back = try pool.quote(QuoteRequest(amount: q.amountOut, direction: .aToB, exactIn: false))
+        #expect(back.amountIn <= amount)
         // A plain SPL mint decodes with no extensions.
         let orca = try MintInfo(account: Dump.account("mainnet/spl-token/whirlpool-essentials/token_orca.orcaEKTdK7LKz57vaAYr9QeNsVEPfiu6QeMU1kektZE.json"))
         #expect(!orca.hasTransferFee && orca.extensionTypes.isEmpty && orca.decimals == 6)

@@ -29,16 +29,33 @@ extension MeteoraDLMMPair {
     /// The full per-swap result (fees, protocol fee, bins crossed, bin arrays touched).
     public func swapResult(_ request: QuoteRequest) throws(VenueError) -> DLMM.SwapResult {
         try checkActivation()
-        try mintX?.requireNoTransferFee(venue: "DLMM pair \(address)")
-        try mintY?.requireNoTransferFee(venue: "DLMM pair \(address)")
         guard request.amount > 0 else { throw VenueError(.zeroAmount, "DLMM: amount is 0") }
         let swapForY = request.direction == .aToB
+        // Token-2022 transfer fees as the SDK's quote_exact_in/out apply them around the bin walk.
+        let venue = "DLMM pair \(address)"
+        let feeX = try VenueTransferFee.fee(mintX, tokenProgram: tokenXProgram, epoch: clock?.epoch, venue: venue)
+        let feeY = try VenueTransferFee.fee(mintY, tokenProgram: tokenYProgram, epoch: clock?.epoch, venue: venue)
+        let (feeIn, feeOut) = swapForY ? (feeX, feeY) : (feeY, feeX)
         let arrays = binArrays
         do {
-            return try DLMM.swap(
-                pair: pairState, amount: request.amount, swapForY: swapForY, exactIn: request.exactIn,
-                now: quoteTimestamp, binArray: { arrays[$0]?.bins })
-        } catch {
+            if request.exactIn {
+                let net = try VenueTransferFee.excluded(feeIn, request.amount)
+                guard net > 0 else { throw VenueError(.insufficientLiquidity, "\(venue): input consumed by transfer fee") }
+                var r = try DLMM.swap(
+                    pair: pairState, amount: net, swapForY: swapForY, exactIn: true, now: quoteTimestamp,
+                    binArray: { arrays[$0]?.bins })
+                r.amountIn = request.amount
+                r.amountOut = try VenueTransferFee.excluded(feeOut, r.amountOut)
+                return r
+            }
+            let grossOut = try VenueTransferFee.included(feeOut, request.amount)
+            var r = try DLMM.swap(
+                pair: pairState, amount: grossOut, swapForY: swapForY, exactIn: false, now: quoteTimestamp,
+                binArray: { arrays[$0]?.bins })
+            r.amountIn = try VenueTransferFee.included(feeIn, r.amountIn)
+            r.amountOut = request.amount
+            return r
+        } catch let error as DLMM.SwapFailure {
             switch error {
             case .outOfLiquidity, .binIdOutOfRange:
                 throw VenueError(.insufficientLiquidity, "DLMM pair \(address): pool out of liquidity for \(request.amount)")
@@ -49,6 +66,10 @@ extension MeteoraDLMMPair {
             case .overflow:
                 throw VenueError(.mathOverflow, "DLMM pair \(address): arithmetic overflow")
             }
+        } catch let error as VenueError {
+            throw error
+        } catch {
+            throw VenueError(.invalidState, "DLMM pair \(address): \(error)")
         }
     }
 
@@ -58,9 +79,6 @@ extension MeteoraDLMMPair {
     public func quote(_ request: QuoteRequest) throws(VenueError) -> Quote {
         let r = try swapResult(request)
         let onInput = pairState.feeOnInput(swapForY: request.direction == .aToB)
-        if request.exactIn && r.amountIn != request.amount {
-            throw VenueError(.insufficientLiquidity, "DLMM pair \(address): only \(r.amountIn) of \(request.amount) fillable")
-        }
         return Quote(amountIn: r.amountIn, amountOut: r.amountOut, fee: onInput ? r.fee : 0, crossings: r.binsCrossed)
     }
 

@@ -36,8 +36,8 @@ public struct MeteoraDLMMPair: Venue {
 
     /// Loaded bin arrays by index.
     public var binArrays: [Int32: MeteoraDLMMBinArray] = [:]
-    public var mintX: MintInfo?
-    public var mintY: MintInfo?
+    public var mintX: MintAccount?
+    public var mintY: MintAccount?
     public var clock: ClockSysvar?
     /// Derived bin-array addresses (PDA derivation is ~0.1 ms; cached per index).
     var binArrayAddressCache: [Int32: Address] = [:]
@@ -159,8 +159,8 @@ public struct MeteoraDLMMPair: Venue {
             let ba = try MeteoraDLMMBinArray(account: acct)
             try fresh.insert(ba, expectedIndex: index)
         }
-        if fresh.tokenXProgramFlag == 1 { fresh.mintX = try MintInfo(account: accounts.require(fresh.tokenXMint, "token X mint")) }
-        if fresh.tokenYProgramFlag == 1 { fresh.mintY = try MintInfo(account: accounts.require(fresh.tokenYMint, "token Y mint")) }
+        if fresh.tokenXProgramFlag == 1 { fresh.mintX = try MintAccount(accounts.require(fresh.tokenXMint, "token X mint")) }
+        if fresh.tokenYProgramFlag == 1 { fresh.mintY = try MintAccount(accounts.require(fresh.tokenYMint, "token Y mint")) }
         fresh.clock = try ClockSysvar.optional(from: accounts) ?? clock
         self = fresh
     }

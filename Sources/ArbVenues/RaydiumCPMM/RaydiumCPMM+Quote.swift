@@ -35,34 +35,44 @@ extension RaydiumCPMMPool {
             throw VenueError(.poolDisabled, "CPMM pool \(address): opens at \(openTime)")
         }
         guard let config else { throw VenueError(.missingAccount, "CPMM pool \(address): amm config not loaded") }
-        // Token-2022 transfer fees: refused until TransferFee math is wired in (never quoted as fee-free).
-        try mint0?.requireNoTransferFee(venue: "CPMM pool \(address)")
-        try mint1?.requireNoTransferFee(venue: "CPMM pool \(address)")
         guard request.amount > 0 else { throw VenueError(.zeroAmount, "CPMM: amount is 0") }
         let (r0, r1) = try reserves()
         // token_price_x32 divides by both reserves: the program fails on an empty side.
         guard r0 > 0, r1 > 0 else { throw VenueError(.insufficientLiquidity, "CPMM pool \(address): empty reserve") }
-        let (reserveIn, reserveOut) = request.direction == .aToB ? (r0, r1) : (r1, r0)
+        let aToB = request.direction == .aToB
+        let (reserveIn, reserveOut) = aToB ? (r0, r1) : (r1, r0)
+        // Token-2022 transfer fees (swap_base_input/output.rs): the input transfer loses its fee before the
+        // curve; the output transfer loses its fee after it. Exact-out grosses both sides up.
+        let venue = "CPMM pool \(address)"
+        let epoch = clock?.epoch
+        let fee0 = try VenueTransferFee.fee(mint0, tokenProgram: token0Program, epoch: epoch, venue: venue)
+        let fee1 = try VenueTransferFee.fee(mint1, tokenProgram: token1Program, epoch: epoch, venue: venue)
+        let (feeIn, feeOut) = aToB ? (fee0, fee1) : (fee1, fee0)
         let rates = RaydiumCPMMMath.Rates(
             trade: config.tradeFeeRate, protocol_: config.protocolFeeRate, fund: config.fundFeeRate,
             creator: enableCreatorFee ? config.creatorFeeRate : 0)
         let onInput = creatorFeeOnInput(request.direction)
         if request.exactIn {
+            let actualIn = try VenueTransferFee.excluded(feeIn, request.amount)
+            guard actualIn > 0 else { throw VenueError(.insufficientLiquidity, "\(venue): input consumed by transfer fee") }
             guard let r = RaydiumCPMMMath.swapBaseInput(
-                amountIn: request.amount, reserveIn: reserveIn, reserveOut: reserveOut, rates: rates,
-                creatorFeeOnInput: onInput), r.outputAmount > 0
+                amountIn: actualIn, reserveIn: reserveIn, reserveOut: reserveOut, rates: rates, creatorFeeOnInput: onInput)
             else {
-                throw VenueError(.insufficientLiquidity, "CPMM pool \(address): swap of \(request.amount) yields nothing")
+                throw VenueError(.insufficientLiquidity, "\(venue): swap of \(request.amount) yields nothing")
             }
+            let received = try VenueTransferFee.excluded(feeOut, r.outputAmount)
+            guard received > 0 else { throw VenueError(.insufficientLiquidity, "\(venue): swap of \(request.amount) yields nothing") }
             // Fees in the input token: trade fee, plus the creator fee when it is charged on the input.
-            let fee = r.tradeFee + (onInput ? r.creatorFee : 0)
-            return Quote(amountIn: r.inputAmount, amountOut: r.outputAmount, fee: fee)
+            return Quote(amountIn: request.amount, amountOut: received, fee: r.tradeFee + (onInput ? r.creatorFee : 0))
         }
+        let grossOut = try VenueTransferFee.included(feeOut, request.amount)
         guard let r = RaydiumCPMMMath.swapBaseOutput(
-            amountOut: request.amount, reserveIn: reserveIn, reserveOut: reserveOut, rates: rates, creatorFeeOnInput: onInput)
+            amountOut: grossOut, reserveIn: reserveIn, reserveOut: reserveOut, rates: rates, creatorFeeOnInput: onInput),
+            r.inputAmount > 0
         else {
-            throw VenueError(.insufficientLiquidity, "CPMM pool \(address): cannot take \(request.amount) out")
+            throw VenueError(.insufficientLiquidity, "\(venue): cannot take \(request.amount) out")
         }
-        return Quote(amountIn: r.inputAmount, amountOut: r.outputAmount, fee: r.tradeFee + (onInput ? r.creatorFee : 0))
+        let grossIn = try VenueTransferFee.included(feeIn, r.inputAmount)
+        return Quote(amountIn: grossIn, amountOut: request.amount, fee: r.tradeFee + (onInput ? r.creatorFee : 0))
     }
 }

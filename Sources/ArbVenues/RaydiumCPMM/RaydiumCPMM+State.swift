@@ -30,8 +30,8 @@ public struct RaydiumCPMMPool: Venue {
     public var config: RaydiumCPMMConfig?
     public var vault0Amount: UInt64?
     public var vault1Amount: UInt64?
-    public var mint0: MintInfo?
-    public var mint1: MintInfo?
+    public var mint0: MintAccount?
+    public var mint1: MintAccount?
     public var clock: ClockSysvar?
 
     public var mintA: Address { token0Mint }
@@ -104,10 +104,10 @@ public struct RaydiumCPMMPool: Venue {
         fresh.vault0Amount = v0.amount
         fresh.vault1Amount = v1.amount
         if fresh.token0Program == VenueProgramIDs.token2022 {
-            fresh.mint0 = try MintInfo(account: accounts.require(fresh.token0Mint, "token0 mint"))
+            fresh.mint0 = try MintAccount(accounts.require(fresh.token0Mint, "token0 mint"))
         }
         if fresh.token1Program == VenueProgramIDs.token2022 {
-            fresh.mint1 = try MintInfo(account: accounts.require(fresh.token1Mint, "token1 mint"))
+            fresh.mint1 = try MintAccount(accounts.require(fresh.token1Mint, "token1 mint"))
         }
         fresh.clock = try ClockSysvar.optional(from: accounts) ?? clock
         self = fresh
