@@ -77,7 +77,9 @@ public enum RaydiumAMMv4Math {
             fee <= UInt128(amountIn)
         else { return nil }
         let net = UInt128(amountIn) - fee
-        guard let out = ConstantProduct.outputForInput(net, reserveIn: UInt128(reserveIn), reserveOut: UInt128(reserveOut)),
+        guard
+            let out = ConstantProduct.outputForInput(
+                net, reserveIn: UInt128(reserveIn), reserveOut: UInt128(reserveOut)),
             out > 0, out < UInt128(reserveOut)
         else { return nil }
         return Result(amountIn: amountIn, amountOut: UInt64(out), fee: UInt64(fee))
@@ -88,8 +90,9 @@ public enum RaydiumAMMv4Math {
         amountOut: UInt64, reserveIn: UInt64, reserveOut: UInt64, fees: Fees, ceilDiv version: CeilDivVersion = .plain
     ) -> Result? {
         guard amountOut > 0, fees.denominator > fees.numerator else { return nil }
-        guard let before = ConstantProduct.inputForOutput(
-            UInt128(amountOut), reserveIn: UInt128(reserveIn), reserveOut: UInt128(reserveOut))
+        guard
+            let before = ConstantProduct.inputForOutput(
+                UInt128(amountOut), reserveIn: UInt128(reserveIn), reserveOut: UInt128(reserveOut))
         else { return nil }
         let (scaled, o) = before.multipliedReportingOverflow(by: UInt128(fees.denominator))
         guard !o, let withFee = ceilDiv(scaled, UInt128(fees.denominator - fees.numerator), version),
@@ -108,13 +111,13 @@ public enum RaydiumCPMMMath {
 
     public struct Rates: Sendable, Hashable {
         public var trade: UInt64
-        public var protocol_: UInt64
+        public var protocolRate: UInt64
         public var fund: UInt64
         /// Already zeroed when the pool has `enable_creator_fee == false` (`adjust_creator_fee_rate`).
         public var creator: UInt64
-        public init(trade: UInt64, protocol_: UInt64, fund: UInt64, creator: UInt64) {
+        public init(trade: UInt64, protocolRate: UInt64, fund: UInt64, creator: UInt64) {
             self.trade = trade
-            self.protocol_ = protocol_
+            self.protocolRate = protocolRate
             self.fund = fund
             self.creator = creator
         }
@@ -181,7 +184,7 @@ public enum RaydiumCPMMMath {
             tradeFee = fee
             inputLessFees = input - fee
         }
-        guard let protocolFee = floorMulDiv(tradeFee, UInt128(rates.protocol_), UInt128(feeRateDenominator)),
+        guard let protocolFee = floorMulDiv(tradeFee, UInt128(rates.protocolRate), UInt128(feeRateDenominator)),
             let fundFee = floorMulDiv(tradeFee, UInt128(rates.fund), UInt128(feeRateDenominator)),
             let swapped = ConstantProduct.outputForInput(
                 inputLessFees, reserveIn: UInt128(reserveIn), reserveOut: UInt128(reserveOut)),
@@ -214,8 +217,9 @@ public enum RaydiumCPMMMath {
             creatorFee = gross - out
             actualOut = gross
         }
-        guard let swapped = ConstantProduct.inputForOutput(
-            actualOut, reserveIn: UInt128(reserveIn), reserveOut: UInt128(reserveOut))
+        guard
+            let swapped = ConstantProduct.inputForOutput(
+                actualOut, reserveIn: UInt128(reserveIn), reserveOut: UInt128(reserveOut))
         else { return nil }
         let inputWithFee: UInt128
         let tradeFee: UInt128
@@ -233,7 +237,7 @@ public enum RaydiumCPMMMath {
             tradeFee = withFee - swapped
             inputWithFee = withFee
         }
-        guard let protocolFee = floorMulDiv(tradeFee, UInt128(rates.protocol_), UInt128(feeRateDenominator)),
+        guard let protocolFee = floorMulDiv(tradeFee, UInt128(rates.protocolRate), UInt128(feeRateDenominator)),
             let fundFee = floorMulDiv(tradeFee, UInt128(rates.fund), UInt128(feeRateDenominator)),
             inputWithFee <= UInt128(UInt64.max), creatorFee <= UInt128(UInt64.max)
         else { return nil }

@@ -37,7 +37,8 @@ public enum VenuePDA {
 /// The "is this 32-byte string a valid compressed Edwards point" test, with arithmetic mod p = 2^255 − 19.
 enum Ed25519Point {
     /// d = −121665/121666 mod p (RFC 8032).
-    static let d = FieldElement(0x75eb_4dca_1359_78a3, 0x0070_0a4d_4141_d8ab, 0x8cc7_4079_7779_e898, 0x5203_6cee_2b6f_fe73)
+    static let d = FieldElement(
+        0x75eb_4dca_1359_78a3, 0x0070_0a4d_4141_d8ab, 0x8cc7_4079_7779_e898, 0x5203_6cee_2b6f_fe73)
 
     /// y = bytes with bit 255 cleared (reduced mod p as dalek's `from_bytes` does); the point exists iff
     /// u/v is a square, u = y² − 1, v = d·y² + 1 — equivalently u·v is 0 or a quadratic residue.

@@ -34,10 +34,13 @@ public struct MintInfo: Sendable, Hashable {
         if account.owner == VenueProgramIDs.token2022 && d.count > Self.baseLength {
             guard d.count > Self.accountTypeOffset, d[Self.baseLength..<Self.accountTypeOffset].allSatisfy({ $0 == 0 })
             else {
-                throw VenueError(.wrongSize, "Token-2022 mint \(account.address) has \(d.count) bytes: bad extension padding")
+                throw VenueError(
+                    .wrongSize, "Token-2022 mint \(account.address) has \(d.count) bytes: bad extension padding")
             }
             guard d[Self.accountTypeOffset] == 1 else {
-                throw VenueError(.invalidState, "Token-2022 mint \(account.address): account type \(d[Self.accountTypeOffset]) is not Mint")
+                throw VenueError(
+                    .invalidState,
+                    "Token-2022 mint \(account.address): account type \(d[Self.accountTypeOffset]) is not Mint")
             }
             var off = Self.accountTypeOffset + 1
             while off + 4 <= d.count {
@@ -45,7 +48,8 @@ public struct MintInfo: Sendable, Hashable {
                 let len = Int(UInt16(d[off + 2]) | UInt16(d[off + 3]) << 8)
                 if type == 0 { break }  // Uninitialized: rest is zero padding
                 guard off + 4 + len <= d.count else {
-                    throw VenueError(.truncated, "Token-2022 mint \(account.address): TLV entry \(type) overruns the account")
+                    throw VenueError(
+                        .truncated, "Token-2022 mint \(account.address): TLV entry \(type) overruns the account")
                 }
                 types.append(type)
                 off += 4 + len
@@ -113,7 +117,6 @@ struct VenueBytes {
     func bytes(_ o: Int, _ n: Int) -> [UInt8] { Array(d[o..<o + n]) }
 }
 
-
 /// Program ids the venues use, typed non-optional. (`SolanaPrimitives.ProgramIDs` literals currently resolve to
 /// `Address?` through the failable `init?(_: String)`; reported to the lead.)
 public enum VenueProgramIDs {
@@ -127,7 +130,9 @@ public enum VenueProgramIDs {
 enum VenueTransferFee {
     /// The fee schedule of a side: none for SPL Token (or an unloaded plain mint), else the mint's fee at `epoch`.
     /// Mints with a transfer hook are refused (their extra accounts are not built).
-    static func fee(_ mint: MintAccount?, tokenProgram: Address, epoch: UInt64?, venue: String) throws(VenueError) -> TransferFee {
+    static func fee(_ mint: MintAccount?, tokenProgram: Address, epoch: UInt64?, venue: String) throws(VenueError)
+        -> TransferFee
+    {
         guard tokenProgram == VenueProgramIDs.token2022 else { return .none }
         guard let mint else { throw VenueError(.missingAccount, "\(venue): Token-2022 mint not loaded (call update)") }
         if mint.hasTransferHook { throw VenueError(.unsupported, "\(venue): mint \(mint.address) has a transfer hook") }

@@ -11,7 +11,9 @@ public enum VenueBenchWorkloads {
     static func put(_ d: inout [UInt8], _ off: Int, _ a: Address) { d.replaceSubrange(off..<off + 32, with: a.bytes) }
     static func key(_ n: UInt8) -> Address {
         // Distinct, deterministic 32-byte keys (never used on chain).
-        guard let a = try? Address(bytes: [UInt8](repeating: n, count: 31) + [n &+ 1]) else { preconditionFailure("key") }
+        guard let a = try? Address(bytes: [UInt8](repeating: n, count: 31) + [n &+ 1]) else {
+            preconditionFailure("key")
+        }
         return a
     }
 
@@ -25,7 +27,10 @@ public enum VenueBenchWorkloads {
         put(&d, L.pcDecimals, 6)
         put(&d, L.swapFeeNumerator, 25)
         put(&d, L.swapFeeDenominator, 10_000)
-        for (i, off) in [L.coinVault, L.pcVault, L.coinVaultMint, L.pcVaultMint, L.lpMint, L.openOrders, L.market, L.marketProgram, L.targetOrders].enumerated() {
+        for (i, off) in [
+            L.coinVault, L.pcVault, L.coinVaultMint, L.pcVaultMint, L.lpMint, L.openOrders, L.market, L.marketProgram,
+            L.targetOrders,
+        ].enumerated() {
             put(&d, off, key(UInt8(10 + 2 * i)))
         }
         guard var pool = try? RaydiumAMMv4Pool(address: key(1), data: d) else { preconditionFailure("AMM v4 workload") }
@@ -39,7 +44,9 @@ public enum VenueBenchWorkloads {
         typealias L = RaydiumCPMMLayout
         var d = [UInt8](repeating: 0, count: L.poolSize)
         d.replaceSubrange(0..<8, with: L.poolDiscriminator)
-        for (i, off) in [L.ammConfig, L.token0Vault, L.token1Vault, L.token0Mint, L.token1Mint, L.observationKey].enumerated() {
+        for (i, off) in [L.ammConfig, L.token0Vault, L.token1Vault, L.token0Mint, L.token1Mint, L.observationKey]
+            .enumerated()
+        {
             put(&d, off, key(UInt8(40 + 2 * i)))
         }
         put(&d, L.token0Program, VenueProgramIDs.token)
@@ -54,7 +61,8 @@ public enum VenueBenchWorkloads {
         put(&c, L.configFundFeeRate, 40_000)
         put(&c, L.configCreatorFeeRate, 500)
         guard var pool = try? RaydiumCPMMPool(address: key(2), data: d),
-            let cfg = try? RaydiumCPMMConfig(account: AccountData(address: key(40), owner: L.programId, lamports: 0, data: c))
+            let cfg = try? RaydiumCPMMConfig(
+                account: AccountData(address: key(40), owner: L.programId, lamports: 0, data: c))
         else { preconditionFailure("CPMM workload") }
         pool.config = cfg
         pool.vault0Amount = 80_000_000_000_000
@@ -96,7 +104,9 @@ public enum VenueBenchWorkloads {
             put(&p, off, key(UInt8(80 + 2 * i)))
         }
         let pairAddress = key(3)
-        guard var pair = try? MeteoraDLMMPair(address: pairAddress, data: p) else { preconditionFailure("DLMM workload") }
+        guard var pair = try? MeteoraDLMMPair(address: pairAddress, data: p) else {
+            preconditionFailure("DLMM workload")
+        }
         for i in 0..<arrays {
             let index = -Int64(i)
             var b = [UInt8](repeating: 0, count: L.binArraySize)

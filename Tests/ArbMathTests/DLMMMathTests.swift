@@ -20,7 +20,9 @@ import Testing
 
     @Test func priceMonotonicAndReciprocal() async {
         await propertyCheck(input: Gen.int32(in: -20_000...20_000), Gen.uint16(in: 1...400)) { id, step in
-            guard let p = DLMM.price(binId: id, binStep: step), let q = DLMM.price(binId: id + 1, binStep: step) else { return }
+            guard let p = DLMM.price(binId: id, binStep: step), let q = DLMM.price(binId: id + 1, binStep: step) else {
+                return
+            }
             // Non-decreasing; strictly increasing while the inverted intermediate keeps precision (upstream `pow`
             // quantises extreme prices: 1/p below ~2^-40 leaves only a few bits).
             #expect(q >= p)
@@ -37,7 +39,8 @@ import Testing
     }
 
     @Test func bitmapNavigationMatchesLinearScan() async {
-        await propertyCheck(input: Gen.uint64().array(of: 16), Gen.int32(in: -512...511), Gen.bool) { words, start, forY in
+        await propertyCheck(input: Gen.uint64().array(of: 16), Gen.int32(in: -512...511), Gen.bool) {
+            words, start, forY in
             let got = DLMM.nextBinArrayIndexWithLiquidity(bitmap: words, swapForY: forY, startIndex: start)
             func bit(_ i: Int32) -> Bool {
                 let k = Int(i) + 512
@@ -58,7 +61,8 @@ import Testing
         #expect(DLMM.feeOnTop(990, rate: 10_000_000) == 10)
         #expect(DLMM.protocolFee(999, protocolShare: 500) == 49)
         let params = DLMM.FeeParameters(
-            baseFactor: 10_000, binStep: 100, baseFeePowerFactor: 1, variableFeeControl: 1, maxVolatilityAccumulator: 1 << 30,
+            baseFactor: 10_000, binStep: 100, baseFeePowerFactor: 1, variableFeeControl: 1,
+            maxVolatilityAccumulator: 1 << 30,
             filterPeriod: 30, decayPeriod: 600, reductionFactor: 5_000, protocolShare: 500)
         // base = 1e4·100·10·10 = 1e8 = cap.
         #expect(params.totalFeeRate(volatilityAccumulator: 1 << 30) == DLMM.maxFeeRate)
@@ -68,7 +72,8 @@ import Testing
         let params = DLMM.FeeParameters(
             baseFactor: 1, binStep: 10, baseFeePowerFactor: 0, variableFeeControl: 1, maxVolatilityAccumulator: 350_000,
             filterPeriod: 30, decayPeriod: 600, reductionFactor: 5_000, protocolShare: 0)
-        var v = DLMM.VolatilityState(volatilityAccumulator: 100_000, volatilityReference: 7, indexReference: 3, lastUpdateTimestamp: 1_000)
+        var v = DLMM.VolatilityState(
+            volatilityAccumulator: 100_000, volatilityReference: 7, indexReference: 3, lastUpdateTimestamp: 1_000)
         _ = v.updateReferences(now: 1_010, activeId: 50, parameters: params)  // within filter period: unchanged
         #expect(v.volatilityReference == 7 && v.indexReference == 3)
         _ = v.updateReferences(now: 1_100, activeId: 50, parameters: params)  // decay window: va·0.5
@@ -96,24 +101,34 @@ import Testing
         bitmap[7] = 1 << 63  // index −1 → bit 511
         bitmap[8] = 1  // index 0 → bit 512
         let fees = DLMM.FeeParameters(
-            baseFactor: 10_000, binStep: step, baseFeePowerFactor: 0, variableFeeControl: 40_000, maxVolatilityAccumulator: 350_000,
+            baseFactor: 10_000, binStep: step, baseFeePowerFactor: 0, variableFeeControl: 40_000,
+            maxVolatilityAccumulator: 350_000,
             filterPeriod: 30, decayPeriod: 600, reductionFactor: 5_000, protocolShare: 500)
-        let vol = DLMM.VolatilityState(volatilityAccumulator: 0, volatilityReference: 0, indexReference: 0, lastUpdateTimestamp: 0)
-        return (DLMM.PairState(activeId: 0, fees: fees, volatility: vol, bitmap: bitmap, supportsLimitOrders: false, collectFeeMode: collectFeeMode), arrays)
+        let vol = DLMM.VolatilityState(
+            volatilityAccumulator: 0, volatilityReference: 0, indexReference: 0, lastUpdateTimestamp: 0)
+        return (
+            DLMM.PairState(
+                activeId: 0, fees: fees, volatility: vol, bitmap: bitmap, supportsLimitOrders: false,
+                collectFeeMode: collectFeeMode), arrays
+        )
     }
 
     @Test func swapLoopProperties() async {
         let (pair, arrays) = Self.syntheticPair()
         await propertyCheck(input: Gen.uint64(in: 1...60_000_000), Gen.bool) { amount, forY in
-            let r = try? DLMM.swap(pair: pair, amount: amount, swapForY: forY, exactIn: true, now: 0, binArray: { arrays[$0] })
+            let r = try? DLMM.swap(
+                pair: pair, amount: amount, swapForY: forY, exactIn: true, now: 0, binArray: { arrays[$0] })
             guard let r else { return }
             #expect(r.amountIn == amount)
             #expect(r.fee <= amount && r.protocolFee <= r.fee)
             #expect(r.amountOut <= (forY ? 71 : 70) * 1_000_000)
-            let r2 = try? DLMM.swap(pair: pair, amount: amount + amount / 3 + 1, swapForY: forY, exactIn: true, now: 0, binArray: { arrays[$0] })
+            let r2 = try? DLMM.swap(
+                pair: pair, amount: amount + amount / 3 + 1, swapForY: forY, exactIn: true, now: 0,
+                binArray: { arrays[$0] })
             if let r2 { #expect(r2.amountOut >= r.amountOut) }
             if r.amountOut > 0,
-                let back = try? DLMM.swap(pair: pair, amount: r.amountOut, swapForY: forY, exactIn: false, now: 0, binArray: { arrays[$0] })
+                let back = try? DLMM.swap(
+                    pair: pair, amount: r.amountOut, swapForY: forY, exactIn: false, now: 0, binArray: { arrays[$0] })
             {
                 #expect(back.amountOut == r.amountOut)
                 // Exact-out needs at most the exact-in amount that produced it (plus per-bin rounding).
@@ -125,22 +140,28 @@ import Testing
             try DLMM.swap(pair: pair, amount: 1 << 40, swapForY: true, exactIn: true, now: 0, binArray: { arrays[$0] })
         }
         #expect(throws: DLMM.SwapFailure.missingBinArray(-1)) {
-            try DLMM.swap(pair: pair, amount: 5_000_000, swapForY: true, exactIn: true, now: 0, binArray: { $0 == 0 ? arrays[0] : nil })
+            try DLMM.swap(
+                pair: pair, amount: 5_000_000, swapForY: true, exactIn: true, now: 0,
+                binArray: { $0 == 0 ? arrays[0] : nil })
         }
     }
 
     @Test func feeOnOutputTakesFeeFromY() throws {
         let (pairIn, arrays) = Self.syntheticPair(collectFeeMode: 0)
         let (pairOut, _) = Self.syntheticPair(collectFeeMode: 1)
-        let a = try DLMM.swap(pair: pairIn, amount: 100_000, swapForY: true, exactIn: true, now: 0, binArray: { arrays[$0] })
-        let b = try DLMM.swap(pair: pairOut, amount: 100_000, swapForY: true, exactIn: true, now: 0, binArray: { arrays[$0] })
+        let a = try DLMM.swap(
+            pair: pairIn, amount: 100_000, swapForY: true, exactIn: true, now: 0, binArray: { arrays[$0] })
+        let b = try DLMM.swap(
+            pair: pairOut, amount: 100_000, swapForY: true, exactIn: true, now: 0, binArray: { arrays[$0] })
         // Same rate: fee on input ≈ fee on output (in Y at price ≈ 1): outputs within a few units, both below the fee-free out.
         #expect(a.fee > 0 && b.fee > 0)
         #expect(a.amountOut < 100_000 && b.amountOut < 100_000)
         #expect(a.amountOut.distance(to: b.amountOut).magnitude < 10)
         // Y→X with mode 1 charges the input like mode 0.
-        let c = try DLMM.swap(pair: pairIn, amount: 100_000, swapForY: false, exactIn: true, now: 0, binArray: { arrays[$0] })
-        let d = try DLMM.swap(pair: pairOut, amount: 100_000, swapForY: false, exactIn: true, now: 0, binArray: { arrays[$0] })
+        let c = try DLMM.swap(
+            pair: pairIn, amount: 100_000, swapForY: false, exactIn: true, now: 0, binArray: { arrays[$0] })
+        let d = try DLMM.swap(
+            pair: pairOut, amount: 100_000, swapForY: false, exactIn: true, now: 0, binArray: { arrays[$0] })
         #expect(c == d)
     }
 }

@@ -14,7 +14,8 @@ import Testing
     func raydiumAMMv4() throws {
         let data = try Dump.b64(RaydiumAMMv4Tests.captures[0])
         let pool0 = try RaydiumAMMv4Pool(address: RaydiumAMMv4Tests.poolAddress, data: data)
-        let accounts = try RaydiumAMMv4Tests.source(pool: pool0, data: data, coin: 50_000 * 1_000_000_000, pc: 7_000_000 * 1_000_000)
+        let accounts = try RaydiumAMMv4Tests.source(
+            pool: pool0, data: data, coin: 50_000 * 1_000_000_000, pc: 7_000_000 * 1_000_000)
         let r = try VenueConformance.check(
             RaydiumAMMv4Pool.self, pool: try #require(accounts[pool0.address]), accounts: accounts,
             outputVault: { v, d in d == .aToB ? v.pcVault : v.coinVault }, amounts: Self.amounts)
@@ -23,8 +24,9 @@ import Testing
 
     @Test func raydiumCPMM() throws {
         let data = CPMMFixture.poolBytes(fees: (1_000, 500, 0), creatorFeeOn: 1, enableCreatorFee: true)
-        let cfg = CPMMFixture.configBytes(trade: 2_500, protocol_: 120_000, fund: 40_000, creator: 500)
-        let accounts = CPMMFixture.accounts(pool: data, config: cfg, amount0: 80_000 * 1_000_000_000, amount1: 12_000_000 * 1_000_000)
+        let cfg = CPMMFixture.configBytes(trade: 2_500, protocolRate: 120_000, fund: 40_000, creator: 500)
+        let accounts = CPMMFixture.accounts(
+            pool: data, config: cfg, amount0: 80_000 * 1_000_000_000, amount1: 12_000_000 * 1_000_000)
         let r = try VenueConformance.check(
             RaydiumCPMMPool.self, pool: try #require(accounts[CPMMFixture.pool]), accounts: accounts,
             outputVault: { v, d in d == .aToB ? v.token1Vault : v.token0Vault }, amounts: Self.amounts)
@@ -48,9 +50,12 @@ import Testing
         // A clock at the pair's activation point and last update time (elapsed 0).
         var clock = [UInt8](repeating: 0, count: 40)
         withUnsafeBytes(of: max(cp.pair.activationPoint, 1).littleEndian) { clock.replaceSubrange(0..<8, with: $0) }
-        withUnsafeBytes(of: cp.pair.volatility.lastUpdateTimestamp.littleEndian) { clock.replaceSubrange(32..<40, with: $0) }
+        withUnsafeBytes(of: cp.pair.volatility.lastUpdateTimestamp.littleEndian) {
+            clock.replaceSubrange(32..<40, with: $0)
+        }
         accounts[VenueProgramIDs.clockSysvar] = AccountData(
-            address: VenueProgramIDs.clockSysvar, owner: cpAddr("Sysvar1111111111111111111111111111111111111"), lamports: 1, data: clock)
+            address: VenueProgramIDs.clockSysvar, owner: cpAddr("Sysvar1111111111111111111111111111111111111"),
+            lamports: 1, data: clock)
         let r = try VenueConformance.check(
             MeteoraDLMMPair.self, pool: try #require(accounts[cp.pair.address]), accounts: accounts,
             outputVault: { v, d in d == .aToB ? v.reserveY : v.reserveX }, amounts: Self.amounts)

@@ -2,6 +2,7 @@ import ArbTestSupport
 import ArbVenues
 import Foundation
 import SolanaPrimitives
+import Testing
 
 /// Loads account dumps in the three fixture forms: `solana account --output json` (RpcKeyedAccount), Carbon's
 /// `{"data": base64, "owner", "lamports"}` and raw `.bin` / base64 `.b64` bytes.
@@ -92,7 +93,9 @@ func cpAddr(_ s: String) -> Address {
 }
 
 /// A synthetic SPL token account (165 bytes) for vault balances.
-func tokenAccount(_ address: Address, mint: Address, owner: Address, amount: UInt64, program: Address = VenueProgramIDs.token)
+func tokenAccount(
+    _ address: Address, mint: Address, owner: Address, amount: UInt64, program: Address = VenueProgramIDs.token
+)
     -> AccountData
 {
     var d = [UInt8](repeating: 0, count: 165)
@@ -102,8 +105,6 @@ func tokenAccount(_ address: Address, mint: Address, owner: Address, amount: UIn
     d[108] = 1
     return AccountData(address: address, owner: program, lamports: 2_039_280, data: d)
 }
-
-import Testing
 
 /// Trait for tests that need ../shared/fixtures: skipped with `Fixtures.skipMessage` when absent.
 let needsFixtures: ConditionTrait = .enabled(if: Fixtures.root != nil, Comment(rawValue: Fixtures.skipMessage))

@@ -34,12 +34,16 @@ struct CommonsPair {
             accounts[a] = AccountData(address: a, owner: MeteoraDLMMLayout.programId, lamports: 1, data: d)
         }
         for (mint, flag, file) in [
-            (pair0.tokenXMint, pair0.tokenXProgramFlag, "token_x_mint.bin"), (pair0.tokenYMint, pair0.tokenYProgramFlag, "token_y_mint.bin"),
+            (pair0.tokenXMint, pair0.tokenXProgramFlag, "token_x_mint.bin"),
+            (pair0.tokenYMint, pair0.tokenYProgramFlag, "token_y_mint.bin"),
         ] {
-            guard let url = Fixtures.url("\(dir)/\(file)"), FileManager.default.fileExists(atPath: url.path) else { continue }
+            guard let url = Fixtures.url("\(dir)/\(file)"), FileManager.default.fileExists(atPath: url.path) else {
+                continue
+            }
             let d = try Dump.bin("\(dir)/\(file)")
             accounts[mint] = AccountData(
-                address: mint, owner: flag == 1 ? VenueProgramIDs.token2022 : VenueProgramIDs.token, lamports: 1, data: d)
+                address: mint, owner: flag == 1 ? VenueProgramIDs.token2022 : VenueProgramIDs.token, lamports: 1,
+                data: d)
         }
         var pair = pair0
         try pair.update(from: accounts)
@@ -56,7 +60,8 @@ struct CommonsPair {
     func carbonLbPairDecode() throws {
         let c = try #require(try Dump.cases("meteora-dlmm.json", group: "account_decode").first)
         let exp = try #require(c["expected"] as? [String: Any])
-        let acct = try Dump.account(try #require(c["fixture"] as? String), address: cpAddr("ESuD7dd6zKM4JwNBTPiSbodt5pFQT4U2nLG72NAxccXL"))
+        let acct = try Dump.account(
+            try #require(c["fixture"] as? String), address: cpAddr("ESuD7dd6zKM4JwNBTPiSbodt5pFQT4U2nLG72NAxccXL"))
         let p = try MeteoraDLMMPair(pool: acct)
         #expect(UInt64(p.fees.baseFactor) == jsonU64(exp["base_factor"]))
         #expect(UInt64(p.fees.filterPeriod) == jsonU64(exp["filter_period"]))
@@ -117,7 +122,9 @@ struct CommonsPair {
                 }
             }
             #expect(checked > 0, "\(name): some bins initialised")
-            #expect(sumX <= cp.reserveX && sumY <= cp.reserveY, "\(name): bins \(sumX)/\(sumY) vs reserves \(cp.reserveX)/\(cp.reserveY)")
+            #expect(
+                sumX <= cp.reserveX && sumY <= cp.reserveY,
+                "\(name): bins \(sumX)/\(sumY) vs reserves \(cp.reserveX)/\(cp.reserveY)")
         }
     }
 
@@ -159,7 +166,8 @@ struct CommonsPair {
             let a = try Dump.account(f)
             accounts[a.address] = a
         }
-        var pair = try MeteoraDLMMPair(pool: try #require(accounts[cpAddr("FJbEo74c2W4QLBBVUfUvi8VBWXtMdJVPuFpq2f6UV1iB")]))
+        var pair = try MeteoraDLMMPair(
+            pool: try #require(accounts[cpAddr("FJbEo74c2W4QLBBVUfUvi8VBWXtMdJVPuFpq2f6UV1iB")]))
         try pair.update(from: accounts)
         let cases = try Dump.cases("meteora-dlmm.json", group: "quote_errors_on_fixture")
         #expect(cases.count == 4)
@@ -201,7 +209,8 @@ struct CommonsPair {
             _ = template
             let args = try #require(c["decoded_args_DERIVED"] as? [String: Any])
             let params = SwapParams(
-                direction: .bToA, amountIn: try #require(jsonU64(args["amount_in"])), amountOut: try #require(jsonU64(args["min_amount_out"])),
+                direction: .bToA, amountIn: try #require(jsonU64(args["amount_in"])),
+                amountOut: try #require(jsonU64(args["min_amount_out"])),
                 owner: keys[10], userSource: keys[4], userDestination: keys[5])
             let built = try #require(try pair.swapInstructions(params, version: v2 ? .v2 : .v1).first)
             #expect(built.data.map { String(format: "%02x", $0) }.joined() == dataHex, "\(fixture)")
@@ -211,7 +220,8 @@ struct CommonsPair {
             if !v2 {
                 // The real tx's remaining accounts are bin arrays −7, −6, −5 of FwwjuD… (ascending: a Y→X swap).
                 let real = Array(keys.dropFirst(fixed))
-                #expect(real == [-7, -6, -5].compactMap { MeteoraDLMMLayout.binArrayAddress(pair: keys[0], index: $0) })
+                #expect(
+                    real == [-7, -6, -5].compactMap { MeteoraDLMMLayout.binArrayAddress(pair: keys[0], index: $0) })
             }
         }
         #expect(enc.count == 2)
@@ -253,20 +263,27 @@ struct CommonsPair {
         let mint = try #require(p.mintX)
         #expect(p.tokenXProgramFlag == 1 && mint.tokenProgram == VenueProgramIDs.token2022)
         let cfg = try #require(mint.transferFeeConfig, "X mint carries a TransferFeeConfig")
-        p.clock = ClockSysvar(slot: 1, epoch: max(cfg.newerTransferFee.epoch, 1), unixTimestamp: p.volatility.lastUpdateTimestamp)
+        p.clock = ClockSysvar(
+            slot: 1, epoch: max(cfg.newerTransferFee.epoch, 1), unixTimestamp: p.volatility.lastUpdateTimestamp)
         let fee = cfg.newerTransferFee
         #expect(fee.basisPoints > 0)
         let amount: UInt64 = 10_000_000
-        let feeOf = { (x: UInt64) in UInt64(min((UInt128(x) * UInt128(fee.basisPoints) + 9_999) / 10_000, UInt128(fee.maximumFee))) }
+        let feeOf = { (x: UInt64) in
+            UInt64(min((UInt128(x) * UInt128(fee.basisPoints) + 9_999) / 10_000, UInt128(fee.maximumFee)))
+        }
         let arrays = p.binArrays
         let state = DLMM.PairState(
             activeId: p.activeId, fees: p.fees, volatility: p.volatility, bitmap: p.bitmap,
             supportsLimitOrders: p.supportsLimitOrders, collectFeeMode: p.collectFeeMode)
         let q = try p.quote(QuoteRequest(amount: amount, direction: .aToB))
-        let raw = try DLMM.swap(pair: state, amount: amount - feeOf(amount), swapForY: true, exactIn: true, now: p.quoteTimestamp, binArray: { arrays[$0]?.bins })
+        let raw = try DLMM.swap(
+            pair: state, amount: amount - feeOf(amount), swapForY: true, exactIn: true, now: p.quoteTimestamp,
+            binArray: { arrays[$0]?.bins })
         #expect(q.amountIn == amount && q.amountOut == raw.amountOut)
         let qb = try p.quote(QuoteRequest(amount: amount, direction: .bToA))
-        let rawB = try DLMM.swap(pair: state, amount: amount, swapForY: false, exactIn: true, now: p.quoteTimestamp, binArray: { arrays[$0]?.bins })
+        let rawB = try DLMM.swap(
+            pair: state, amount: amount, swapForY: false, exactIn: true, now: p.quoteTimestamp,
+            binArray: { arrays[$0]?.bins })
         #expect(qb.amountOut == rawB.amountOut - feeOf(rawB.amountOut))
     }
 
@@ -277,6 +294,8 @@ struct CommonsPair {
         d.replaceSubrange(0..<8, with: MeteoraDLMMLayout.lbPairDiscriminator)
         #expect(throws: VenueError.self) { try MeteoraDLMMPair(address: a, data: d) }  // bin step 0
         #expect(throws: VenueError.self) { try MeteoraDLMMPair(address: a, data: Array(d.prefix(903))) }
-        #expect(throws: VenueError.self) { try MeteoraDLMMBinArray(address: a, data: MeteoraDLMMLayout.binArrayDiscriminator) }
+        #expect(throws: VenueError.self) {
+            try MeteoraDLMMBinArray(address: a, data: MeteoraDLMMLayout.binArrayDiscriminator)
+        }
     }
 }

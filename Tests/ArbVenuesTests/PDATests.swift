@@ -56,7 +56,8 @@ import Testing
     @Test(needsFixtures)
     func cpmmAuthorityConsistentWithDerivedValue() throws {
         let c = try #require(try Dump.cases("raydium-cpmm.json", group: "pda_DERIVED").first)
-        let f = try #require(VenuePDA.find(seeds: [RaydiumCPMMLayout.authoritySeed], program: RaydiumCPMMLayout.programId))
+        let f = try #require(
+            VenuePDA.find(seeds: [RaydiumCPMMLayout.authoritySeed], program: RaydiumCPMMLayout.programId))
         #expect(f.address == cpAddr(try #require(c["expected_DERIVED"] as? String)))
         #expect(UInt64(f.bump) == jsonU64(c["bump"]))
     }

@@ -19,7 +19,9 @@ import Testing
         let cases = try Dump.cases("raydium-amm-v4.json", group: "amm_info_layout")
         var table: [String: (Int, Int)] = [:]
         for c in cases {
-            if let f = c["field"] as? String, let o = c["offset"] as? Int, let s = c["size"] as? Int { table[f] = (o, s) }
+            if let f = c["field"] as? String, let o = c["offset"] as? Int, let s = c["size"] as? Int {
+                table[f] = (o, s)
+            }
         }
         #expect(table.count >= 50)
         for (field, spec) in RaydiumAMMv4Layout.fields {
@@ -80,9 +82,11 @@ import Testing
         #expect(again.amountOut >= q.amountOut)
     }
 
-    static func source(pool: RaydiumAMMv4Pool, data: [UInt8], coin: UInt64, pc: UInt64) throws -> [Address: AccountData] {
+    static func source(pool: RaydiumAMMv4Pool, data: [UInt8], coin: UInt64, pc: UInt64) throws -> [Address: AccountData]
+    {
         [
-            pool.address: AccountData(address: pool.address, owner: RaydiumAMMv4Layout.programId, lamports: 1, data: data),
+            pool.address: AccountData(
+                address: pool.address, owner: RaydiumAMMv4Layout.programId, lamports: 1, data: data),
             pool.coinVault: tokenAccount(pool.coinVault, mint: pool.coinMint, owner: pool.authority, amount: coin),
             pool.pcVault: tokenAccount(pool.pcVault, mint: pool.pcMint, owner: pool.authority, amount: pc),
         ]
@@ -94,12 +98,16 @@ import Testing
         let owner = cpAddr("CfKSQ1DbJa79XGp3fieJJwnskHBbWkgrpC3DmL6rTzQH")
         let src = cpAddr("GjxJ1KCKU6tduWpgJKXA81spVK5mHZHbXNFTSvFELqgN")
         let dst = cpAddr("7sfqR1grUb5jCTrpYm31cc1HA4quapJ8ur8ZdkUwUqtS")
-        let params = SwapParams(direction: .aToB, amountIn: 1_000, amountOut: 990, owner: owner, userSource: src, userDestination: dst)
+        let params = SwapParams(
+            direction: .aToB, amountIn: 1_000, amountOut: 990, owner: owner, userSource: src, userDestination: dst)
 
         let v2 = try RaydiumAMMv4Pool(address: Self.poolAddress, data: data, swapForm: .v2)
         let ix = try #require(try v2.swapInstructions(params).first)
         #expect(ix.data == [16, 0xe8, 3, 0, 0, 0, 0, 0, 0, 0xde, 3, 0, 0, 0, 0, 0, 0])
-        #expect(ix.accounts.map(\.address) == [VenueProgramIDs.token, v2.address, v2.authority, v2.coinVault, v2.pcVault, src, dst, owner])
+        #expect(
+            ix.accounts.map(\.address) == [
+                VenueProgramIDs.token, v2.address, v2.authority, v2.coinVault, v2.pcVault, src, dst, owner,
+            ])
         #expect(ix.accounts.map(\.isWritable) == [false, true, false, true, true, true, true, false])
         #expect(ix.accounts.map(\.isSigner) == [false, false, false, false, false, false, false, true])
 
@@ -111,17 +119,27 @@ import Testing
         src2[market.address] = market
         try legacy.update(from: src2)
         let m = try #require(legacy.marketState)
-        let lix = try #require(try legacy.swapInstructions(SwapParams(
-            direction: .bToA, amountIn: 5, amountOut: 7, exactIn: false, owner: owner, userSource: src, userDestination: dst)).first)
+        let lix = try #require(
+            try legacy.swapInstructions(
+                SwapParams(
+                    direction: .bToA, amountIn: 5, amountOut: 7, exactIn: false, owner: owner, userSource: src,
+                    userDestination: dst)
+            ).first)
         #expect(lix.data.first == 11 && lix.data.count == 17)
         #expect(lix.accounts.count == 18)
-        #expect(lix.accounts.map(\.address) == [
-            VenueProgramIDs.token, legacy.address, legacy.authority, legacy.openOrders, legacy.targetOrders, legacy.coinVault,
-            legacy.pcVault, legacy.marketProgram, legacy.market, m.bids, m.asks, m.eventQueue, m.baseVault, m.quoteVault,
-            m.vaultSigner, src, dst, owner,
-        ])
+        #expect(
+            lix.accounts.map(\.address) == [
+                VenueProgramIDs.token, legacy.address, legacy.authority, legacy.openOrders, legacy.targetOrders,
+                legacy.coinVault,
+                legacy.pcVault, legacy.marketProgram, legacy.market, m.bids, m.asks, m.eventQueue, m.baseVault,
+                m.quoteVault,
+                m.vaultSigner, src, dst, owner,
+            ])
         #expect(lix.accounts.filter(\.isSigner).map(\.address) == [owner])
-        #expect(VenuePDA.create(seeds: [legacy.market.bytes, Self.nonceBytes(m.vaultSignerNonce)], program: legacy.marketProgram) == m.vaultSigner)
+        #expect(
+            VenuePDA.create(
+                seeds: [legacy.market.bytes, Self.nonceBytes(m.vaultSignerNonce)], program: legacy.marketProgram)
+                == m.vaultSigner)
     }
 
     static func nonceBytes(_ n: UInt64) -> [UInt8] {
@@ -146,7 +164,8 @@ import Testing
         let a = cpAddr("58oQChx4yWmvKdwLLZzBi4ChoCc2fqCUWBkwMihLYQo2")
         #expect(throws: VenueError.self) { try RaydiumAMMv4Pool(address: a, data: [UInt8](repeating: 0, count: 751)) }
         #expect(throws: VenueError.self) {
-            try RaydiumAMMv4Pool(pool: AccountData(address: a, owner: .zero, lamports: 0, data: [UInt8](repeating: 0, count: 752)))
+            try RaydiumAMMv4Pool(
+                pool: AccountData(address: a, owner: .zero, lamports: 0, data: [UInt8](repeating: 0, count: 752)))
         }
         // All-zero AmmInfo: nonce 0 may give a PDA but the zero swap fee denominator is invalid.
         #expect(throws: VenueError.self) { try RaydiumAMMv4Pool(address: a, data: [UInt8](repeating: 0, count: 752)) }

@@ -23,7 +23,8 @@ enum CPMMFixture {
     }
 
     static func poolBytes(
-        mint1: Address = mint1, program1: Address = VenueProgramIDs.token, status: UInt8 = 0, fees: (UInt64, UInt64, UInt64) = (0, 0, 0),
+        mint1: Address = mint1, program1: Address = VenueProgramIDs.token, status: UInt8 = 0,
+        fees: (UInt64, UInt64, UInt64) = (0, 0, 0),
         creatorFeeOn: UInt8 = 0, enableCreatorFee: Bool = false
     ) -> [UInt8] {
         typealias L = RaydiumCPMMLayout
@@ -50,12 +51,12 @@ enum CPMMFixture {
         return d
     }
 
-    static func configBytes(trade: UInt64, protocol_: UInt64, fund: UInt64, creator: UInt64) -> [UInt8] {
+    static func configBytes(trade: UInt64, protocolRate: UInt64, fund: UInt64, creator: UInt64) -> [UInt8] {
         typealias L = RaydiumCPMMLayout
         var d = [UInt8](repeating: 0, count: L.configSize)
         d.replaceSubrange(0..<8, with: L.configDiscriminator)
         put(&d, L.configTradeFeeRate, trade)
-        put(&d, L.configProtocolFeeRate, protocol_)
+        put(&d, L.configProtocolFeeRate, protocolRate)
         put(&d, L.configFundFeeRate, fund)
         put(&d, L.configCreatorFeeRate, creator)
         return d
@@ -82,14 +83,17 @@ enum CPMMFixture {
     func curveVectors() throws {
         let cases = try Dump.cases("raydium-cpmm.json", group: "swap_base_input_without_fees")
         #expect(cases.count == 10)
-        let zero = RaydiumCPMMMath.Rates(trade: 0, protocol_: 0, fund: 0, creator: 0)
+        let zero = RaydiumCPMMMath.Rates(trade: 0, protocolRate: 0, fund: 0, creator: 0)
         for c in cases {
             let input = try #require(jsonU64(c["input_amount"]))
             let rIn = try #require(jsonU64(c["input_vault_amount"]))
             let rOut = try #require(jsonU64(c["output_vault_amount"]))
             let expected = try #require(jsonU64(c["expected_output_amount"]))
-            #expect(ConstantProduct.outputForInput(UInt128(input), reserveIn: UInt128(rIn), reserveOut: UInt128(rOut)) == UInt128(expected))
-            let r = RaydiumCPMMMath.swapBaseInput(amountIn: input, reserveIn: rIn, reserveOut: rOut, rates: zero, creatorFeeOnInput: false)
+            #expect(
+                ConstantProduct.outputForInput(UInt128(input), reserveIn: UInt128(rIn), reserveOut: UInt128(rOut))
+                    == UInt128(expected))
+            let r = RaydiumCPMMMath.swapBaseInput(
+                amountIn: input, reserveIn: rIn, reserveOut: rOut, rates: zero, creatorFeeOnInput: false)
             #expect(r?.outputAmount == expected)
             #expect(r?.inputAmount == jsonU64(c["expected_source_amount_swapped"]))
         }
@@ -101,12 +105,17 @@ enum CPMMFixture {
         let cases = try Dump.cases("raydium-cpmm.json", group: "lp_tokens_to_trading_tokens_ceiling")
         #expect(cases.count == 5)
         for c in cases {
-            let v0 = try #require((c["token_0_vault"] as? String).flatMap { UInt128($0) } ?? jsonU64(c["token_0_vault"]).map { UInt128($0) })
-            let v1 = try #require((c["token_1_vault"] as? String).flatMap { UInt128($0) } ?? jsonU64(c["token_1_vault"]).map { UInt128($0) })
+            let v0 = try #require(
+                (c["token_0_vault"] as? String).flatMap { UInt128($0) }
+                    ?? jsonU64(c["token_0_vault"]).map { UInt128($0) })
+            let v1 = try #require(
+                (c["token_1_vault"] as? String).flatMap { UInt128($0) }
+                    ?? jsonU64(c["token_1_vault"]).map { UInt128($0) })
             let lp = UInt128(try #require(jsonU64(c["lp_amount"])))
             let supply = UInt128(try #require(jsonU64(c["lp_supply"])))
             let roundUp = (c["round"] as? String) != "Floor"
-            let r = RaydiumCPMMMath.lpTokensToTradingTokens(lp: lp, supply: supply, vault0: v0, vault1: v1, roundUp: roundUp)
+            let r = RaydiumCPMMMath.lpTokensToTradingTokens(
+                lp: lp, supply: supply, vault0: v0, vault1: v1, roundUp: roundUp)
             if let e0 = jsonU64(c["expected_token_0"]), let e1 = jsonU64(c["expected_token_1"]) {
                 #expect(r?.token0 == UInt128(e0) && r?.token1 == UInt128(e1))
             } else {
@@ -117,12 +126,16 @@ enum CPMMFixture {
 
     @Test func decodeQuoteAndFees() throws {
         let data = CPMMFixture.poolBytes(fees: (1_000, 500, 0))
-        let cfg = CPMMFixture.configBytes(trade: 2_500, protocol_: 120_000, fund: 40_000, creator: 0)
-        var pool = try RaydiumCPMMPool(pool: AccountData(address: CPMMFixture.pool, owner: RaydiumCPMMLayout.programId, lamports: 1, data: data))
-        #expect(pool.token0Mint == CPMMFixture.mint0 && pool.token1Vault == CPMMFixture.vault1 && pool.openTime == 1_700_000_000)
+        let cfg = CPMMFixture.configBytes(trade: 2_500, protocolRate: 120_000, fund: 40_000, creator: 0)
+        var pool = try RaydiumCPMMPool(
+            pool: AccountData(address: CPMMFixture.pool, owner: RaydiumCPMMLayout.programId, lamports: 1, data: data))
+        #expect(
+            pool.token0Mint == CPMMFixture.mint0 && pool.token1Vault == CPMMFixture.vault1
+                && pool.openTime == 1_700_000_000)
         #expect(pool.authority == cpAddr("GpMZbSM2GgvTKHJirzeGfMFoaZ8UR2X7F4v8vHTvxFbL"))
         #expect(pool.accountsToUpdate().contains(CPMMFixture.config))
-        try pool.update(from: CPMMFixture.accounts(pool: data, config: cfg, amount0: 1_000_001_500, amount1: 2_000_000_000))
+        try pool.update(
+            from: CPMMFixture.accounts(pool: data, config: cfg, amount0: 1_000_001_500, amount1: 2_000_000_000))
         let (r0, r1) = try pool.reserves()
         #expect(r0 == 1_000_000_000 && r1 == 2_000_000_000)
         let q = try pool.quote(QuoteRequest(amount: 1_000_000, direction: .aToB))
@@ -133,9 +146,10 @@ enum CPMMFixture {
 
         // Creator fee on the output token (creator_fee_on = 2 → only token1; an 0→1 swap pays it from the output).
         let cdata = CPMMFixture.poolBytes(creatorFeeOn: 2, enableCreatorFee: true)
-        let ccfg = CPMMFixture.configBytes(trade: 2_500, protocol_: 0, fund: 0, creator: 1_000)
+        let ccfg = CPMMFixture.configBytes(trade: 2_500, protocolRate: 0, fund: 0, creator: 1_000)
         var cpool = try RaydiumCPMMPool(address: CPMMFixture.pool, data: cdata)
-        try cpool.update(from: CPMMFixture.accounts(pool: cdata, config: ccfg, amount0: 1_000_000_000, amount1: 2_000_000_000))
+        try cpool.update(
+            from: CPMMFixture.accounts(pool: cdata, config: ccfg, amount0: 1_000_000_000, amount1: 2_000_000_000))
         let cq = try cpool.quote(QuoteRequest(amount: 1_000_000, direction: .aToB))
         let swapped = UInt128(997_500) * 2_000_000_000 / (1_000_000_000 + 997_500)
         #expect(UInt128(cq.amountOut) == swapped - (swapped * 1_000 + 999_999) / 1_000_000)
@@ -146,13 +160,15 @@ enum CPMMFixture {
     }
 
     @Test func disabledAndNotYetOpenPoolsRefuse() throws {
-        let cfg = CPMMFixture.configBytes(trade: 2_500, protocol_: 0, fund: 0, creator: 0)
+        let cfg = CPMMFixture.configBytes(trade: 2_500, protocolRate: 0, fund: 0, creator: 0)
         let data = CPMMFixture.poolBytes(status: 4)
         var pool = try RaydiumCPMMPool(address: CPMMFixture.pool, data: data)
         try pool.update(from: CPMMFixture.accounts(pool: data, config: cfg, amount0: 1_000_000, amount1: 1_000_000))
         #expect(throws: VenueError.self) { try pool.quote(QuoteRequest(amount: 100, direction: .aToB)) }
         var open = try RaydiumCPMMPool(address: CPMMFixture.pool, data: CPMMFixture.poolBytes())
-        try open.update(from: CPMMFixture.accounts(pool: CPMMFixture.poolBytes(), config: cfg, amount0: 1_000_000, amount1: 1_000_000))
+        try open.update(
+            from: CPMMFixture.accounts(
+                pool: CPMMFixture.poolBytes(), config: cfg, amount0: 1_000_000, amount1: 1_000_000))
         open.clock = ClockSysvar(slot: 1, epoch: 1, unixTimestamp: 1_699_999_999)
         #expect(throws: VenueError.self) { try open.quote(QuoteRequest(amount: 100, direction: .aToB)) }
         open.clock = ClockSysvar(slot: 1, epoch: 1, unixTimestamp: 1_700_000_000)
@@ -163,17 +179,20 @@ enum CPMMFixture {
     /// taken from what the user receives; exact-out grosses it up. Recomputed from the mint's own schedule.
     @Test(needsFixtures)
     func transferFeeAccountedOnToken2022Side() throws {
-        let mintAcct = try Dump.account("mainnet/spl-token/whirlpool-essentials/token_2022_pyusd.2b1kV6DkPAnxd5ixfnxCpjxmKwqjjaYmCZfHsFu24GXo.json")
+        let mintAcct = try Dump.account(
+            "mainnet/spl-token/whirlpool-essentials/token_2022_pyusd.2b1kV6DkPAnxd5ixfnxCpjxmKwqjjaYmCZfHsFu24GXo.json")
         let info = try MintInfo(account: mintAcct)
         #expect(info.hasTransferFee && info.decimals == 6)
         #expect(info.extensionTypes.first == 3)  // tlv_first4_hex 03002000 = MintCloseAuthority, len 32
         let data = CPMMFixture.poolBytes(mint1: mintAcct.address, program1: VenueProgramIDs.token2022)
-        let cfg = CPMMFixture.configBytes(trade: 2_500, protocol_: 0, fund: 0, creator: 0)
+        let cfg = CPMMFixture.configBytes(trade: 2_500, protocolRate: 0, fund: 0, creator: 0)
         var pool = try RaydiumCPMMPool(address: CPMMFixture.pool, data: data)
         #expect(pool.accountsToUpdate().contains(mintAcct.address))
-        var accts = CPMMFixture.accounts(pool: data, config: cfg, amount0: 1_000_000_000_000, amount1: 1_000_000_000_000, mint1: mintAcct.address)
+        var accts = CPMMFixture.accounts(
+            pool: data, config: cfg, amount0: 1_000_000_000_000, amount1: 1_000_000_000_000, mint1: mintAcct.address)
         accts[CPMMFixture.vault1] = tokenAccount(
-            CPMMFixture.vault1, mint: mintAcct.address, owner: CPMMFixture.pool, amount: 1_000_000_000_000, program: VenueProgramIDs.token2022)
+            CPMMFixture.vault1, mint: mintAcct.address, owner: CPMMFixture.pool, amount: 1_000_000_000_000,
+            program: VenueProgramIDs.token2022)
         #expect(throws: VenueError.self) { try pool.update(from: accts) }  // mint missing
         accts[mintAcct.address] = mintAcct
         try pool.update(from: accts)
@@ -184,9 +203,11 @@ enum CPMMFixture {
         let fee = cfgFee.newerTransferFee
         let amount: UInt64 = 5_000_000
         let q = try pool.quote(QuoteRequest(amount: amount, direction: .aToB))
-        let swapped = try #require(RaydiumCPMMMath.swapBaseInput(
-            amountIn: amount, reserveIn: 1_000_000_000_000, reserveOut: 1_000_000_000_000,
-            rates: .init(trade: 2_500, protocol_: 0, fund: 0, creator: 0), creatorFeeOnInput: true)).outputAmount
+        let swapped = try #require(
+            RaydiumCPMMMath.swapBaseInput(
+                amountIn: amount, reserveIn: 1_000_000_000_000, reserveOut: 1_000_000_000_000,
+                rates: .init(trade: 2_500, protocolRate: 0, fund: 0, creator: 0), creatorFeeOnInput: true)
+        ).outputAmount
         let outFee = min((UInt128(swapped) * UInt128(fee.basisPoints) + 9_999) / 10_000, UInt128(fee.maximumFee))
         #expect(UInt128(q.amountOut) == UInt128(swapped) - outFee)
         if fee.basisPoints > 0 { #expect(q.amountOut < swapped) }
@@ -194,15 +215,19 @@ enum CPMMFixture {
         let qb = try pool.quote(QuoteRequest(amount: amount, direction: .bToA))
         let inFee = min((UInt128(amount) * UInt128(fee.basisPoints) + 9_999) / 10_000, UInt128(fee.maximumFee))
         let net = UInt64(UInt128(amount) - inFee)
-        let expectedB = try #require(RaydiumCPMMMath.swapBaseInput(
-            amountIn: net, reserveIn: 1_000_000_000_000, reserveOut: 1_000_000_000_000,
-            rates: .init(trade: 2_500, protocol_: 0, fund: 0, creator: 0), creatorFeeOnInput: true)).outputAmount
+        let expectedB = try #require(
+            RaydiumCPMMMath.swapBaseInput(
+                amountIn: net, reserveIn: 1_000_000_000_000, reserveOut: 1_000_000_000_000,
+                rates: .init(trade: 2_500, protocolRate: 0, fund: 0, creator: 0), creatorFeeOnInput: true)
+        ).outputAmount
         #expect(qb.amountOut == expectedB)
         // Exact-out: asking for what exact-in delivered costs no more than the exact-in input.
         let back = try pool.quote(QuoteRequest(amount: q.amountOut, direction: .aToB, exactIn: false))
         #expect(back.amountIn <= amount)
         // A plain SPL mint decodes with no extensions.
-        let orca = try MintInfo(account: Dump.account("mainnet/spl-token/whirlpool-essentials/token_orca.orcaEKTdK7LKz57vaAYr9QeNsVEPfiu6QeMU1kektZE.json"))
+        let orca = try MintInfo(
+            account: Dump.account(
+                "mainnet/spl-token/whirlpool-essentials/token_orca.orcaEKTdK7LKz57vaAYr9QeNsVEPfiu6QeMU1kektZE.json"))
         #expect(!orca.hasTransferFee && orca.extensionTypes.isEmpty && orca.decimals == 6)
     }
 
@@ -211,15 +236,31 @@ enum CPMMFixture {
         let owner = cpAddr("CfKSQ1DbJa79XGp3fieJJwnskHBbWkgrpC3DmL6rTzQH")
         let src = cpAddr("GjxJ1KCKU6tduWpgJKXA81spVK5mHZHbXNFTSvFELqgN")
         let dst = cpAddr("7sfqR1grUb5jCTrpYm31cc1HA4quapJ8ur8ZdkUwUqtS")
-        let ix = try #require(try pool.swapInstructions(SwapParams(direction: .bToA, amountIn: 1, amountOut: 2, owner: owner, userSource: src, userDestination: dst)).first)
-        #expect(ix.data == RaydiumCPMMLayout.swapBaseInputDiscriminator + [1, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0])
-        #expect(ix.accounts.map(\.address) == [
-            owner, pool.authority, CPMMFixture.config, CPMMFixture.pool, src, dst, CPMMFixture.vault1, CPMMFixture.vault0,
-            VenueProgramIDs.token, VenueProgramIDs.token, CPMMFixture.mint1, CPMMFixture.mint0, CPMMFixture.observation,
-        ])
-        #expect(ix.accounts.map(\.isWritable) == [false, false, false, true, true, true, true, true, false, false, false, false, true])
+        let ix = try #require(
+            try pool.swapInstructions(
+                SwapParams(
+                    direction: .bToA, amountIn: 1, amountOut: 2, owner: owner, userSource: src, userDestination: dst)
+            ).first)
+        #expect(
+            ix.data == RaydiumCPMMLayout.swapBaseInputDiscriminator + [1, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0])
+        #expect(
+            ix.accounts.map(\.address) == [
+                owner, pool.authority, CPMMFixture.config, CPMMFixture.pool, src, dst, CPMMFixture.vault1,
+                CPMMFixture.vault0,
+                VenueProgramIDs.token, VenueProgramIDs.token, CPMMFixture.mint1, CPMMFixture.mint0,
+                CPMMFixture.observation,
+            ])
+        #expect(
+            ix.accounts.map(\.isWritable) == [
+                false, false, false, true, true, true, true, true, false, false, false, false, true,
+            ])
         #expect(ix.accounts.map(\.isSigner) == [true] + Array(repeating: false, count: 12))
-        let out = try #require(try pool.swapInstructions(SwapParams(direction: .aToB, amountIn: 9, amountOut: 3, exactIn: false, owner: owner, userSource: src, userDestination: dst)).first)
+        let out = try #require(
+            try pool.swapInstructions(
+                SwapParams(
+                    direction: .aToB, amountIn: 9, amountOut: 3, exactIn: false, owner: owner, userSource: src,
+                    userDestination: dst)
+            ).first)
         #expect(Array(out.data.prefix(8)) == RaydiumCPMMLayout.swapBaseOutputDiscriminator)
     }
 
@@ -229,15 +270,22 @@ enum CPMMFixture {
         d[0] ^= 1
         #expect(throws: VenueError.self) { try RaydiumCPMMPool(address: CPMMFixture.pool, data: d) }
         #expect(throws: VenueError.self) {
-            try RaydiumCPMMPool(pool: AccountData(address: CPMMFixture.pool, owner: RaydiumAMMv4Layout.programId, lamports: 1, data: CPMMFixture.poolBytes()))
+            try RaydiumCPMMPool(
+                pool: AccountData(
+                    address: CPMMFixture.pool, owner: RaydiumAMMv4Layout.programId, lamports: 1,
+                    data: CPMMFixture.poolBytes()))
         }
-        var c = CPMMFixture.configBytes(trade: 1_000_000, protocol_: 0, fund: 0, creator: 0)
+        var c = CPMMFixture.configBytes(trade: 1_000_000, protocolRate: 0, fund: 0, creator: 0)
         #expect(throws: VenueError.self) {
-            try RaydiumCPMMConfig(account: AccountData(address: CPMMFixture.config, owner: RaydiumCPMMLayout.programId, lamports: 1, data: c))
+            try RaydiumCPMMConfig(
+                account: AccountData(
+                    address: CPMMFixture.config, owner: RaydiumCPMMLayout.programId, lamports: 1, data: c))
         }
-        c = CPMMFixture.configBytes(trade: .max, protocol_: 0, fund: 0, creator: .max)
+        c = CPMMFixture.configBytes(trade: .max, protocolRate: 0, fund: 0, creator: .max)
         #expect(throws: VenueError.self) {
-            try RaydiumCPMMConfig(account: AccountData(address: CPMMFixture.config, owner: RaydiumCPMMLayout.programId, lamports: 1, data: c))
+            try RaydiumCPMMConfig(
+                account: AccountData(
+                    address: CPMMFixture.config, owner: RaydiumCPMMLayout.programId, lamports: 1, data: c))
         }
     }
 }

@@ -16,7 +16,9 @@ public func fuzzMeteoraDLMMDecoders(_ data: UnsafePointer<UInt8>, _ size: Int) -
     let pairBytes = Array(bytes.prefix(L.lbPairSize))
     let arrayBytes = Array(bytes.dropFirst(L.lbPairSize).prefix(L.binArraySize))
     var amount: UInt64 = 0
-    for (i, b) in bytes.dropFirst(L.lbPairSize + L.binArraySize).prefix(8).enumerated() { amount |= UInt64(b) << (8 * UInt64(i)) }
+    for (i, b) in bytes.dropFirst(L.lbPairSize + L.binArraySize).prefix(8).enumerated() {
+        amount |= UInt64(b) << (8 * UInt64(i))
+    }
 
     _ = try? MeteoraDLMMPair(pool: AccountData(address: .zero, owner: L.programId, lamports: 0, data: bytes))
     _ = try? MeteoraDLMMBinArray(address: .zero, data: bytes)
@@ -34,6 +36,7 @@ public func fuzzMeteoraDLMMDecoders(_ data: UnsafePointer<UInt8>, _ size: Int) -
     }
     _ = pair.accountsToUpdate()
     _ = try? pair.swapInstructions(
-        SwapParams(direction: .aToB, amountIn: amount, amountOut: 0, owner: .zero, userSource: .zero, userDestination: .zero))
+        SwapParams(
+            direction: .aToB, amountIn: amount, amountOut: 0, owner: .zero, userSource: .zero, userDestination: .zero))
     return 0
 }

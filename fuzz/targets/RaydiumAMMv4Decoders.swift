@@ -27,7 +27,9 @@ public func fuzzRaydiumAMMv4Decoders(_ data: UnsafePointer<UInt8>, _ size: Int) 
         v.ceilDivVersion = .legacySplTokenSwap
         _ = try? v.quote(QuoteRequest(amount: amount, direction: .aToB))
         _ = try? v.swapInstructions(
-            SwapParams(direction: .aToB, amountIn: amount, amountOut: 1, owner: .zero, userSource: .zero, userDestination: .zero))
+            SwapParams(
+                direction: .aToB, amountIn: amount, amountOut: 1, owner: .zero, userSource: .zero,
+                userDestination: .zero))
     }
     _ = try? RaydiumAMMv4Pool(pool: pool)
     _ = try? SerumMarket(account: pool)

@@ -10,7 +10,8 @@ public func fuzzRaydiumCPMMDecoders(_ data: UnsafePointer<UInt8>, _ size: Int) -
         if selector & 1 == 1 { bytes.replaceSubrange(0..<8, with: RaydiumCPMMLayout.poolDiscriminator) }
         if selector & 2 == 2, bytes.count > RaydiumCPMMLayout.poolSize + 8 {
             bytes.replaceSubrange(
-                RaydiumCPMMLayout.poolSize..<RaydiumCPMMLayout.poolSize + 8, with: RaydiumCPMMLayout.configDiscriminator)
+                RaydiumCPMMLayout.poolSize..<RaydiumCPMMLayout.poolSize + 8, with: RaydiumCPMMLayout.configDiscriminator
+            )
         }
     }
     let program = RaydiumCPMMLayout.programId
@@ -35,7 +36,9 @@ public func fuzzRaydiumCPMMDecoders(_ data: UnsafePointer<UInt8>, _ size: Int) -
             _ = try? v.quote(QuoteRequest(amount: amount, direction: dir, exactIn: false))
         }
         _ = try? v.swapInstructions(
-            SwapParams(direction: .bToA, amountIn: amount, amountOut: 1, owner: .zero, userSource: .zero, userDestination: .zero))
+            SwapParams(
+                direction: .bToA, amountIn: amount, amountOut: 1, owner: .zero, userSource: .zero,
+                userDestination: .zero))
     }
     return 0
 }

@@ -161,7 +161,9 @@ public enum DLMM {
 
         /// min(base + variable, MAX_FEE_RATE).
         public func totalFeeRate(volatilityAccumulator: UInt32) -> UInt64? {
-            guard let base = baseFee, let variable = variableFee(volatilityAccumulator: volatilityAccumulator) else { return nil }
+            guard let base = baseFee, let variable = variableFee(volatilityAccumulator: volatilityAccumulator) else {
+                return nil
+            }
             let (t, o) = base.addingReportingOverflow(variable)
             guard !o else { return nil }
             return UInt64(min(t, UInt128(DLMM.maxFeeRate)))
@@ -195,7 +197,10 @@ public enum DLMM {
         public var indexReference: Int32
         public var lastUpdateTimestamp: Int64
 
-        public init(volatilityAccumulator: UInt32, volatilityReference: UInt32, indexReference: Int32, lastUpdateTimestamp: Int64) {
+        public init(
+            volatilityAccumulator: UInt32, volatilityReference: UInt32, indexReference: Int32,
+            lastUpdateTimestamp: Int64
+        ) {
             self.volatilityAccumulator = volatilityAccumulator
             self.volatilityReference = volatilityReference
             self.indexReference = indexReference
@@ -209,7 +214,8 @@ public enum DLMM {
             if elapsed >= Int64(parameters.filterPeriod) {
                 indexReference = activeId
                 if elapsed < Int64(parameters.decayPeriod) {
-                    let (m, o2) = volatilityAccumulator.multipliedReportingOverflow(by: UInt32(parameters.reductionFactor))
+                    let (m, o2) = volatilityAccumulator.multipliedReportingOverflow(
+                        by: UInt32(parameters.reductionFactor))
                     guard !o2 else { return false }
                     volatilityReference = m / UInt32(DLMM.basisPointMax)
                 } else {

@@ -123,7 +123,8 @@ extension DLMM {
     static func fillLayers(
         _ bin: Bin, price: UInt128, amount: UInt64, swapForY: Bool, supportLimitOrder: Bool
     ) throws(SwapFailure) -> (amountIn: UInt64, amountLeft: UInt64, out: UInt64, mmAmountIn: UInt64) {
-        let mm = try fill(price: price, amount: amount, maxOut: bin.marketMakingOut(swapForY: swapForY), swapForY: swapForY)
+        let mm = try fill(
+            price: price, amount: amount, maxOut: bin.marketMakingOut(swapForY: swapForY), swapForY: swapForY)
         guard supportLimitOrder else { return (mm.amountIn, mm.amountLeft, mm.out, mm.amountIn) }
         var totalIn = mm.amountIn
         var totalOut = mm.out
@@ -146,7 +147,9 @@ extension DLMM {
     }
 
     /// `split_fee`: protocol part of a bin's fee, with limit-order fills sharing their fee with the order placer.
-    static func splitProtocolFee(_ fee: UInt64, protocolShare: UInt16, mmAmountIn: UInt64, totalAmountIn: UInt64) -> UInt64 {
+    static func splitProtocolFee(_ fee: UInt64, protocolShare: UInt16, mmAmountIn: UInt64, totalAmountIn: UInt64)
+        -> UInt64
+    {
         if totalAmountIn == 0 || fee == 0 { return 0 }
         let mmFee = UInt64((UInt128(fee) * UInt128(mmAmountIn) + UInt128(totalAmountIn) - 1) / UInt128(totalAmountIn))
         let loTotal = fee - mmFee
@@ -167,7 +170,8 @@ extension DLMM {
             tradingFee = feeIncluded(amount, rate: rate)
             excludedIn = amount - tradingFee
         }
-        let r = try fillLayers(bin, price: price, amount: excludedIn, swapForY: swapForY, supportLimitOrder: supportLimitOrder)
+        let r = try fillLayers(
+            bin, price: price, amount: excludedIn, swapForY: swapForY, supportLimitOrder: supportLimitOrder)
         var includedIn = amount
         if r.amountLeft > 0 {
             excludedIn -= r.amountLeft
@@ -186,12 +190,15 @@ extension DLMM {
             tradingFee = feeIncluded(r.out, rate: rate)
             excludedOut = r.out - tradingFee
         }
-        let pf = splitProtocolFee(tradingFee, protocolShare: protocolShare, mmAmountIn: r.mmAmountIn, totalAmountIn: r.amountIn)
+        let pf = splitProtocolFee(
+            tradingFee, protocolShare: protocolShare, mmAmountIn: r.mmAmountIn, totalAmountIn: r.amountIn)
         return BinQuote(amountIn: includedIn, amountOut: excludedOut, fee: tradingFee, protocolFee: pf)
     }
 
     /// `get_excluded_fee_amount_in`: input (before fee) needed to take `out` from the bin's layers.
-    static func excludedFeeAmountIn(_ bin: Bin, price: UInt128, swapForY: Bool, out: UInt64) throws(SwapFailure) -> UInt64 {
+    static func excludedFeeAmountIn(_ bin: Bin, price: UInt128, swapForY: Bool, out: UInt64) throws(SwapFailure)
+        -> UInt64
+    {
         let lo = bin.limitOrders(swapForY: swapForY)
         var remaining = out
         var total: UInt64 = 0

@@ -41,7 +41,9 @@ extension MeteoraDLMMPair {
         try swapInstructions(params, version: .v2)
     }
 
-    public func swapInstructions(_ params: SwapParams, version: SwapInstructionVersion) throws(VenueError) -> [Instruction] {
+    public func swapInstructions(_ params: SwapParams, version: SwapInstructionVersion) throws(VenueError)
+        -> [Instruction]
+    {
         typealias L = MeteoraDLMMLayout
         if version == .v1 && (tokenXProgramFlag == 1 || tokenYProgramFlag == 1) {
             throw VenueError(.unsupported, "DLMM pair \(address): v1 swap supports SPL Token mints only")
@@ -64,7 +66,8 @@ extension MeteoraDLMMPair {
             direction: params.direction, amount: params.exactIn ? params.amountIn : params.amountOut,
             exactIn: params.exactIn)
         guard !indices.isEmpty else {
-            throw VenueError(.insufficientLiquidity, "DLMM pair \(address): no bin array with liquidity in that direction")
+            throw VenueError(
+                .insufficientLiquidity, "DLMM pair \(address): no bin array with liquidity in that direction")
         }
         var binMetas: [AccountMeta] = []
         for i in indices {
@@ -75,8 +78,10 @@ extension MeteoraDLMMPair {
         }
         var accounts: [AccountMeta] = [
             .writable(address), .readonly(Self.programId), .writable(reserveX), .writable(reserveY),
-            .writable(params.userSource), .writable(params.userDestination), .readonly(tokenXMint), .readonly(tokenYMint),
-            .writable(oracle), .readonly(Self.programId), .readonly(params.owner, signer: true), .readonly(tokenXProgram),
+            .writable(params.userSource), .writable(params.userDestination), .readonly(tokenXMint),
+            .readonly(tokenYMint),
+            .writable(oracle), .readonly(Self.programId), .readonly(params.owner, signer: true),
+            .readonly(tokenXProgram),
             .readonly(tokenYProgram),
         ]
         if version == .v2 { accounts.append(.readonly(VenueProgramIDs.memo)) }

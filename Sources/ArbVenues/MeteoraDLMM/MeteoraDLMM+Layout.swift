@@ -102,14 +102,17 @@ public struct MeteoraDLMMBinArray: Sendable, Hashable {
             throw VenueError(.wrongDiscriminator, "DLMM bin array \(address): not a BinArray")
         }
         guard d.count == L.binArraySize else {
-            throw VenueError(d.count < L.binArraySize ? .truncated : .wrongSize, "DLMM bin array \(address): \(d.count) bytes, expected \(L.binArraySize)")
+            throw VenueError(
+                d.count < L.binArraySize ? .truncated : .wrongSize,
+                "DLMM bin array \(address): \(d.count) bytes, expected \(L.binArraySize)")
         }
         let r = VenueBytes(d)
         self.address = address
         index = r.i64(8)
         version = r.u8(16)
         lbPair = r.address(24)
-        guard index >= Int64(DLMM.binArrayIndex(binId: DLMM.minBinId)), index <= Int64(DLMM.binArrayIndex(binId: DLMM.maxBinId))
+        guard index >= Int64(DLMM.binArrayIndex(binId: DLMM.minBinId)),
+            index <= Int64(DLMM.binArrayIndex(binId: DLMM.maxBinId))
         else { throw VenueError(.invalidState, "DLMM bin array \(address): index \(index) out of range") }
         let limitOrders = version >= L.limitOrderBinArrayVersion
         var bins: [DLMM.Bin] = []

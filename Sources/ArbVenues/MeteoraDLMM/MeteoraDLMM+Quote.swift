@@ -11,7 +11,8 @@ extension MeteoraDLMMPair {
         guard status == 0 else { throw VenueError(.poolDisabled, "DLMM pair \(address): status \(status)") }
         if pairType == 1 || pairType == 2, activationPoint > 0 {
             guard let clock else {
-                throw VenueError(.poolDisabled, "DLMM pair \(address): activation point \(activationPoint) needs the clock")
+                throw VenueError(
+                    .poolDisabled, "DLMM pair \(address): activation point \(activationPoint) needs the clock")
             }
             let current: UInt64 = activationType == 0 ? clock.slot : UInt64(max(clock.unixTimestamp, 0))
             guard current >= activationPoint else {
@@ -40,7 +41,9 @@ extension MeteoraDLMMPair {
         do {
             if request.exactIn {
                 let net = try VenueTransferFee.excluded(feeIn, request.amount)
-                guard net > 0 else { throw VenueError(.insufficientLiquidity, "\(venue): input consumed by transfer fee") }
+                guard net > 0 else {
+                    throw VenueError(.insufficientLiquidity, "\(venue): input consumed by transfer fee")
+                }
                 var r = try DLMM.swap(
                     pair: pairState, amount: net, swapForY: swapForY, exactIn: true, now: quoteTimestamp,
                     binArray: { arrays[$0]?.bins })
@@ -58,11 +61,14 @@ extension MeteoraDLMMPair {
         } catch let error as DLMM.SwapFailure {
             switch error {
             case .outOfLiquidity, .binIdOutOfRange:
-                throw VenueError(.insufficientLiquidity, "DLMM pair \(address): pool out of liquidity for \(request.amount)")
+                throw VenueError(
+                    .insufficientLiquidity, "DLMM pair \(address): pool out of liquidity for \(request.amount)")
             case .missingBinArray(let i):
                 throw VenueError(.missingAccount, "DLMM pair \(address): bin array \(i) needed but not loaded")
             case .needsBitmapExtension(let i):
-                throw VenueError(.unsupported, "DLMM pair \(address): bin array \(i) is outside the default bitmap (extension not supported)")
+                throw VenueError(
+                    .unsupported,
+                    "DLMM pair \(address): bin array \(i) is outside the default bitmap (extension not supported)")
             case .overflow:
                 throw VenueError(.mathOverflow, "DLMM pair \(address): arithmetic overflow")
             }

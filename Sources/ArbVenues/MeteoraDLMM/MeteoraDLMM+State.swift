@@ -58,13 +58,16 @@ public struct MeteoraDLMMPair: Venue {
             throw VenueError(.wrongDiscriminator, "DLMM pair \(address): not an LbPair")
         }
         guard d.count == L.lbPairSize else {
-            throw VenueError(d.count < L.lbPairSize ? .truncated : .wrongSize, "DLMM pair \(address): \(d.count) bytes, expected \(L.lbPairSize)")
+            throw VenueError(
+                d.count < L.lbPairSize ? .truncated : .wrongSize,
+                "DLMM pair \(address): \(d.count) bytes, expected \(L.lbPairSize)")
         }
         let r = VenueBytes(d)
         self.address = address
         fees = DLMM.FeeParameters(
             baseFactor: r.u16(L.baseFactor), binStep: r.u16(L.binStep), baseFeePowerFactor: r.u8(L.baseFeePowerFactor),
-            variableFeeControl: r.u32(L.variableFeeControl), maxVolatilityAccumulator: r.u32(L.maxVolatilityAccumulator),
+            variableFeeControl: r.u32(L.variableFeeControl),
+            maxVolatilityAccumulator: r.u32(L.maxVolatilityAccumulator),
             filterPeriod: r.u16(L.filterPeriod), decayPeriod: r.u16(L.decayPeriod),
             reductionFactor: r.u16(L.reductionFactor), protocolShare: r.u16(L.protocolShare))
         volatility = DLMM.VolatilityState(
@@ -96,7 +99,8 @@ public struct MeteoraDLMMPair: Venue {
             throw VenueError(.invalidState, "DLMM pair \(address): bin step \(fees.binStep), active id \(activeId)")
         }
         guard tokenXProgramFlag <= 1, tokenYProgramFlag <= 1 else {
-            throw VenueError(.invalidState, "DLMM pair \(address): token program flags \(tokenXProgramFlag)/\(tokenYProgramFlag)")
+            throw VenueError(
+                .invalidState, "DLMM pair \(address): token program flags \(tokenXProgramFlag)/\(tokenYProgramFlag)")
         }
         guard fees.baseFee != nil, fees.protocolShare <= 10_000, collectFeeMode <= 1 else {
             throw VenueError(.invalidState, "DLMM pair \(address): fee parameters out of range")
@@ -159,8 +163,12 @@ public struct MeteoraDLMMPair: Venue {
             let ba = try MeteoraDLMMBinArray(account: acct)
             try fresh.insert(ba, expectedIndex: index)
         }
-        if fresh.tokenXProgramFlag == 1 { fresh.mintX = try MintAccount(accounts.require(fresh.tokenXMint, "token X mint")) }
-        if fresh.tokenYProgramFlag == 1 { fresh.mintY = try MintAccount(accounts.require(fresh.tokenYMint, "token Y mint")) }
+        if fresh.tokenXProgramFlag == 1 {
+            fresh.mintX = try MintAccount(accounts.require(fresh.tokenXMint, "token X mint"))
+        }
+        if fresh.tokenYProgramFlag == 1 {
+            fresh.mintY = try MintAccount(accounts.require(fresh.tokenYMint, "token Y mint"))
+        }
         fresh.clock = try ClockSysvar.optional(from: accounts) ?? clock
         self = fresh
     }

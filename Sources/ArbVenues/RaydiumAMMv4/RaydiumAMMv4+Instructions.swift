@@ -34,7 +34,8 @@ extension RaydiumAMMv4Pool {
                 ] + user
         case .legacy:
             guard let m = marketState else {
-                throw VenueError(.missingAccount, "AMM v4 pool \(address): legacy swap needs the market account (update)")
+                throw VenueError(
+                    .missingAccount, "AMM v4 pool \(address): legacy swap needs the market account (update)")
             }
             accounts =
                 [

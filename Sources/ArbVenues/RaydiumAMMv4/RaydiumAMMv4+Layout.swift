@@ -42,7 +42,14 @@ public enum RaydiumAMMv4Layout {
 
     /// `AmmStatus` (state.rs).
     public enum Status: UInt64, Sendable {
-        case uninitialized = 0, initialized, disabled, withdrawOnly, liquidityOnly, orderBookOnly, swapOnly, waitingTrade
+        case uninitialized = 0
+        case initialized
+        case disabled
+        case withdrawOnly
+        case liquidityOnly
+        case orderBookOnly
+        case swapOnly
+        case waitingTrade
     }
 
     /// Swap instruction tags (instruction.rs): 17-byte data = tag + two u64.
@@ -89,7 +96,8 @@ public struct SerumMarket: Sendable, Hashable {
         var nonce: [UInt8] = []
         withUnsafeBytes(of: vaultSignerNonce.littleEndian) { nonce.append(contentsOf: $0) }
         guard let signer = VenuePDA.create(seeds: [account.address.bytes, nonce], program: account.owner) else {
-            throw VenueError(.invalidState, "market \(account.address): vault signer nonce \(vaultSignerNonce) gives no PDA")
+            throw VenueError(
+                .invalidState, "market \(account.address): vault signer nonce \(vaultSignerNonce) gives no PDA")
         }
         vaultSigner = signer
     }

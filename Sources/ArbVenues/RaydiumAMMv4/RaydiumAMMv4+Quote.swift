@@ -27,7 +27,8 @@ extension RaydiumAMMv4Pool {
             }
         case .initialized:
             throw VenueError(
-                .unsupported, "AMM v4 pool \(address): status Initialized (orderbook-enabled reserves are version-dependent)")
+                .unsupported,
+                "AMM v4 pool \(address): status Initialized (orderbook-enabled reserves are version-dependent)")
         default:
             throw VenueError(.poolDisabled, "AMM v4 pool \(address): status \(status) has no swap permission")
         }
@@ -44,16 +45,20 @@ extension RaydiumAMMv4Pool {
         let (coin, pc) = try reserves()
         let (reserveIn, reserveOut) = request.direction == .aToB ? (coin, pc) : (pc, coin)
         if request.exactIn {
-            guard let r = RaydiumAMMv4Math.swapBaseIn(
-                amountIn: request.amount, reserveIn: reserveIn, reserveOut: reserveOut, fees: fees, ceilDiv: ceilDivVersion)
+            guard
+                let r = RaydiumAMMv4Math.swapBaseIn(
+                    amountIn: request.amount, reserveIn: reserveIn, reserveOut: reserveOut, fees: fees,
+                    ceilDiv: ceilDivVersion)
             else {
                 throw VenueError(
                     .insufficientLiquidity, "AMM v4 pool \(address): swap of \(request.amount) yields no valid output")
             }
             return Quote(amountIn: r.amountIn, amountOut: r.amountOut, fee: r.fee)
         }
-        guard let r = RaydiumAMMv4Math.swapBaseOut(
-            amountOut: request.amount, reserveIn: reserveIn, reserveOut: reserveOut, fees: fees, ceilDiv: ceilDivVersion)
+        guard
+            let r = RaydiumAMMv4Math.swapBaseOut(
+                amountOut: request.amount, reserveIn: reserveIn, reserveOut: reserveOut, fees: fees,
+                ceilDiv: ceilDivVersion)
         else {
             throw VenueError(.insufficientLiquidity, "AMM v4 pool \(address): cannot take \(request.amount) out")
         }

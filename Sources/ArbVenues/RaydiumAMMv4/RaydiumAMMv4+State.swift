@@ -61,7 +61,9 @@ public struct RaydiumAMMv4Pool: Venue {
     public init(address: Address, data d: [UInt8], swapForm: SwapForm = .v2) throws(VenueError) {
         typealias L = RaydiumAMMv4Layout
         guard d.count == L.size else {
-            throw VenueError(d.count < L.size ? .truncated : .wrongSize, "AMM v4 pool \(address): \(d.count) bytes, expected \(L.size)")
+            throw VenueError(
+                d.count < L.size ? .truncated : .wrongSize,
+                "AMM v4 pool \(address): \(d.count) bytes, expected \(L.size)")
         }
         let r = VenueBytes(d)
         self.address = address
@@ -86,13 +88,16 @@ public struct RaydiumAMMv4Pool: Venue {
         guard status <= RaydiumAMMv4Layout.Status.waitingTrade.rawValue else {
             throw VenueError(.invalidState, "AMM v4 pool \(address): unknown status \(status)")
         }
-        guard nonce <= 255, let auth = VenuePDA.create(seeds: [L.authoritySeed, [UInt8(nonce)]], program: Self.programId)
+        guard nonce <= 255,
+            let auth = VenuePDA.create(seeds: [L.authoritySeed, [UInt8(nonce)]], program: Self.programId)
         else { throw VenueError(.invalidState, "AMM v4 pool \(address): nonce \(nonce) gives no authority PDA") }
         authority = auth
         guard fees.denominator > 0, fees.numerator < fees.denominator else {
             throw VenueError(.invalidState, "AMM v4 pool \(address): swap fee \(fees.numerator)/\(fees.denominator)")
         }
-        guard coinMint != pcMint else { throw VenueError(.invalidState, "AMM v4 pool \(address): coin mint == pc mint") }
+        guard coinMint != pcMint else {
+            throw VenueError(.invalidState, "AMM v4 pool \(address): coin mint == pc mint")
+        }
     }
 
     public func accountsToUpdate() -> [Address] {
@@ -119,7 +124,8 @@ public struct RaydiumAMMv4Pool: Venue {
         if swapForm == .legacy {
             let m = try accounts.require(fresh.market, "OpenBook market")
             guard m.owner == fresh.marketProgram else {
-                throw VenueError(.wrongOwner, "market \(m.address) owned by \(m.owner), pool says \(fresh.marketProgram)")
+                throw VenueError(
+                    .wrongOwner, "market \(m.address) owned by \(m.owner), pool says \(fresh.marketProgram)")
             }
             fresh.marketState = try SerumMarket(account: m)
         }

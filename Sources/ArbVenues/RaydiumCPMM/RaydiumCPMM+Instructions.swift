@@ -18,7 +18,8 @@ extension RaydiumCPMMPool {
         let accounts: [AccountMeta] = [
             .readonly(params.owner, signer: true), .readonly(authority), .readonly(ammConfig), .writable(address),
             .writable(params.userSource), .writable(params.userDestination), .writable(inVault), .writable(outVault),
-            .readonly(inProgram), .readonly(outProgram), .readonly(inMint), .readonly(outMint), .writable(observationKey),
+            .readonly(inProgram), .readonly(outProgram), .readonly(inMint), .readonly(outMint),
+            .writable(observationKey),
         ]
         return [Instruction(programId: Self.programId, accounts: accounts, data: data.bytes)]
     }

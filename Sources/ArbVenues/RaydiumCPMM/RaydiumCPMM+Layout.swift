@@ -82,7 +82,8 @@ public struct RaydiumCPMMConfig: Sendable, Hashable {
         fundFeeRate = r.u64(L.configFundFeeRate)
         creatorFeeRate = r.u64(L.configCreatorFeeRate)
         guard tradeFeeRate < 1_000_000, creatorFeeRate < 1_000_000, tradeFeeRate + creatorFeeRate < 1_000_000,
-            protocolFeeRate <= 1_000_000, fundFeeRate <= 1_000_000 else {
+            protocolFeeRate <= 1_000_000, fundFeeRate <= 1_000_000
+        else {
             throw VenueError(.invalidState, "CPMM config \(account.address): fee rates out of range")
         }
     }

@@ -49,25 +49,33 @@ extension RaydiumCPMMPool {
         let fee1 = try VenueTransferFee.fee(mint1, tokenProgram: token1Program, epoch: epoch, venue: venue)
         let (feeIn, feeOut) = aToB ? (fee0, fee1) : (fee1, fee0)
         let rates = RaydiumCPMMMath.Rates(
-            trade: config.tradeFeeRate, protocol_: config.protocolFeeRate, fund: config.fundFeeRate,
+            trade: config.tradeFeeRate, protocolRate: config.protocolFeeRate, fund: config.fundFeeRate,
             creator: enableCreatorFee ? config.creatorFeeRate : 0)
         let onInput = creatorFeeOnInput(request.direction)
         if request.exactIn {
             let actualIn = try VenueTransferFee.excluded(feeIn, request.amount)
-            guard actualIn > 0 else { throw VenueError(.insufficientLiquidity, "\(venue): input consumed by transfer fee") }
-            guard let r = RaydiumCPMMMath.swapBaseInput(
-                amountIn: actualIn, reserveIn: reserveIn, reserveOut: reserveOut, rates: rates, creatorFeeOnInput: onInput)
+            guard actualIn > 0 else {
+                throw VenueError(.insufficientLiquidity, "\(venue): input consumed by transfer fee")
+            }
+            guard
+                let r = RaydiumCPMMMath.swapBaseInput(
+                    amountIn: actualIn, reserveIn: reserveIn, reserveOut: reserveOut, rates: rates,
+                    creatorFeeOnInput: onInput)
             else {
                 throw VenueError(.insufficientLiquidity, "\(venue): swap of \(request.amount) yields nothing")
             }
             let received = try VenueTransferFee.excluded(feeOut, r.outputAmount)
-            guard received > 0 else { throw VenueError(.insufficientLiquidity, "\(venue): swap of \(request.amount) yields nothing") }
+            guard received > 0 else {
+                throw VenueError(.insufficientLiquidity, "\(venue): swap of \(request.amount) yields nothing")
+            }
             // Fees in the input token: trade fee, plus the creator fee when it is charged on the input.
             return Quote(amountIn: request.amount, amountOut: received, fee: r.tradeFee + (onInput ? r.creatorFee : 0))
         }
         let grossOut = try VenueTransferFee.included(feeOut, request.amount)
-        guard let r = RaydiumCPMMMath.swapBaseOutput(
-            amountOut: grossOut, reserveIn: reserveIn, reserveOut: reserveOut, rates: rates, creatorFeeOnInput: onInput),
+        guard
+            let r = RaydiumCPMMMath.swapBaseOutput(
+                amountOut: grossOut, reserveIn: reserveIn, reserveOut: reserveOut, rates: rates,
+                creatorFeeOnInput: onInput),
             r.inputAmount > 0
         else {
             throw VenueError(.insufficientLiquidity, "\(venue): cannot take \(request.amount) out")

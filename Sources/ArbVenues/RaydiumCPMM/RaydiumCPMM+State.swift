@@ -51,7 +51,9 @@ public struct RaydiumCPMMPool: Venue {
             throw VenueError(.wrongDiscriminator, "CPMM pool \(address): not a PoolState")
         }
         guard d.count == L.poolSize else {
-            throw VenueError(d.count < L.poolSize ? .truncated : .wrongSize, "CPMM pool \(address): \(d.count) bytes, expected \(L.poolSize)")
+            throw VenueError(
+                d.count < L.poolSize ? .truncated : .wrongSize,
+                "CPMM pool \(address): \(d.count) bytes, expected \(L.poolSize)")
         }
         let r = VenueBytes(d)
         self.address = address
@@ -76,7 +78,8 @@ public struct RaydiumCPMMPool: Venue {
             throw VenueError(.invalidState, "CPMM pool \(address): creator_fee_on \(creatorFeeOn)")
         }
         for p in [token0Program, token1Program] where p != VenueProgramIDs.token && p != VenueProgramIDs.token2022 {
-            throw VenueError(.invalidState, "CPMM pool \(address): token program \(p) is neither SPL Token nor Token-2022")
+            throw VenueError(
+                .invalidState, "CPMM pool \(address): token program \(p) is neither SPL Token nor Token-2022")
         }
         // The program derives the authority with find_program_address([AUTH_SEED]) (bump stored as auth_bump).
         guard let auth = VenuePDA.create(seeds: [L.authoritySeed, [r.u8(L.authBump)]], program: Self.programId) else {
