@@ -165,3 +165,48 @@ import Testing
         #expect(c == d)
     }
 }
+
+@Suite struct DLMMBitmapExtensionTests {
+    /// Extension with bits for array indices 600 and 6655 (positive side) and −700 (negative side).
+    static func ext() -> DLMM.BitmapExtension {
+        var pos = [UInt64](repeating: 0, count: 96)
+        var neg = [UInt64](repeating: 0, count: 96)
+        // index i > 0: bitmap i/512 − 1, bit i % 512.  index i < 0: m = −(i+1), bitmap m/512 − 1, bit m % 512.
+        func set(_ w: inout [UInt64], _ bitmap: Int, _ bit: Int) { w[bitmap * 8 + bit / 64] |= 1 << UInt64(bit % 64) }
+        set(&pos, 600 / 512 - 1, 600 % 512)
+        set(&pos, 6655 / 512 - 1, 6655 % 512)
+        set(&neg, 699 / 512 - 1, 699 % 512)
+        return DLMM.BitmapExtension(positive: pos, negative: neg)
+    }
+
+    @Test func bitMapping() {
+        let e = Self.ext()
+        #expect(e.bit(600) && e.bit(6655) && e.bit(-700))
+        #expect(!e.bit(601) && !e.bit(599) && !e.bit(-699) && !e.bit(-701) && !e.bit(512) && !e.bit(-513))
+        #expect(DLMM.BitmapExtension.range == (-6656, 6655))
+    }
+
+    @Test func walkCrossesIntoAndOutOfTheExtension() throws {
+        let e = DLMM.ExtensionState.present(Self.ext())
+        var bitmap = [UInt64](repeating: 0, count: 16)
+        bitmap[8] = 1 << 5  // default bitmap: array index 5
+        func next(_ forY: Bool, _ start: Int32) throws -> Int32? {
+            try DLMM.nextBinArrayWithLiquidity(bitmap: bitmap, extension: e, swapForY: forY, start: start)
+        }
+        #expect(try next(false, 6) == 600)  // default bitmap exhausted → extension
+        #expect(try next(false, 601) == 6655)
+        #expect(try next(false, 6656) == nil)
+        #expect(try next(true, 700) == 600)
+        #expect(try next(true, 599) == 5)  // extension (positive, downward) exhausted → back to the default bitmap
+        #expect(try next(true, 4) == -700)
+        #expect(try next(true, -701) == nil)
+        #expect(try next(false, -800) == -700)
+        #expect(try next(false, -699) == 5)
+        // Without the extension account the walk cannot decide; with it known absent there is no liquidity.
+        #expect(throws: DLMM.SwapFailure.needsBitmapExtension(512)) {
+            try DLMM.nextBinArrayWithLiquidity(bitmap: bitmap, extension: .unknown, swapForY: false, start: 6)
+        }
+        #expect(
+            try DLMM.nextBinArrayWithLiquidity(bitmap: bitmap, extension: .absent, swapForY: false, start: 6) == nil)
+    }
+}

@@ -22,7 +22,14 @@ public func fuzzMeteoraDLMMDecoders(_ data: UnsafePointer<UInt8>, _ size: Int) -
 
     _ = try? MeteoraDLMMPair(pool: AccountData(address: .zero, owner: L.programId, lamports: 0, data: bytes))
     _ = try? MeteoraDLMMBinArray(address: .zero, data: bytes)
+    var extBytes = bytes
+    if extBytes.count >= 8 { extBytes.replaceSubrange(0..<8, with: L.bitmapExtensionDiscriminator) }
+    let ext = try? L.decodeBitmapExtension(
+        AccountData(
+            address: .zero, owner: L.programId, lamports: 0, data: Array(extBytes.prefix(L.bitmapExtensionSize))),
+        pair: Address(raw: .zero))
     guard var pair = try? MeteoraDLMMPair(address: .zero, data: pairBytes) else { return 0 }
+    pair.bitmapExtension = ext.map { .present($0) } ?? .absent
     if var array = try? MeteoraDLMMBinArray(address: .zero, data: arrayBytes) {
         array.lbPair = .zero
         // Place the array where the active bin is, so the walk actually crosses its bins.

@@ -52,11 +52,14 @@ extension DLMM {
         public var supportsLimitOrders: Bool
         /// `collect_fee_mode`: 0 InputOnly, 1 OnlyY (fee taken in Y: on the output when selling X).
         public var collectFeeMode: UInt8
+        /// The bitmap-extension account (arrays beyond index ±512).
+        public var bitmapExtension: ExtensionState
 
         public init(
             activeId: Int32, fees: FeeParameters, volatility: VolatilityState, bitmap: [UInt64],
-            supportsLimitOrders: Bool, collectFeeMode: UInt8
+            supportsLimitOrders: Bool, collectFeeMode: UInt8, bitmapExtension: ExtensionState = .absent
         ) {
+            self.bitmapExtension = bitmapExtension
             self.activeId = activeId
             self.fees = fees
             self.volatility = volatility
@@ -72,11 +75,11 @@ extension DLMM {
     }
 
     public enum SwapFailure: Error, Sendable, Hashable {
-        /// No bin array with liquidity in the swap direction within the default bitmap ("Pool out of liquidity").
+        /// No bin array with liquidity in the swap direction ("Pool out of liquidity").
         case outOfLiquidity
         /// The walk needs this bin array but its bytes were not supplied.
         case missingBinArray(Int32)
-        /// The walk left the default bitmap range; the bitmap-extension account would be needed.
+        /// The walk left the default bitmap range and the bitmap-extension account was not supplied.
         case needsBitmapExtension(Int32)
         /// Active bin moved past ±443636 ("Insufficient liquidity").
         case binIdOutOfRange
@@ -276,12 +279,13 @@ extension DLMM {
 
         while left > 0 {
             let start = binArrayIndex(binId: activeId)
-            guard start >= -binArrayBitmapSize, start < binArrayBitmapSize else { throw .needsBitmapExtension(start) }
-            let next = nextBinArrayIndexWithLiquidity(bitmap: pair.bitmap, swapForY: swapForY, startIndex: start)
-            guard next.hasLiquidity else {
-                // The SDK switches to the extension bitmap; without it this is "Pool out of liquidity".
-                throw .outOfLiquidity
+            guard
+                let nextIndex = try nextBinArrayWithLiquidity(
+                    bitmap: pair.bitmap, extension: pair.bitmapExtension, swapForY: swapForY, start: start)
+            else {
+                throw .outOfLiquidity  // the SDK's "Pool out of liquidity"
             }
+            let next = (index: nextIndex, hasLiquidity: true)
             guard let bins = binArray(next.index), bins.count == Int(maxBinPerArray) else {
                 throw .missingBinArray(next.index)
             }

@@ -22,18 +22,17 @@ extension MeteoraDLMMPair {
         var start = indices.last.map { swapForY ? $0 - 1 : $0 + 1 } ?? DLMM.binArrayIndex(binId: activeId)
         let target = indices.isEmpty ? Self.binArraysPerSide : indices.count + 1
         while indices.count < target,
-            start >= -DLMM.binArrayBitmapSize, start < DLMM.binArrayBitmapSize
+            let next = try? DLMM.nextBinArrayWithLiquidity(
+                bitmap: bitmap, extension: bitmapExtension, swapForY: swapForY, start: start)
         {
-            let next = DLMM.nextBinArrayIndexWithLiquidity(bitmap: bitmap, swapForY: swapForY, startIndex: start)
-            guard next.hasLiquidity else { break }
-            indices.append(next.index)
-            start = swapForY ? next.index - 1 : next.index + 1
+            indices.append(next)
+            start = swapForY ? next - 1 : next + 1
         }
         return indices
     }
 
     /// Builds `swap2`/`swap_exact_out2` (default) or v1. Accounts (idls/dlmm.json): lb_pair [w],
-    /// bin_array_bitmap_extension (absent → program id), reserve_x [w], reserve_y [w], user_token_in [w],
+    /// bin_array_bitmap_extension (when the pair has one, else program id), reserve_x [w], reserve_y [w], user_token_in [w],
     /// user_token_out [w], token_x_mint, token_y_mint, oracle [w], host_fee_in (absent → program id), user [s],
     /// token_x_program, token_y_program, (v2: memo program), event_authority, program, then bin arrays [w].
     /// Data: discriminator ‖ u64 ‖ u64 (‖ v2: RemainingAccountsInfo with zero slices = u32 0).
@@ -76,8 +75,11 @@ extension MeteoraDLMMPair {
             }
             binMetas.append(.writable(a))
         }
+        // The bitmap extension when the pair has one (the program needs it to search beyond ±512), else None.
+        var extensionMeta = Self.programId
+        if case .present = bitmapExtension, let ext = bitmapExtensionAddress { extensionMeta = ext }
         var accounts: [AccountMeta] = [
-            .writable(address), .readonly(Self.programId), .writable(reserveX), .writable(reserveY),
+            .writable(address), .readonly(extensionMeta), .writable(reserveX), .writable(reserveY),
             .writable(params.userSource), .writable(params.userDestination), .readonly(tokenXMint),
             .readonly(tokenYMint),
             .writable(oracle), .readonly(Self.programId), .readonly(params.owner, signer: true),

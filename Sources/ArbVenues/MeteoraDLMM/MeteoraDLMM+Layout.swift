@@ -11,6 +11,9 @@ public enum MeteoraDLMMLayout {
     public static let binsOffset = 56
     public static let lbPairDiscriminator: [UInt8] = [33, 11, 49, 98, 181, 101, 177, 13]
     public static let binArrayDiscriminator: [UInt8] = [92, 142, 92, 220, 5, 148, 70, 181]
+    /// `BinArrayBitmapExtension`: disc ‖ lb_pair ‖ positive [[u64; 8]; 12] ‖ negative [[u64; 8]; 12].
+    public static let bitmapExtensionDiscriminator: [UInt8] = [80, 111, 124, 113, 55, 237, 18, 5]
+    public static let bitmapExtensionSize = 8 + 32 + 2 * 12 * 64
 
     /// Instruction discriminators (sha256("global:<name>")[0..8]).
     public static let swapDiscriminator: [UInt8] = [0xf8, 0xc6, 0x9e, 0x91, 0xe1, 0x75, 0x87, 0xc8]
@@ -82,6 +85,36 @@ public enum MeteoraDLMMLayout {
         var le: [UInt8] = []
         withUnsafeBytes(of: index.littleEndian) { le.append(contentsOf: $0) }
         return VenuePDA.find(seeds: [binArraySeed, pair.bytes, le], program: programId)?.address
+    }
+
+    /// PDA of the pair's bitmap extension: seeds ["bitmap", pair].
+    public static func bitmapExtensionAddress(pair: Address) -> Address? {
+        VenuePDA.find(seeds: [bitmapSeed, pair.bytes], program: programId)?.address
+    }
+
+    /// Decodes a `BinArrayBitmapExtension` account, checking it belongs to `pair`.
+    public static func decodeBitmapExtension(_ account: AccountData, pair: Address) throws(VenueError)
+        -> DLMM.BitmapExtension
+    {
+        guard account.owner == programId else {
+            throw VenueError(.wrongOwner, "DLMM bitmap extension \(account.address) owned by \(account.owner)")
+        }
+        let d = account.data
+        guard d.count >= 8, Array(d[0..<8]) == bitmapExtensionDiscriminator else {
+            throw VenueError(.wrongDiscriminator, "DLMM bitmap extension \(account.address): wrong discriminator")
+        }
+        guard d.count == bitmapExtensionSize else {
+            throw VenueError(
+                .wrongSize,
+                "DLMM bitmap extension \(account.address): \(d.count) bytes, expected \(bitmapExtensionSize)")
+        }
+        let r = VenueBytes(d)
+        guard r.address(8) == pair else {
+            throw VenueError(
+                .invalidState, "DLMM bitmap extension \(account.address) belongs to \(r.address(8)), not \(pair)")
+        }
+        return DLMM.BitmapExtension(
+            positive: (0..<96).map { r.u64(40 + 8 * $0) }, negative: (0..<96).map { r.u64(40 + 768 + 8 * $0) })
     }
 
     public static let eventAuthority: Address? = VenuePDA.find(seeds: [eventAuthoritySeed], program: programId)?.address

@@ -24,7 +24,7 @@ extension MeteoraDLMMPair {
     var pairState: DLMM.PairState {
         DLMM.PairState(
             activeId: activeId, fees: fees, volatility: volatility, bitmap: bitmap,
-            supportsLimitOrders: supportsLimitOrders, collectFeeMode: collectFeeMode)
+            supportsLimitOrders: supportsLimitOrders, collectFeeMode: collectFeeMode, bitmapExtension: bitmapExtension)
     }
 
     /// The full per-swap result (fees, protocol fee, bins crossed, bin arrays touched).
@@ -67,8 +67,9 @@ extension MeteoraDLMMPair {
                 throw VenueError(.missingAccount, "DLMM pair \(address): bin array \(i) needed but not loaded")
             case .needsBitmapExtension(let i):
                 throw VenueError(
-                    .unsupported,
-                    "DLMM pair \(address): bin array \(i) is outside the default bitmap (extension not supported)")
+                    .missingAccount,
+                    "DLMM pair \(address): bin array \(i) is outside the default bitmap; supply the bitmap extension account"
+                )
             case .overflow:
                 throw VenueError(.mathOverflow, "DLMM pair \(address): arithmetic overflow")
             }

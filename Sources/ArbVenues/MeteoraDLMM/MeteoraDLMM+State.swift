@@ -39,6 +39,9 @@ public struct MeteoraDLMMPair: Venue {
     public var mintX: MintAccount?
     public var mintY: MintAccount?
     public var clock: ClockSysvar?
+    /// The bitmap-extension account: `.unknown` until `update` sees it (or sees that it does not exist).
+    public var bitmapExtension: DLMM.ExtensionState = .unknown
+    var bitmapExtensionAddressCache: Address?
     /// Derived bin-array addresses (PDA derivation is ~0.1 ms; cached per index).
     var binArrayAddressCache: [Int32: Address] = [:]
 
@@ -127,15 +130,20 @@ public struct MeteoraDLMMPair: Venue {
         for swapForY in [true, false] {
             var start = DLMM.binArrayIndex(binId: activeId)
             var found = 0
-            while found < perSide, start >= -DLMM.binArrayBitmapSize, start < DLMM.binArrayBitmapSize {
-                let next = DLMM.nextBinArrayIndexWithLiquidity(bitmap: bitmap, swapForY: swapForY, startIndex: start)
-                guard next.hasLiquidity else { break }
-                if !out.contains(next.index) { out.append(next.index) }
+            while found < perSide,
+                let next = try? DLMM.nextBinArrayWithLiquidity(
+                    bitmap: bitmap, extension: bitmapExtension, swapForY: swapForY, start: start)
+            {
+                if !out.contains(next) { out.append(next) }
                 found += 1
-                start = swapForY ? next.index - 1 : next.index + 1
+                start = swapForY ? next - 1 : next + 1
             }
         }
         return out
+    }
+
+    public var bitmapExtensionAddress: Address? {
+        bitmapExtensionAddressCache ?? MeteoraDLMMLayout.bitmapExtensionAddress(pair: address)
     }
 
     public func binArrayAddress(_ index: Int32) -> Address? {
@@ -144,6 +152,7 @@ public struct MeteoraDLMMPair: Venue {
 
     public func accountsToUpdate() -> [Address] {
         var a = [address]
+        if let ext = bitmapExtensionAddress { a.append(ext) }
         a += binArrayIndicesAroundActive().compactMap { binArrayAddress($0) }
         a.append(VenueProgramIDs.clockSysvar)
         if tokenXProgramFlag == 1 { a.append(tokenXMint) }
@@ -156,6 +165,14 @@ public struct MeteoraDLMMPair: Venue {
     public mutating func update(from accounts: some AccountSource) throws(VenueError) {
         var fresh = try MeteoraDLMMPair(pool: accounts.require(address, "DLMM pair"))
         fresh.binArrayAddressCache = binArrayAddressCache
+        fresh.bitmapExtensionAddressCache = bitmapExtensionAddress
+        fresh.bitmapExtension = bitmapExtension
+        if let extAddress = fresh.bitmapExtensionAddressCache, let ext = accounts.account(extAddress) {
+            // A feed reports a non-existent account as system-owned and empty.
+            fresh.bitmapExtension =
+                ext.isEmptySystemAccount
+                ? .absent : .present(try MeteoraDLMMLayout.decodeBitmapExtension(ext, pair: address))
+        }
         for index in fresh.binArrayIndicesAroundActive() {
             guard let addr = fresh.binArrayAddress(index) else { continue }
             fresh.binArrayAddressCache[index] = addr
