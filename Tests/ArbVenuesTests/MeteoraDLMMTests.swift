@@ -157,6 +157,51 @@ struct CommonsPair {
         #expect(checked >= 1, "active bin has liquidity on at least one side")
     }
 
+    /// Crossing from the active bin into the next one, recomputed step by step: the first bin is emptied at
+    /// ceil(out·2^64/price) (or ceil(out·price/2^64)) plus the fee on top at its volatility accumulator; the rest
+    /// swaps in the next bin at the accumulator one bin further from the reference.
+    @Test(needsFixtures)
+    func twoBinQuoteMatchesStepByStepRecomputation() throws {
+        let p = try CommonsPair.load(CommonsPair.names[0]).pair
+        var checked = 0
+        for dir in SwapDirection.allCases {
+            let forY = dir == .aToB
+            let ids = [p.activeId, forY ? p.activeId - 1 : p.activeId + 1]
+            let bins = try ids.map { id in
+                let idx = DLMM.binArrayIndex(binId: id)
+                return try #require(p.binArrays[idx]).bins[Int(id - idx * DLMM.maxBinPerArray)]
+            }
+            let outs = bins.map { forY ? $0.amountY : $0.amountX }
+            guard outs[0] > 0, outs[1] > 1_000_000 else { continue }
+            checked += 1
+            var vol = p.volatility
+            _ = vol.updateReferences(now: p.quoteTimestamp, activeId: p.activeId, parameters: p.fees)
+            func rate(_ id: Int32) throws -> UInt64 {
+                var v = vol
+                v.updateVolatilityAccumulator(activeId: id, parameters: p.fees)
+                return try #require(p.fees.totalFeeRate(volatilityAccumulator: v.volatilityAccumulator))
+            }
+            let price0 = try #require(DLMM.price(binId: ids[0], binStep: p.fees.binStep))
+            let price1 = try #require(DLMM.price(binId: ids[1], binStep: p.fees.binStep))
+            let one: UInt128 = 1 << 64
+            func ceilDiv(_ a: UInt128, _ b: UInt128) -> UInt128 { (a + b - 1) / b }
+            let maxIn0 = forY ? ceilDiv(UInt128(outs[0]) << 64, price0) : ceilDiv(UInt128(outs[0]) * price0, one)
+            let r0 = UInt128(try rate(ids[0]))
+            let fee0 = ceilDiv(maxIn0 * r0, 1_000_000_000 - r0)
+            let extra: UInt128 = 5_000
+            let amount = maxIn0 + fee0 + extra
+            let r1 = UInt128(try rate(ids[1]))
+            let fee1 = ceilDiv(extra * r1, 1_000_000_000)
+            let net1 = extra - fee1
+            let out1 = forY ? (net1 * price1) >> 64 : (net1 << 64) / price1
+            let q = try p.quote(QuoteRequest(amount: UInt64(amount), direction: dir))
+            #expect(UInt128(q.amountOut) == UInt128(outs[0]) + out1, "\(dir)")
+            #expect(UInt128(q.fee) == fee0 + fee1, "\(dir)")
+            #expect(q.crossings == 2)
+        }
+        #expect(checked >= 1)
+    }
+
     /// dlmm-sdk `test_swap_quote_infinite_loop`: 5e9 in either direction, exact in and out, runs out of liquidity.
     @Test(needsFixtures)
     func outOfLiquidityVectors() throws {
