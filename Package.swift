@@ -17,6 +17,7 @@ let package = Package(
         .executable(name: "solarb-conformance", targets: ["ArbConformanceTool"]),
         .library(name: "SolanaPrimitives", targets: ["SolanaPrimitives"]),
         .library(name: "SolanaKeys", targets: ["SolanaKeys"]),
+        .library(name: "ArbTestSupport", targets: ["ArbTestSupport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -43,15 +44,20 @@ let package = Package(
         ),
         .target(
             name: "ArbVenues",
-            dependencies: ["SolanaPrimitives", "ArbMath", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["SolanaPrimitives", "ArbMath"],
             swiftSettings: strict
         ),
+
+        // MARK: L0 — on-chain profit guard (sBPF assembler + ELF writer, the guard program, loader deploy plan)
+        .target(name: "ArbSBPF", swiftSettings: strict),
+        .target(name: "ArbGuard", dependencies: ["ArbSBPF", "SolanaPrimitives", "SolanaKeys"], swiftSettings: strict),
 
         // MARK: L3 — CLI and tools
         .executableTarget(
             name: "ArbCLI",
             dependencies: [
-                "SolanaPrimitives", "SolanaKeys",
+                "SolanaPrimitives", "SolanaKeys", "ArbTestSupport",
+                "ArbGuard", "ArbSBPF",
                 "ArbMath", "ArbVenues",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -97,6 +103,21 @@ let package = Package(
             name: "ArbVenuesTests",
             dependencies: [
                 "ArbVenues", "ArbMath", "SolanaPrimitives", "ArbTestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // MARK: Tests — profit guard
+        .testTarget(
+            name: "ArbSBPFTests",
+            dependencies: ["ArbSBPF", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ArbGuardTests",
+            dependencies: [
+                "ArbGuard", "ArbSBPF", "SolanaPrimitives", "SolanaKeys",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: strict

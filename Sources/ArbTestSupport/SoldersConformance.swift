@@ -65,7 +65,9 @@ public enum SoldersConformance {
     }
 
     static func describe(_ ix: Instruction) -> String {
-        "\(ix.programId) [" + ix.accounts.map { "\($0.address):\($0.isSigner ? "s" : "")\($0.isWritable ? "w" : "")" }.joined(separator: ",")
+        "\(ix.programId) ["
+            + ix.accounts.map { "\($0.address):\($0.isSigner ? "s" : "")\($0.isWritable ? "w" : "")" }.joined(
+                separator: ",")
             + "] \(Hex.encode(ix.data))"
     }
 
@@ -82,13 +84,16 @@ public enum SoldersConformance {
         case "oncurve":
             let raw = try Bytes32(bytes: try hex(c, "bytes"))
             let expected = c["expected"] as? Bool
-            return raw.isOnEd25519Curve == expected ? nil : "isOnCurve \(raw.isOnEd25519Curve) != \(String(describing: expected))"
+            return raw.isOnEd25519Curve == expected
+                ? nil : "isOnCurve \(raw.isOnEd25519Curve) != \(String(describing: expected))"
         case "pda":
             let seeds = (c["seeds"] as? [String] ?? []).compactMap(Hex.decode)
             let program = try addr(c, "program")
             let created = try? ProgramDerivedAddress.create(seeds: seeds, programId: program)
             let expectedCreate = c["create"] as? String
-            if created?.base58 != expectedCreate { return "create \(String(describing: created)) != \(String(describing: expectedCreate))" }
+            if created?.base58 != expectedCreate {
+                return "create \(String(describing: created)) != \(String(describing: expectedCreate))"
+            }
             let (found, bump) = try ProgramDerivedAddress.find(seeds: seeds, programId: program)
             if found.base58 != (try str(c, "find")) { return "find \(found) != \(try str(c, "find"))" }
             return Int(bump) == (c["bump"] as? Int) ? nil : "bump \(bump) != \(String(describing: c["bump"]))"
@@ -124,20 +129,27 @@ public enum SoldersConformance {
     static func builder(_ c: [String: Any]) throws -> Instruction {
         let a = c["args"] as? [String: Any] ?? [:]
         switch try str(c, "builder") {
-        case "transfer": return SystemProgram.transfer(from: try addr(a, "from"), to: try addr(a, "to"), lamports: try u64(a, "lamports"))
+        case "transfer":
+            return SystemProgram.transfer(
+                from: try addr(a, "from"), to: try addr(a, "to"), lamports: try u64(a, "lamports"))
         case "create_account":
             return SystemProgram.createAccount(
                 from: try addr(a, "from"), newAccount: try addr(a, "new"), lamports: try u64(a, "lamports"),
                 space: try u64(a, "space"), owner: try addr(a, "owner"))
-        case "advance_nonce": return SystemProgram.advanceNonceAccount(nonce: try addr(a, "nonce"), authority: try addr(a, "authority"))
+        case "advance_nonce":
+            return SystemProgram.advanceNonceAccount(nonce: try addr(a, "nonce"), authority: try addr(a, "authority"))
         case "withdraw_nonce":
             return SystemProgram.withdrawNonceAccount(
-                nonce: try addr(a, "nonce"), authority: try addr(a, "authority"), to: try addr(a, "to"), lamports: try u64(a, "lamports"))
-        case "initialize_nonce": return SystemProgram.initializeNonceAccount(nonce: try addr(a, "nonce"), authority: try addr(a, "authority"))
+                nonce: try addr(a, "nonce"), authority: try addr(a, "authority"), to: try addr(a, "to"),
+                lamports: try u64(a, "lamports"))
+        case "initialize_nonce":
+            return SystemProgram.initializeNonceAccount(
+                nonce: try addr(a, "nonce"), authority: try addr(a, "authority"))
         case "cu_limit": return ComputeBudgetProgram.setComputeUnitLimit(UInt32(try u64(a, "value")))
         case "cu_price": return ComputeBudgetProgram.setComputeUnitPrice(microLamports: try u64(a, "value"))
         case "heap_frame": return ComputeBudgetProgram.requestHeapFrame(bytes: UInt32(try u64(a, "value")))
-        case "loaded_data_limit": return ComputeBudgetProgram.setLoadedAccountsDataSizeLimit(bytes: UInt32(try u64(a, "value")))
+        case "loaded_data_limit":
+            return ComputeBudgetProgram.setLoadedAccountsDataSizeLimit(bytes: UInt32(try u64(a, "value")))
         case "alt_create":
             let (ix, table) = try AddressLookupTableProgram.create(
                 authority: try addr(a, "authority"), payer: try addr(a, "payer"), recentSlot: try u64(a, "slot"))
@@ -145,11 +157,16 @@ public enum SoldersConformance {
             return ix
         case "alt_extend", "alt_extend_nopayer":
             let payer = (a["payer"] as? String).flatMap { try? Address(base58: $0) }
-            let addrs = try (a["addresses"] as? [String] ?? []).map { s throws(PrimitivesError) in try Address(base58: s) }
+            let addrs = try (a["addresses"] as? [String] ?? []).map { s throws(PrimitivesError) in
+                try Address(base58: s)
+            }
             return AddressLookupTableProgram.extend(
                 table: try addr(a, "table"), authority: try addr(a, "authority"), payer: payer, addresses: addrs)
-        case "alt_freeze": return AddressLookupTableProgram.freeze(table: try addr(a, "table"), authority: try addr(a, "authority"))
-        case "alt_deactivate": return AddressLookupTableProgram.deactivate(table: try addr(a, "table"), authority: try addr(a, "authority"))
+        case "alt_freeze":
+            return AddressLookupTableProgram.freeze(table: try addr(a, "table"), authority: try addr(a, "authority"))
+        case "alt_deactivate":
+            return AddressLookupTableProgram.deactivate(
+                table: try addr(a, "table"), authority: try addr(a, "authority"))
         case "alt_close":
             return AddressLookupTableProgram.close(
                 table: try addr(a, "table"), authority: try addr(a, "authority"), recipient: try addr(a, "recipient"))
@@ -164,13 +181,16 @@ public enum SoldersConformance {
         let tables = try (c["tables"] as? [[String: Any]] ?? []).map { t in
             AddressLookupTableAccount(
                 key: try addr(t, "key"),
-                addresses: try (t["addresses"] as? [String] ?? []).map { s throws(PrimitivesError) in try Address(base58: s) })
+                addresses: try (t["addresses"] as? [String] ?? []).map { s throws(PrimitivesError) in
+                    try Address(base58: s)
+                })
         }
         let signers = try (c["signers"] as? [String] ?? []).map { s in try Keypair(seed: Hex.decode(s) ?? []) }
         let isV0 = (c["version"] as? Int) == 0
         let message: VersionedMessage
         do {
-            message = isV0
+            message =
+                isV0
                 ? .v0(try V0Message(instructions: ixs, payer: payer, recentBlockhash: blockhash, lookupTables: tables))
                 : .legacy(try LegacyMessage(instructions: ixs, payer: payer, recentBlockhash: blockhash))
         } catch {
@@ -179,7 +199,8 @@ public enum SoldersConformance {
         if let e = c["expected_error"] { return "compiled, solders failed: \(e)" }
         let expectedMessage = try hex(c, "expected_message")
         if message.serialize() != expectedMessage {
-            return "message bytes differ:\n swift   \(Hex.encode(message.serialize()))\n solders \(Hex.encode(expectedMessage))"
+            return
+                "message bytes differ:\n swift   \(Hex.encode(message.serialize()))\n solders \(Hex.encode(expectedMessage))"
         }
         let tx = try VersionedTransaction(message: message, signers: signers)
         let expectedTx = try hex(c, "expected_tx")

@@ -16,7 +16,9 @@ public struct Keypair: TransactionSigner, CustomStringConvertible, CustomDebugSt
 
     /// From the 32-byte Ed25519 seed (the first half of a Solana CLI keypair file).
     public init(seed: [UInt8]) throws(KeysError) {
-        guard seed.count == 32 else { throw KeysError(.malformedKeypairFile, "seed must be 32 bytes, got \(seed.count)") }
+        guard seed.count == 32 else {
+            throw KeysError(.malformedKeypairFile, "seed must be 32 bytes, got \(seed.count)")
+        }
         do {
             let key = try Curve25519.Signing.PrivateKey(rawRepresentation: seed)
             self.privateKey = key

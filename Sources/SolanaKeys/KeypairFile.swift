@@ -17,7 +17,8 @@ public enum KeypairFile {
         }
         if let p = permissions(path: url.path), p.isExposed {
             warn(
-                "keypair file \(url.path) is readable by others (mode \(String(p.mode, radix: 8))); run: chmod 600 \(url.path)")
+                "keypair file \(url.path) is readable by others (mode \(String(p.mode, radix: 8))); run: chmod 600 \(url.path)"
+            )
         }
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
@@ -59,7 +60,10 @@ public enum KeypairFile {
             try FileManager.default.createDirectory(
                 at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             if FileManager.default.fileExists(atPath: url.path) { try FileManager.default.removeItem(at: url) }
-            guard FileManager.default.createFile(atPath: url.path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
+            guard
+                FileManager.default.createFile(
+                    atPath: url.path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
+            else {
                 throw KeysError(.writeFailed, "cannot create \(url.path)")
             }
         } catch let e as KeysError {

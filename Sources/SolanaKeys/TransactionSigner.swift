@@ -39,22 +39,46 @@ extension VersionedTransaction {
     /// Signs `message` with exactly the required signers, placing each signature at its signer's position.
     /// Every required signer must be given, and no other.
     public init(message: VersionedMessage, signers: [any TransactionSigner]) throws {
-        let required = Array(message.signerKeys)
-        var byKey: [Address: any TransactionSigner] = [:]
-        for s in signers {
-            guard required.contains(s.address) else {
-                throw KeysError(.unexpectedSigner, "\(s.address) is not a required signer of this message")
-            }
-            byKey[s.address] = s
+        let sigs = try Self.signatures(for: message, messageBytes: message.serialize(), signers: signers)
+        self.init(signatures: sigs, message: message)
+    }
+
+    /// Signs and serializes in one pass (the message is serialized once), enforcing the packet limit:
+    /// what the execution hot path sends.
+    public static func signedWireBytes(message: VersionedMessage, signers: [any TransactionSigner]) throws -> (
+        transaction: VersionedTransaction, bytes: [UInt8]
+    ) {
+        let messageBytes = message.serialize()
+        let sigs = try signatures(for: message, messageBytes: messageBytes, signers: signers)
+        var w = ByteWriter(capacity: 1 + 64 * sigs.count + messageBytes.count)
+        w.shortVec(sigs.count)
+        for s in sigs { w.signature(s) }
+        w.write(messageBytes)
+        guard w.bytes.count <= TransactionLimits.packetDataSize else {
+            throw PrimitivesError(
+                .packetTooLarge,
+                "transaction is \(w.bytes.count) bytes, the limit is \(TransactionLimits.packetDataSize)")
         }
-        let bytes = message.serialize()
+        return (VersionedTransaction(signatures: sigs, message: message), w.bytes)
+    }
+
+    static func signatures(for message: VersionedMessage, messageBytes: [UInt8], signers: [any TransactionSigner])
+        throws
+        -> [Signature]
+    {
+        let required = message.signerKeys
+        for s in signers where !required.contains(s.address) {
+            throw KeysError(.unexpectedSigner, "\(s.address) is not a required signer of this message")
+        }
         var sigs: [Signature] = []
         sigs.reserveCapacity(required.count)
         for key in required {
-            guard let s = byKey[key] else { throw KeysError(.missingSigner, "no signer given for \(key)") }
-            sigs.append(try s.sign(message: bytes))
+            guard let s = signers.first(where: { $0.address == key }) else {
+                throw KeysError(.missingSigner, "no signer given for \(key)")
+            }
+            sigs.append(try s.sign(message: messageBytes))
         }
-        self.init(signatures: sigs, message: message)
+        return sigs
     }
 
     /// Checks every signature against its signer key (the validator's first check after sanitize).

@@ -62,22 +62,6 @@ import Testing
         #expect(UInt64(f.bump) == jsonU64(c["bump"]))
     }
 
-    @Test func onCurveKnownPoints() {
-        // The Ed25519 base point B (y = 4/5) compresses to 0x58 0x66…66: on the curve.
-        var base = [UInt8](repeating: 0x66, count: 32)
-        base[0] = 0x58
-        #expect(Ed25519Point.isOnCurve(base))
-        // y = 1 (identity) is on the curve; y = 2 is not (u·v = 3·(4d+1) is a non-residue).
-        var one = [UInt8](repeating: 0, count: 32)
-        one[0] = 1
-        #expect(Ed25519Point.isOnCurve(one))
-        var two = [UInt8](repeating: 0, count: 32)
-        two[0] = 2
-        #expect(!Ed25519Point.isOnCurve(two))
-        // System program id (all zero) is a valid point (y = 0: x² = −1/1 → square since p ≡ 1 mod 4).
-        #expect(Ed25519Point.isOnCurve([UInt8](repeating: 0, count: 32)))
-    }
-
     @Test func rejectsOversizedSeeds() {
         #expect(VenuePDA.create(seeds: [[UInt8](repeating: 1, count: 33)], program: MeteoraDLMMLayout.programId) == nil)
         #expect(VenuePDA.create(seeds: Array(repeating: [1], count: 17), program: MeteoraDLMMLayout.programId) == nil)

@@ -124,7 +124,8 @@ extension VersionedMessage {
         if first & 0x80 != 0 {
             let version = first & 0x7F
             guard version == 0 else {
-                throw PrimitivesError(.unsupportedVersion, "message version \(version) is not supported (only legacy and v0)")
+                throw PrimitivesError(
+                    .unsupportedVersion, "message version \(version) is not supported (only legacy and v0)")
             }
             _ = try r.u8()
             return .v0(try V0Message.readBody(&r))

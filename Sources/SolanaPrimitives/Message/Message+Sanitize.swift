@@ -8,10 +8,13 @@ extension VersionedMessage {
         guard Int(h.numRequiredSignatures) + Int(h.numReadonlyUnsignedAccounts) <= staticCount else {
             throw PrimitivesError(
                 .invalidMessageHeader,
-                "header needs \(h.numRequiredSignatures) signers + \(h.numReadonlyUnsignedAccounts) readonly unsigned, only \(staticCount) keys")
+                "header needs \(h.numRequiredSignatures) signers + \(h.numReadonlyUnsignedAccounts) readonly unsigned, only \(staticCount) keys"
+            )
         }
         guard h.numReadonlySignedAccounts < h.numRequiredSignatures else {
-            throw PrimitivesError(.invalidMessageHeader, "no writable fee payer: \(h.numReadonlySignedAccounts) readonly signers of \(h.numRequiredSignatures)")
+            throw PrimitivesError(
+                .invalidMessageHeader,
+                "no writable fee payer: \(h.numReadonlySignedAccounts) readonly signers of \(h.numRequiredSignatures)")
         }
         var dynamicCount = 0
         for (i, l) in addressTableLookups.enumerated() {
@@ -27,13 +30,16 @@ extension VersionedMessage {
         let maxProgram = staticCount - 1
         for (n, ix) in instructions.enumerated() {
             guard Int(ix.programIdIndex) <= maxProgram else {
-                throw PrimitivesError(.indexOutOfBounds, "instruction \(n): program index \(ix.programIdIndex) outside \(staticCount) static keys")
+                throw PrimitivesError(
+                    .indexOutOfBounds,
+                    "instruction \(n): program index \(ix.programIdIndex) outside \(staticCount) static keys")
             }
             guard ix.programIdIndex != 0 else {
                 throw PrimitivesError(.programIdInvalid, "instruction \(n): the fee payer cannot be a program")
             }
             for a in ix.accounts where Int(a) >= total {
-                throw PrimitivesError(.indexOutOfBounds, "instruction \(n): account index \(a) outside \(total) accounts")
+                throw PrimitivesError(
+                    .indexOutOfBounds, "instruction \(n): account index \(a) outside \(total) accounts")
             }
         }
     }

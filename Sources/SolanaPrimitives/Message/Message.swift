@@ -5,7 +5,9 @@ public struct LegacyMessage: Hashable, Sendable {
     public var recentBlockhash: Hash
     public var instructions: [CompiledInstruction]
 
-    public init(header: MessageHeader, accountKeys: [Address], recentBlockhash: Hash, instructions: [CompiledInstruction]) {
+    public init(
+        header: MessageHeader, accountKeys: [Address], recentBlockhash: Hash, instructions: [CompiledInstruction]
+    ) {
         self.header = header
         self.accountKeys = accountKeys
         self.recentBlockhash = recentBlockhash
@@ -15,11 +17,11 @@ public struct LegacyMessage: Hashable, Sendable {
     /// Compiles instructions as `Message::new_with_blockhash` does (payer first, flags merged, keys sorted by group).
     public init(instructions: [Instruction], payer: Address, recentBlockhash: Hash) throws(PrimitivesError) {
         let keys = CompiledKeys(instructions: instructions, payer: payer)
-        let (header, staticKeys) = try keys.messageComponents()
+        let (header, staticKeys, positions) = try keys.layout()
         self.header = header
         self.accountKeys = staticKeys
         self.recentBlockhash = recentBlockhash
-        self.instructions = try compileInstructions(instructions, allKeys: staticKeys)
+        self.instructions = keys.compile(instructions, positions: positions)
     }
 }
 
@@ -51,24 +53,14 @@ public struct V0Message: Hashable, Sendable {
     ) throws(PrimitivesError) {
         var keys = CompiledKeys(instructions: instructions, payer: payer)
         var lookups: [MessageAddressTableLookup] = []
-        var loadedWritable: [Address] = []
-        var loadedReadonly: [Address] = []
         for table in lookupTables {
-            if let (lookup, w, r) = try keys.extractLookup(table) {
-                lookups.append(lookup)
-                loadedWritable += w
-                loadedReadonly += r
-            }
+            if let lookup = try keys.extractLookup(table) { lookups.append(lookup) }
         }
-        let (header, staticKeys) = try keys.messageComponents()
-        let all = staticKeys + loadedWritable + loadedReadonly
-        guard all.count <= TransactionLimits.maxAccounts else {
-            throw PrimitivesError(.tooManyAccounts, "\(all.count) accounts (max \(TransactionLimits.maxAccounts))")
-        }
+        let (header, staticKeys, positions) = try keys.layout()
         self.header = header
         self.accountKeys = staticKeys
         self.recentBlockhash = recentBlockhash
-        self.instructions = try compileInstructions(instructions, allKeys: all)
+        self.instructions = keys.compile(instructions, positions: positions)
         self.addressTableLookups = lookups
     }
 }

@@ -39,13 +39,41 @@ public struct MessageAddressTableLookup: Hashable, Sendable {
 }
 
 /// An address lookup table as the compiler sees it: its address and the addresses it holds (in order).
+/// Each distinct address's first position is indexed once, at construction, in key order, so compiling against a
+/// table the bot keeps is a merge of two sorted lists: no hashing per transaction.
 public struct AddressLookupTableAccount: Hashable, Sendable {
-    public var key: Address
-    public var addresses: [Address]
+    public let key: Address
+    public let addresses: [Address]
+    /// (address, first index) for each distinct address, sorted by address.
+    let sortedFirstIndexes: [(address: Address, index: Int)]
 
     public init(key: Address, addresses: [Address]) {
         self.key = key
         self.addresses = addresses
+        var entries = addresses.enumerated().map { (address: $0.element, index: $0.offset) }
+        entries.sort { $0.address == $1.address ? $0.index < $1.index : $0.address < $1.address }
+        var unique: [(address: Address, index: Int)] = []
+        unique.reserveCapacity(entries.count)
+        for e in entries where unique.last?.address != e.address { unique.append(e) }
+        self.sortedFirstIndexes = unique
+    }
+
+    /// The first position of `address` in the table.
+    public func firstIndex(of address: Address) -> Int? {
+        var lo = 0
+        var hi = sortedFirstIndexes.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if sortedFirstIndexes[mid].address < address { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < sortedFirstIndexes.count && sortedFirstIndexes[lo].address == address
+            ? sortedFirstIndexes[lo].index : nil
+    }
+
+    public static func == (a: Self, b: Self) -> Bool { a.key == b.key && a.addresses == b.addresses }
+    public func hash(into h: inout Hasher) {
+        h.combine(key)
+        h.combine(addresses)
     }
 }
 

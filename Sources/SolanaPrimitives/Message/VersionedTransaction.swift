@@ -27,13 +27,16 @@ public struct VersionedTransaction: Hashable, Sendable {
         let bytes = serialize()
         guard bytes.count <= TransactionLimits.packetDataSize else {
             throw PrimitivesError(
-                .packetTooLarge, "transaction is \(bytes.count) bytes, the limit is \(TransactionLimits.packetDataSize)")
+                .packetTooLarge, "transaction is \(bytes.count) bytes, the limit is \(TransactionLimits.packetDataSize)"
+            )
         }
         return bytes
     }
 
     /// Parses wire bytes (no trailing bytes allowed) and applies the sanitize rules.
-    public static func deserialize(_ bytes: [UInt8], sanitize: Bool = true) throws(PrimitivesError) -> VersionedTransaction {
+    public static func deserialize(_ bytes: [UInt8], sanitize: Bool = true) throws(PrimitivesError)
+        -> VersionedTransaction
+    {
         var r = ByteReader(bytes)
         let n = try r.shortVec("signature count")
         var sigs: [Signature] = []

@@ -15,7 +15,9 @@ struct FieldElement25519 {
     /// values ≥ p are accepted and reduce implicitly.
     init(bytes b: Bytes32) {
         let w3 = b.w3.littleEndian & 0x7FFF_FFFF_FFFF_FFFF
-        let w0 = b.w0.littleEndian, w1 = b.w1.littleEndian, w2 = b.w2.littleEndian
+        let w0 = b.w0.littleEndian
+        let w1 = b.w1.littleEndian
+        let w2 = b.w2.littleEndian
         l0 = w0 & Self.mask
         l1 = (w0 >> 51 | w1 << 13) & Self.mask
         l2 = (w1 >> 38 | w2 << 26) & Self.mask
@@ -46,7 +48,10 @@ struct FieldElement25519 {
 
     static func * (a: Self, b: Self) -> Self {
         @inline(__always) func m(_ x: UInt64, _ y: UInt64) -> UInt128 { UInt128(x) * UInt128(y) }
-        let b1 = b.l1 * 19, b2 = b.l2 * 19, b3 = b.l3 * 19, b4 = b.l4 * 19
+        let b1 = b.l1 * 19
+        let b2 = b.l2 * 19
+        let b3 = b.l3 * 19
+        let b4 = b.l4 * 19
         let r0 = m(a.l0, b.l0) + m(a.l1, b4) + m(a.l2, b3) + m(a.l3, b2) + m(a.l4, b1)
         var r1 = m(a.l0, b.l1) + m(a.l1, b.l0) + m(a.l2, b4) + m(a.l3, b3) + m(a.l4, b2)
         var r2 = m(a.l0, b.l2) + m(a.l1, b.l1) + m(a.l2, b.l0) + m(a.l3, b4) + m(a.l4, b3)

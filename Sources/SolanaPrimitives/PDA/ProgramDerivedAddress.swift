@@ -28,9 +28,12 @@ public enum ProgramDerivedAddress {
     }
 
     /// The first bump from 255 down to 0 whose address is off the curve.
-    public static func find(seeds: [[UInt8]], programId: Address) throws(PrimitivesError) -> (address: Address, bump: UInt8) {
+    public static func find(seeds: [[UInt8]], programId: Address) throws(PrimitivesError) -> (
+        address: Address, bump: UInt8
+    ) {
         guard seeds.count < maxSeeds else {
-            throw PrimitivesError(.tooManySeeds, "\(seeds.count) seeds leave no room for the bump (max \(maxSeeds - 1))")
+            throw PrimitivesError(
+                .tooManySeeds, "\(seeds.count) seeds leave no room for the bump (max \(maxSeeds - 1))")
         }
         var withBump = seeds
         withBump.append([0])
@@ -38,7 +41,7 @@ public enum ProgramDerivedAddress {
             withBump[withBump.count - 1][0] = UInt8(bump)
             do {
                 return (try create(seeds: withBump, programId: programId), UInt8(bump))
-            } catch where error.code == .invalidSeeds {
+            } catch  where error.code == .invalidSeeds {
                 continue
             }
         }

@@ -7,14 +7,18 @@ public enum AddressLookupTableProgram {
     public static let maxAddresses = 256
 
     /// The table address for an authority and a recent slot: PDA of [authority, recent_slot LE].
-    public static func tableAddress(authority: Address, recentSlot: UInt64) throws(PrimitivesError) -> (address: Address, bump: UInt8) {
+    public static func tableAddress(authority: Address, recentSlot: UInt64) throws(PrimitivesError) -> (
+        address: Address, bump: UInt8
+    ) {
         var slot = ByteWriter(capacity: 8)
         slot.u64(recentSlot)
         return try ProgramDerivedAddress.find(seeds: [authority.bytes, slot.bytes], programId: id)
     }
 
     /// `create_lookup_table`: the authority need not sign (only the payer does).
-    public static func create(authority: Address, payer: Address, recentSlot: UInt64) throws(PrimitivesError) -> (instruction: Instruction, table: Address) {
+    public static func create(authority: Address, payer: Address, recentSlot: UInt64) throws(PrimitivesError) -> (
+        instruction: Instruction, table: Address
+    ) {
         let (table, bump) = try tableAddress(authority: authority, recentSlot: recentSlot)
         var w = ByteWriter(capacity: 13)
         w.u32(0)
@@ -22,7 +26,9 @@ public enum AddressLookupTableProgram {
         w.u8(bump)
         let ix = Instruction(
             programId: id,
-            accounts: [.writable(table), .readonly(authority), .writable(payer, signer: true), .readonly(ProgramIDs.system)],
+            accounts: [
+                .writable(table), .readonly(authority), .writable(payer, signer: true), .readonly(ProgramIDs.system),
+            ],
             data: w.bytes)
         return (ix, table)
     }
@@ -31,7 +37,8 @@ public enum AddressLookupTableProgram {
         simple(1, table: table, authority: authority)
     }
 
-    public static func extend(table: Address, authority: Address, payer: Address?, addresses: [Address]) -> Instruction {
+    public static func extend(table: Address, authority: Address, payer: Address?, addresses: [Address]) -> Instruction
+    {
         var w = ByteWriter(capacity: 12 + 32 * addresses.count)
         w.u32(2)
         w.u64(UInt64(addresses.count))
@@ -56,7 +63,8 @@ public enum AddressLookupTableProgram {
     static func simple(_ tag: UInt32, table: Address, authority: Address) -> Instruction {
         var w = ByteWriter(capacity: 4)
         w.u32(tag)
-        return Instruction(programId: id, accounts: [.writable(table), .readonly(authority, signer: true)], data: w.bytes)
+        return Instruction(
+            programId: id, accounts: [.writable(table), .readonly(authority, signer: true)], data: w.bytes)
     }
 }
 

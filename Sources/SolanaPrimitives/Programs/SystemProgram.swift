@@ -6,14 +6,17 @@ public enum SystemProgram {
     /// Size of a nonce account (`nonce::state::Versions`): 4 + 4 + 32 + 32 + 8.
     public static let nonceAccountSize: UInt64 = 80
 
-    public static func createAccount(from: Address, newAccount: Address, lamports: UInt64, space: UInt64, owner: Address) -> Instruction {
+    public static func createAccount(
+        from: Address, newAccount: Address, lamports: UInt64, space: UInt64, owner: Address
+    ) -> Instruction {
         var w = ByteWriter(capacity: 52)
         w.u32(0)
         w.u64(lamports)
         w.u64(space)
         w.address(owner)
         return Instruction(
-            programId: id, accounts: [.writable(from, signer: true), .writable(newAccount, signer: true)], data: w.bytes)
+            programId: id, accounts: [.writable(from, signer: true), .writable(newAccount, signer: true)], data: w.bytes
+        )
     }
 
     public static func transfer(from: Address, to: Address, lamports: UInt64) -> Instruction {
@@ -32,7 +35,9 @@ public enum SystemProgram {
             data: w.bytes)
     }
 
-    public static func withdrawNonceAccount(nonce: Address, authority: Address, to: Address, lamports: UInt64) -> Instruction {
+    public static func withdrawNonceAccount(nonce: Address, authority: Address, to: Address, lamports: UInt64)
+        -> Instruction
+    {
         var w = ByteWriter(capacity: 12)
         w.u32(5)
         w.u64(lamports)
@@ -56,7 +61,9 @@ public enum SystemProgram {
     }
 
     /// createAccount (80 bytes, owned by the System program) followed by initializeNonceAccount.
-    public static func createNonceAccount(from: Address, nonce: Address, authority: Address, lamports: UInt64) -> [Instruction] {
+    public static func createNonceAccount(from: Address, nonce: Address, authority: Address, lamports: UInt64)
+        -> [Instruction]
+    {
         [
             createAccount(from: from, newAccount: nonce, lamports: lamports, space: nonceAccountSize, owner: id),
             initializeNonceAccount(nonce: nonce, authority: authority),

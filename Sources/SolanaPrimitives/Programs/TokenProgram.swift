@@ -8,12 +8,15 @@ public enum TokenProgram {
     /// Size of a mint without extensions.
     public static let mintSize: UInt64 = 82
 
-    public static func transfer(source: Address, destination: Address, authority: Address, amount: UInt64, programId: Address = id) -> Instruction {
+    public static func transfer(
+        source: Address, destination: Address, authority: Address, amount: UInt64, programId: Address = id
+    ) -> Instruction {
         var w = ByteWriter(capacity: 9)
         w.u8(3)
         w.u64(amount)
         return Instruction(
-            programId: programId, accounts: [.writable(source), .writable(destination), .readonly(authority, signer: true)],
+            programId: programId,
+            accounts: [.writable(source), .writable(destination), .readonly(authority, signer: true)],
             data: w.bytes)
     }
 
@@ -35,13 +38,18 @@ public enum TokenProgram {
         Instruction(programId: programId, accounts: [.writable(account)], data: [17])
     }
 
-    public static func closeAccount(account: Address, destination: Address, owner: Address, programId: Address = id) -> Instruction {
+    public static func closeAccount(account: Address, destination: Address, owner: Address, programId: Address = id)
+        -> Instruction
+    {
         Instruction(
-            programId: programId, accounts: [.writable(account), .writable(destination), .readonly(owner, signer: true)],
+            programId: programId,
+            accounts: [.writable(account), .writable(destination), .readonly(owner, signer: true)],
             data: [9])
     }
 
-    public static func initializeAccount3(account: Address, mint: Address, owner: Address, programId: Address = id) -> Instruction {
+    public static func initializeAccount3(account: Address, mint: Address, owner: Address, programId: Address = id)
+        -> Instruction
+    {
         var w = ByteWriter(capacity: 33)
         w.u8(18)
         w.address(owner)
@@ -64,12 +72,15 @@ public enum TokenProgram {
         return Instruction(programId: programId, accounts: [.writable(mint)], data: w.bytes)
     }
 
-    public static func mintTo(mint: Address, destination: Address, authority: Address, amount: UInt64, programId: Address = id) -> Instruction {
+    public static func mintTo(
+        mint: Address, destination: Address, authority: Address, amount: UInt64, programId: Address = id
+    ) -> Instruction {
         var w = ByteWriter(capacity: 9)
         w.u8(7)
         w.u64(amount)
         return Instruction(
-            programId: programId, accounts: [.writable(mint), .writable(destination), .readonly(authority, signer: true)],
+            programId: programId,
+            accounts: [.writable(mint), .writable(destination), .readonly(authority, signer: true)],
             data: w.bytes)
     }
 }
@@ -99,15 +110,20 @@ public struct TokenAccountState: Hashable, Sendable {
 public enum AssociatedTokenProgram {
     public static let id = ProgramIDs.associatedToken
 
-    public static func create(payer: Address, wallet: Address, mint: Address, tokenProgram: Address = ProgramIDs.token) -> Instruction {
+    public static func create(payer: Address, wallet: Address, mint: Address, tokenProgram: Address = ProgramIDs.token)
+        -> Instruction
+    {
         make(0, payer: payer, wallet: wallet, mint: mint, tokenProgram: tokenProgram)
     }
 
-    public static func createIdempotent(payer: Address, wallet: Address, mint: Address, tokenProgram: Address = ProgramIDs.token) -> Instruction {
+    public static func createIdempotent(
+        payer: Address, wallet: Address, mint: Address, tokenProgram: Address = ProgramIDs.token
+    ) -> Instruction {
         make(1, payer: payer, wallet: wallet, mint: mint, tokenProgram: tokenProgram)
     }
 
-    static func make(_ tag: UInt8, payer: Address, wallet: Address, mint: Address, tokenProgram: Address) -> Instruction {
+    static func make(_ tag: UInt8, payer: Address, wallet: Address, mint: Address, tokenProgram: Address) -> Instruction
+    {
         let ata = AssociatedTokenAccount.address(wallet: wallet, mint: mint, tokenProgram: tokenProgram)
         return Instruction(
             programId: id,
