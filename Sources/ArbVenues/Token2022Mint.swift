@@ -117,13 +117,12 @@ struct VenueBytes {
     func bytes(_ o: Int, _ n: Int) -> [UInt8] { Array(d[o..<o + n]) }
 }
 
-/// Program ids the venues use, typed non-optional. (`SolanaPrimitives.ProgramIDs` literals currently resolve to
-/// `Address?` through the failable `init?(_: String)`; reported to the lead.)
+/// Program ids the venues use (the same values as `SolanaPrimitives.ProgramIDs` / `SysvarIDs`).
 public enum VenueProgramIDs {
-    public static let token: Address = Address("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA")
-    public static let token2022: Address = Address("TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb")
-    public static let memo: Address = Address("MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr")
-    public static let clockSysvar: Address = Address("SysvarC1ock11111111111111111111111111111111")
+    public static let token: Address = ProgramIDs.token
+    public static let token2022: Address = ProgramIDs.token2022
+    public static let memo: Address = ProgramIDs.memo
+    public static let clockSysvar: Address = SysvarIDs.clock
 }
 
 /// Token-2022 transfer-fee helpers shared by CPMM and DLMM, following their programs / SDK exactly.
