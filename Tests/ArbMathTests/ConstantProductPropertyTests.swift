@@ -14,7 +14,8 @@ func kNonDecreasing(rIn: UInt64, rOut: UInt64, inNet: UInt64, out: UInt64) -> Bo
     static let fees = RaydiumAMMv4Math.Fees(numerator: 25, denominator: 10_000)
 
     @Test func mulDivMatchesNarrowArithmetic() async {
-        await propertyCheck(input: Gen.uint64(), Gen.uint64(), Gen.uint64(in: 1...UInt64.max)) { x, y, d in
+        await propertyCheck(count: cpPropertyCount, input: Gen.uint64(), Gen.uint64(), Gen.uint64(in: 1...UInt64.max)) {
+            x, y, d in
             let p = UInt128(x) * UInt128(y)
             let down = FullWidth.mulDiv(UInt128(x), UInt128(y), UInt128(d), .down)
             let up = FullWidth.mulDiv(UInt128(x), UInt128(y), UInt128(d), .up)

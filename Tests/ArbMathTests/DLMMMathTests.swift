@@ -19,7 +19,8 @@ import Testing
     }
 
     @Test func priceMonotonicAndReciprocal() async {
-        await propertyCheck(input: Gen.int32(in: -20_000...20_000), Gen.uint16(in: 1...400)) { id, step in
+        await propertyCheck(count: cpPropertyCount, input: Gen.int32(in: -20_000...20_000), Gen.uint16(in: 1...400)) {
+            id, step in
             guard let p = DLMM.price(binId: id, binStep: step), let q = DLMM.price(binId: id + 1, binStep: step) else {
                 return
             }
@@ -39,7 +40,9 @@ import Testing
     }
 
     @Test func bitmapNavigationMatchesLinearScan() async {
-        await propertyCheck(input: Gen.uint64().array(of: 16), Gen.int32(in: -512...511), Gen.bool) {
+        await propertyCheck(
+            count: cpPropertyCount, input: Gen.uint64().array(of: 16), Gen.int32(in: -512...511), Gen.bool
+        ) {
             words, start, forY in
             let got = DLMM.nextBinArrayIndexWithLiquidity(bitmap: words, swapForY: forY, startIndex: start)
             func bit(_ i: Int32) -> Bool {
@@ -115,7 +118,7 @@ import Testing
 
     @Test func swapLoopProperties() async {
         let (pair, arrays) = Self.syntheticPair()
-        await propertyCheck(input: Gen.uint64(in: 1...60_000_000), Gen.bool) { amount, forY in
+        await propertyCheck(count: cpPropertyCount, input: Gen.uint64(in: 1...60_000_000), Gen.bool) { amount, forY in
             let r = try? DLMM.swap(
                 pair: pair, amount: amount, swapForY: forY, exactIn: true, now: 0, binArray: { arrays[$0] })
             guard let r else { return }
