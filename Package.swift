@@ -37,6 +37,10 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // MARK: L0 — on-chain profit guard (sBPF assembler + ELF writer, the guard program, loader deploy plan)
+        .target(name: "ArbSBPF", swiftSettings: strict),
+        .target(name: "ArbGuard", dependencies: ["ArbSBPF", "SolanaPrimitives", "SolanaKeys"], swiftSettings: strict),
+
         // MARK: L0 — venues (ArbMath: pure integer pool math; ArbVenues: decode/quote/swap ix per DEX)
         .target(
             name: "ArbMath",
@@ -47,10 +51,6 @@ let package = Package(
             dependencies: ["SolanaPrimitives", "ArbMath"],
             swiftSettings: strict
         ),
-
-        // MARK: L0 — on-chain profit guard (sBPF assembler + ELF writer, the guard program, loader deploy plan)
-        .target(name: "ArbSBPF", swiftSettings: strict),
-        .target(name: "ArbGuard", dependencies: ["ArbSBPF", "SolanaPrimitives", "SolanaKeys"], swiftSettings: strict),
 
         // MARK: L3 — CLI and tools
         .executableTarget(
@@ -90,6 +90,21 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // MARK: Tests — profit guard
+        .testTarget(
+            name: "ArbSBPFTests",
+            dependencies: ["ArbSBPF", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ArbGuardTests",
+            dependencies: [
+                "ArbGuard", "ArbSBPF", "SolanaPrimitives", "SolanaKeys",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: strict
+        ),
+
         // MARK: Venue tests
         .testTarget(
             name: "ArbMathTests",
@@ -102,22 +117,7 @@ let package = Package(
         .testTarget(
             name: "ArbVenuesTests",
             dependencies: [
-                "ArbVenues", "ArbMath", "SolanaPrimitives", "ArbTestSupport",
-                .product(name: "PropertyBased", package: "swift-property-based"),
-            ],
-            swiftSettings: strict
-        ),
-
-        // MARK: Tests — profit guard
-        .testTarget(
-            name: "ArbSBPFTests",
-            dependencies: ["ArbSBPF", .product(name: "PropertyBased", package: "swift-property-based")],
-            swiftSettings: strict
-        ),
-        .testTarget(
-            name: "ArbGuardTests",
-            dependencies: [
-                "ArbGuard", "ArbSBPF", "SolanaPrimitives", "SolanaKeys",
+                "ArbVenues", "ArbMath", "SolanaPrimitives", "SolanaKeys", "ArbTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: strict

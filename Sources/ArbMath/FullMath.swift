@@ -6,7 +6,8 @@ public enum FullMath {
         let p = a.multipliedFullWidth(by: b)
         // The quotient fits in 128 bits iff the high word is below the divisor.
         guard p.high < d else { return nil }
-        let (q, r) = d.dividingFullWidth(p)
+        let (q256, r) = UInt256(high: p.high, low: p.low).quotientAndRemainder(dividingBy: d)
+        let q = q256.low
         if roundUp && r != 0 {
             return q == .max ? nil : q + 1
         }

@@ -44,20 +44,6 @@ struct ClmmAndTransferFeeVectorTests {
         #expect(checked == 8, "8 relations + the exhaustive round trip (test below)")
     }
 
-    /// `tick_sqrt_price_roundtrip_exhaustive`: every tick in [MIN, MAX) round-trips. Strided by default;
-    /// SOLARB_STRESS=1 runs all 887,272 ticks (both CLMM and Whirlpool).
-    @Test func tickRoundTrip() throws {
-        let stride = ProcessInfo.processInfo.environment["SOLARB_STRESS"] == "1" ? 1 : 97
-        var t = ClmmMath.minTick
-        while t < ClmmMath.maxTick {
-            let p = try ClmmMath.sqrtPriceAtTick(t)
-            #expect(try ClmmMath.tickAtSqrtPrice(p) == t, "CLMM tick \(t)")
-            let w = WhirlpoolMath.sqrtPriceFromTickIndex(t)
-            #expect(WhirlpoolMath.tickIndexFromSqrtPrice(w) == t, "Whirlpool tick \(t)")
-            t += Int32(stride)
-        }
-    }
-
     @Test func transferFee() throws {
         let cases = try #require(try vectorGroup("spl-token.json", "transfer_fee"))
         #expect(cases.count == 29)
@@ -98,6 +84,23 @@ struct ClmmAndTransferFeeVectorTests {
             } catch .amountExceedsMaxU64 {
                 #expect(expected == "AMOUNT_EXCEEDS_MAX_U64", "\(c)")
             }
+        }
+    }
+}
+
+/// Needs no fixtures: upstream `tick_sqrt_price_roundtrip_exhaustive` (CLMM) and the same property for Whirlpool.
+struct TickRoundTripTests {
+    /// `tick_sqrt_price_roundtrip_exhaustive`: every tick in [MIN, MAX) round-trips. Strided by default;
+    /// SOLARB_STRESS=1 runs all 887,272 ticks (both CLMM and Whirlpool).
+    @Test func tickRoundTrip() throws {
+        let stride = ProcessInfo.processInfo.environment["SOLARB_STRESS"] == "1" ? 1 : 97
+        var t = ClmmMath.minTick
+        while t < ClmmMath.maxTick {
+            let p = try ClmmMath.sqrtPriceAtTick(t)
+            #expect(try ClmmMath.tickAtSqrtPrice(p) == t, "CLMM tick \(t)")
+            let w = WhirlpoolMath.sqrtPriceFromTickIndex(t)
+            #expect(WhirlpoolMath.tickIndexFromSqrtPrice(w) == t, "Whirlpool tick \(t)")
+            t += Int32(stride)
         }
     }
 }

@@ -6,7 +6,8 @@ import Testing
 /// monotonicity, transfer-fee inverses, and a differential check between the two CL programs' swap steps.
 struct MathPropertyTests {
     @Test func uint256DivisionReconstructs() async {
-        await propertyCheck(count: 2000, input: Gen.uint128(), Gen.uint128(), Gen.uint128(in: 1...UInt128.max)) { a, b, d in
+        await propertyCheck(count: 2000, input: Gen.uint128(), Gen.uint128(), Gen.uint128(in: 1...UInt128.max)) {
+            a, b, d in
             let p = UInt256.product(a, b)
             let (q, r) = p.quotientAndRemainder(dividingBy: d)
             #expect(r < d)
@@ -19,8 +20,26 @@ struct MathPropertyTests {
         }
     }
 
+    /// All three division paths (dividend < 2^128, one-limb divisor, two-limb divisor) against the definition.
+    @Test func uint256DivisionByEveryDivisorSize() async {
+        await propertyCheck(
+            count: 3000, input: Gen.uint128(), Gen.uint128(), Gen.uint128(in: 1...UInt128.max), Gen.int(in: 0...127)
+        ) { hi, lo, d0, shift in
+            let d = max(d0 >> UInt128(shift), 1)
+            for n in [UInt256(high: hi, low: lo), UInt256(lo), UInt256(high: hi >> 64, low: lo)] {
+                let (q, r) = n.quotientAndRemainder(dividingBy: d)
+                #expect(r < d)
+                let (back, overflow) = q.multipliedReportingOverflow(by: d)
+                #expect(!overflow)
+                #expect(back &+ UInt256(r) == n, "\(n) / \(d)")
+            }
+        }
+    }
+
     @Test func uint256WideDivisorReconstructs() async {
-        await propertyCheck(count: 1000, input: Gen.uint128(), Gen.uint128(), Gen.uint128(in: 1...UInt128.max), Gen.uint128()) {
+        await propertyCheck(
+            count: 1000, input: Gen.uint128(), Gen.uint128(), Gen.uint128(in: 1...UInt128.max), Gen.uint128()
+        ) {
             hi, lo, dh, dl in
             let n = UInt256(high: hi, low: lo)
             let d = UInt256(high: dh, low: dl)
@@ -33,8 +52,23 @@ struct MathPropertyTests {
         }
     }
 
+    /// Divisors whose top 128 bits are all ones (the estimate cannot round them up) and other edges.
+    @Test func uint256WideDivisorEdges() {
+        for shift in [1, 5, 64, 100, 127] {
+            let d = UInt256(UInt128.max) << shift
+            for n in [UInt256.max, d, d &+ .one, d &- .one, UInt256.max &- d] {
+                let (q, r) = n.quotientAndRemainder(dividingBy: d)
+                #expect(r < d)
+                #expect(q.high == 0)
+                let (back, overflow) = d.multipliedReportingOverflow(by: q.low)
+                #expect(!overflow && back &+ r == n)
+            }
+        }
+    }
+
     @Test func mulDivRounding() async {
-        await propertyCheck(count: 2000, input: Gen.uint128(), Gen.uint128(), Gen.uint128(in: 1...UInt128.max)) { a, b, d in
+        await propertyCheck(count: 2000, input: Gen.uint128(), Gen.uint128(), Gen.uint128(in: 1...UInt128.max)) {
+            a, b, d in
             let floor = FullMath.mulDiv(a, b, d, roundUp: false)
             let ceil = FullMath.mulDiv(a, b, d, roundUp: true)
             let wide = WideMath.mulDiv(UInt256(a), UInt256(b), UInt256(d), roundUp: false)
@@ -60,7 +94,9 @@ struct MathPropertyTests {
     }
 
     @Test func transferFeeInverse() async {
-        await propertyCheck(count: 2000, input: Gen.uint64(), Gen.uint16(in: 0...10_000), Gen.uint64(in: 0...1_000_000_000)) {
+        await propertyCheck(
+            count: 2000, input: Gen.uint64(), Gen.uint16(in: 0...10_000), Gen.uint64(in: 0...1_000_000_000)
+        ) {
             post, bps, maxFee in
             let fee = TransferFee(maximumFee: maxFee, basisPoints: bps)
             guard let pre = fee.calculatePreFeeAmount(post) else { return }
@@ -75,7 +111,8 @@ struct MathPropertyTests {
     /// implement the same rounding; wherever both succeed they must agree exactly.
     @Test func whirlpoolAndClmmSwapStepsAgree() async {
         await propertyCheck(
-            count: 3000, input: Gen.int32(in: -400_000...400_000), Gen.int32(in: 1...20_000), Gen.uint128(in: 1...(UInt128(1) << 100)),
+            count: 3000, input: Gen.int32(in: -400_000...400_000), Gen.int32(in: 1...20_000),
+            Gen.uint128(in: 1...(UInt128(1) << 100)),
             Gen.uint64(), Gen.uint32(in: 0...100_000), Gen.bool, Gen.bool
         ) { tick, width, liquidity, amount, fee, exactIn, aToB in
             let current = WhirlpoolMath.sqrtPriceFromTickIndex(tick)

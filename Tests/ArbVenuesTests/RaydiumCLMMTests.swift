@@ -12,7 +12,9 @@ enum ClmmSynth {
         withUnsafeBytes(of: v.littleEndian) { for (i, b) in $0.enumerated() { d[o + i] = b } }
     }
 
-    static func tickArray(pool: Address, start: Int32, ticks: [(offset: Int, net: Int128, gross: UInt128)]) -> AccountData {
+    static func tickArray(pool: Address, start: Int32, ticks: [(offset: Int, net: Int128, gross: UInt128)])
+        -> AccountData
+    {
         var d = [UInt8](repeating: 0, count: RaydiumCLMMLayout.tickArraySize)
         d.replaceSubrange(0..<8, with: RaydiumCLMMLayout.tickArrayDiscriminator)
         d.replaceSubrange(8..<40, with: pool.bytes)
@@ -46,11 +48,16 @@ enum ClmmSynth {
 
     /// The real Carbon pool re-centred at tick 0 with two positions (L1 on [-100, 100], L2 on [-1000, 1000]),
     /// its real AmmConfig (trade fee 100, protocol 120000, fund 40000), synthetic vaults, mints and tick arrays.
-    static func pool(l1: UInt128 = 5_000_000_000, l2: UInt128 = 20_000_000_000) throws -> (AccountData, [Address: AccountData])? {
-        guard var pool = try fixtureAccount(
-            "mainnet/raydium-clmm/carbon/pool_state_account.json", address: Address("AcPS8SrzXDwPxk6LLz2tykwFEsSeD5LtctMLVeh2shq8")),
+    static func pool(l1: UInt128 = 5_000_000_000, l2: UInt128 = 20_000_000_000) throws -> (
+        AccountData, [Address: AccountData]
+    )? {
+        guard
+            var pool = try fixtureAccount(
+                "mainnet/raydium-clmm/carbon/pool_state_account.json",
+                address: Address("AcPS8SrzXDwPxk6LLz2tykwFEsSeD5LtctMLVeh2shq8")),
             let config = try fixtureAccount(
-                "mainnet/raydium-clmm/carbon/amm_config_account.json", address: Address("9iFER3bpjf1PTTCQCfTRu17EJgvsxo9pVyA9QWwEuX4x"))
+                "mainnet/raydium-clmm/carbon/amm_config_account.json",
+                address: Address("9iFER3bpjf1PTTCQCfTRu17EJgvsxo9pVyA9QWwEuX4x"))
         else { return nil }
         typealias O = RaydiumCLMMLayout.Offset
         put(l1 + l2, into: &pool.data, at: O.liquidity)
@@ -63,11 +70,14 @@ enum ClmmSynth {
         let state = try RaydiumCLMMState(data: pool.data, address: pool.address)
         var all: [Address: AccountData] = [pool.address: pool, config.address: config]
         let auth = Address("GpMZbSM2GgvTKHJirzeGfMFoaZ8UR2X7F4v8vHTvxFbL")
-        all[state.tokenVault0] = tokenAccount(state.tokenVault0, mint: state.tokenMint0, owner: auth, amount: 50_000_000_000)
-        all[state.tokenVault1] = tokenAccount(state.tokenVault1, mint: state.tokenMint1, owner: auth, amount: 50_000_000_000)
+        all[state.tokenVault0] = tokenAccount(
+            state.tokenVault0, mint: state.tokenMint0, owner: auth, amount: 50_000_000_000)
+        all[state.tokenVault1] = tokenAccount(
+            state.tokenVault1, mint: state.tokenMint1, owner: auth, amount: 50_000_000_000)
         all[state.tokenMint0] = mint(state.tokenMint0, decimals: 9)
         all[state.tokenMint1] = mint(state.tokenMint1, decimals: 6)
-        let l1i = Int128(l1), l2i = Int128(l2)
+        let l1i = Int128(l1)
+        let l2i = Int128(l2)
         for ta in [
             tickArray(pool: pool.address, start: -1020, ticks: [(20, l2i, l2)]),  // tick -1000
             tickArray(pool: pool.address, start: -120, ticks: [(20, l1i, l1)]),  // tick -100
@@ -126,7 +136,8 @@ struct RaydiumCLMMTests {
                 #expect(try ClmmMath.tickAtSqrtPrice(s.sqrtPriceX64) == s.tickCurrent)
                 // Tick 71168 at spacing 1 lies beyond the default bitmap: quoting needs the extension.
                 let model = ClmmSwapPool(
-                    sqrtPrice: s.sqrtPriceX64, tickCurrent: s.tickCurrent, liquidity: s.liquidity, tickSpacing: s.tickSpacing,
+                    sqrtPrice: s.sqrtPriceX64, tickCurrent: s.tickCurrent, liquidity: s.liquidity,
+                    tickSpacing: s.tickSpacing,
                     tickArrayBitmap: s.tickArrayBitmap, tradeFeeRate: 100, protocolFeeRate: 0, fundFeeRate: 0)
                 #expect(model.isOverflowDefaultBitmap(s.tickCurrent))
             } else if path.contains("amm_config") {
@@ -154,8 +165,10 @@ struct RaydiumCLMMTests {
     @Test func poolPriceFromRealAccount() throws {
         let c = try #require(try vectorCases("raydium-clmm.json", "pool_price_from_real_account").first)
         let path = try #require(c["fixture"] as? String)
-        let acc = try #require(try fixtureAccount(
-            path, address: Address("2QdhepnKRTLjjSqPL1PtKNwqrUkoLee5Gqs8bvZhRdMv"), owner: RaydiumCLMMLayout.programId))
+        let acc = try #require(
+            try fixtureAccount(
+                path, address: Address("2QdhepnKRTLjjSqPL1PtKNwqrUkoLee5Gqs8bvZhRdMv"),
+                owner: RaydiumCLMMLayout.programId))
         let v = try RaydiumCLMMVenue(pool: acc)
         let expected = try #require(c["expected_price"] as? Double)
         #expect(abs(v.state.price - expected) / expected < 1e-10)
@@ -170,15 +183,20 @@ struct RaydiumCLMMTests {
             let got: Address
             switch c["kind"] as? String {
             case "tick_array":
-                got = RaydiumCLMMLayout.tickArrayAddress(pool: addr(c["pool"]), startTickIndex: Int32(i64(c["start_tick_index"])))
+                got = RaydiumCLMMLayout.tickArrayAddress(
+                    pool: addr(c["pool"]), startTickIndex: Int32(i64(c["start_tick_index"])))
             case "observation": got = RaydiumCLMMLayout.observationAddress(pool: addr(c["pool"]))
             case "pool_vault": got = RaydiumCLMMLayout.vaultAddress(pool: addr(c["pool"]), mint: addr(c["mint"]))
             case "amm_config": got = RaydiumCLMMLayout.ammConfigAddress(index: UInt16(i64(c["index"])))
             case "tick_array_bitmap_extension": got = RaydiumCLMMLayout.bitmapExtensionAddress(pool: addr(c["pool"]))
             case "pool":
                 got = try ProgramDerivedAddress.find(
-                    seeds: [Array("pool".utf8), addr(c["amm_config"]).bytes, addr(c["token_mint_0"]).bytes, addr(c["token_mint_1"]).bytes],
-                    programId: RaydiumCLMMLayout.programId).address
+                    seeds: [
+                        Array("pool".utf8), addr(c["amm_config"]).bytes, addr(c["token_mint_0"]).bytes,
+                        addr(c["token_mint_1"]).bytes,
+                    ],
+                    programId: RaydiumCLMMLayout.programId
+                ).address
             default:
                 Issue.record("unknown kind \(c)")
                 continue
@@ -200,13 +218,15 @@ struct RaydiumCLMMTests {
             let hasExt = remaining.first == ext || (!v2 && remaining.count > 1 && remaining[1] == ext)
             if hasExt { remaining.removeAll { $0 == ext } }
             let k = RaydiumCLMMLayout.SwapKeys(
-                payer: keys[0], ammConfig: keys[1], poolState: keys[2], inputTokenAccount: keys[3], outputTokenAccount: keys[4],
+                payer: keys[0], ammConfig: keys[1], poolState: keys[2], inputTokenAccount: keys[3],
+                outputTokenAccount: keys[4],
                 inputVault: keys[5], outputVault: keys[6], observationState: keys[7],
                 inputVaultMint: v2 ? keys[11] : .zero, outputVaultMint: v2 ? keys[12] : .zero,
                 bitmapExtension: hasExt ? ext : nil, tickArrays: remaining)
             let ix = RaydiumCLMMLayout.swapInstruction(
                 k, amount: UInt64(u128(a["amount"])), otherAmountThreshold: UInt64(u128(a["other_amount_threshold"])),
-                sqrtPriceLimitX64: u128(a["sqrt_price_limit_x64"]), isBaseInput: a["is_base_input"] as? Bool ?? false, v2: v2)
+                sqrtPriceLimitX64: u128(a["sqrt_price_limit_x64"]), isBaseInput: a["is_base_input"] as? Bool ?? false,
+                v2: v2)
             #expect(ix.data == hexBytes(c["data_hex"] as? String ?? ""), "\(c["fixture"] ?? "")")
             #expect(ix.accounts.map(\.address) == keys, "\(c["fixture"] ?? "")")
             if v2 { #expect(hasExt, "the real swap_v2 passes the bitmap extension first") }
@@ -225,6 +245,12 @@ struct RaydiumCLMMTests {
         // fee = trade fee 100 ppm of the input, rounded up per step; protocol 12% and fund 4% of it.
         #expect(small.quote.fee == 100)
         #expect(small.swap.protocolFee == 12 && small.swap.fundFee == 4)
+        // Independent floating-point check of the constant-liquidity step: 1/sqrt(P1) = 1/sqrt(P0) + in/L,
+        // out = L (sqrt(P0) − sqrt(P1)), with sqrt(P0) = 1 and L = 25e9.
+        let inLessFee = 1_000_000.0 * (1 - 100e-6)
+        let sqrtP1 = 1 / (1 + inLessFee / 25e9)
+        let expectedOut = 25e9 * (1 - sqrtP1)
+        #expect(abs(Double(small.quote.amountOut) - expectedOut) <= 1.0, "\(small.quote.amountOut) vs \(expectedOut)")
         // Large: crosses -100 (L1 leaves), then runs to -1000 and beyond → no more arrays: refused.
         let big = try v.quoteDetail(QuoteRequest(amount: 300_000_000, direction: .aToB))
         #expect(big.quote.crossings == 1)
@@ -240,9 +266,12 @@ struct RaydiumCLMMTests {
         let eo = try v.quote(QuoteRequest(amount: big.quote.amountOut, direction: .aToB, exactIn: false))
         #expect(eo.amountOut == big.quote.amountOut && eo.amountIn <= big.quote.amountIn)
         // The instruction passes the visited arrays in swap order (no extension: it does not exist).
-        let ix = try #require(try v.swapInstructions(
-            SwapParams(direction: .aToB, amountIn: 300_000_000, amountOut: 1, owner: pool.address, userSource: .zero,
-                       userDestination: .zero)).first)
+        let ix = try #require(
+            try v.swapInstructions(
+                SwapParams(
+                    direction: .aToB, amountIn: 300_000_000, amountOut: 1, owner: pool.address, userSource: .zero,
+                    userDestination: .zero)
+            ).first)
         let arrays = ix.accounts.dropFirst(9).map(\.address)
         #expect(arrays == [-120, -1020].map(v.tickArrayAddress))
     }
@@ -263,11 +292,15 @@ struct RaydiumCLMMTests {
         var accounts = all
         accounts[pool.address] = feeOn
         try v.update(from: accounts)
-        #expect { try v.quote(QuoteRequest(amount: 1000, direction: .aToB)) } throws: { ($0 as? VenueError)?.code == .unsupported }
+        #expect { try v.quote(QuoteRequest(amount: 1000, direction: .aToB)) } throws: {
+            ($0 as? VenueError)?.code == .unsupported
+        }
         var disabled = pool
         disabled.data[RaydiumCLMMLayout.Offset.status] = 1 << 4
         accounts[pool.address] = disabled
         try v.update(from: accounts)
-        #expect { try v.quote(QuoteRequest(amount: 1000, direction: .aToB)) } throws: { ($0 as? VenueError)?.code == .poolDisabled }
+        #expect { try v.quote(QuoteRequest(amount: 1000, direction: .aToB)) } throws: {
+            ($0 as? VenueError)?.code == .poolDisabled
+        }
     }
 }

@@ -66,11 +66,18 @@ enum VenueConformance {
                     continue
                 }
                 report.quotes += 1
-                #expect(q.amountIn <= amount, "\(direction) \(amount): took \(q.amountIn)", sourceLocation: sourceLocation)
-                #expect(q.fee <= q.amountIn, "\(direction) \(amount): fee \(q.fee) > input", sourceLocation: sourceLocation)
-                #expect(q.amountOut <= vaultAmount, "\(direction) \(amount): out \(q.amountOut) > vault", sourceLocation: sourceLocation)
-                #expect(q.amountOut >= lastOut, "\(direction) \(amount): output not monotonic", sourceLocation: sourceLocation)
-                #expect(q.amountIn >= lastIn, "\(direction) \(amount): input not monotonic", sourceLocation: sourceLocation)
+                #expect(
+                    q.amountIn <= amount, "\(direction) \(amount): took \(q.amountIn)", sourceLocation: sourceLocation)
+                #expect(
+                    q.fee <= q.amountIn, "\(direction) \(amount): fee \(q.fee) > input", sourceLocation: sourceLocation)
+                #expect(
+                    q.amountOut <= vaultAmount, "\(direction) \(amount): out \(q.amountOut) > vault",
+                    sourceLocation: sourceLocation)
+                #expect(
+                    q.amountOut >= lastOut, "\(direction) \(amount): output not monotonic",
+                    sourceLocation: sourceLocation)
+                #expect(
+                    q.amountIn >= lastIn, "\(direction) \(amount): input not monotonic", sourceLocation: sourceLocation)
                 if amount == 1 { #expect(q.amountOut <= vaultAmount, sourceLocation: sourceLocation) }
                 lastOut = q.amountOut
                 lastIn = q.amountIn
@@ -78,9 +85,13 @@ enum VenueConformance {
                 #expect(try again.quote(request) == q, sourceLocation: sourceLocation)
                 // Exact-out of what exact-in yields never costs more than the exact-in input.
                 if exactOut && q.amountOut > 0 {
-                    if let back = try? venue.quote(QuoteRequest(amount: q.amountOut, direction: direction, exactIn: false)) {
+                    if let back = try? venue.quote(
+                        QuoteRequest(amount: q.amountOut, direction: direction, exactIn: false))
+                    {
                         #expect(back.amountOut >= q.amountOut, sourceLocation: sourceLocation)
-                        #expect(back.amountIn <= q.amountIn, "\(direction) \(amount): exact-out costs more", sourceLocation: sourceLocation)
+                        #expect(
+                            back.amountIn <= q.amountIn, "\(direction) \(amount): exact-out costs more",
+                            sourceLocation: sourceLocation)
                     }
                 }
                 // The swap instruction: the venue's program, the owner as the only signer, user accounts writable.
@@ -88,8 +99,9 @@ enum VenueConformance {
                 let src = Address(raw: .init(w0: 5, w1: 6, w2: 7, w3: 8))
                 let dst = Address(raw: .init(w0: 9, w1: 10, w2: 11, w3: 12))
                 let ixs = try venue.swapInstructions(
-                    SwapParams(direction: direction, amountIn: amount, amountOut: q.amountOut, owner: owner,
-                               userSource: src, userDestination: dst))
+                    SwapParams(
+                        direction: direction, amountIn: amount, amountOut: q.amountOut, owner: owner,
+                        userSource: src, userDestination: dst))
                 #expect(!ixs.isEmpty, sourceLocation: sourceLocation)
                 for ix in ixs {
                     #expect(ix.programId == V.programId, sourceLocation: sourceLocation)

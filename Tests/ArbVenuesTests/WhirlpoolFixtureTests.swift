@@ -20,12 +20,15 @@ struct WhirlpoolFixtureTests {
         var counts: [String: Int] = [:]
         for folder in Self.folders {
             let url = try #require(Fixtures.url(folder))
-            for name in try FileManager.default.contentsOfDirectory(atPath: url.path).sorted() where name.hasSuffix(".json") {
+            for name in try FileManager.default.contentsOfDirectory(atPath: url.path).sorted()
+            where name.hasSuffix(".json") {
                 let acc = try #require(try fixtureAccount("\(folder)/\(name)"))
                 let hasKey = acc.address != .zero
                 guard acc.owner == WhirlpoolLayout.programId else {
                     // Token mints and vaults: decoded as such.
-                    if acc.data.count == 82 || (acc.owner == ProgramIDs.token2022 && acc.data.count > 165 && acc.data[165] == 1) {
+                    if acc.data.count == 82
+                        || (acc.owner == ProgramIDs.token2022 && acc.data.count > 165 && acc.data[165] == 1)
+                    {
                         _ = try MintAccount(acc)
                         counts["mint", default: 0] += 1
                     } else {
@@ -53,10 +56,13 @@ struct WhirlpoolFixtureTests {
                     counts["whirlpool", default: 0] += 1
                 case WhirlpoolLayout.fixedTickArrayDiscriminator, WhirlpoolLayout.dynamicTickArrayDiscriminator:
                     let ta = try WhirlpoolLayout.decodeTickArray(acc, whirlpool: nil)
-                    let owner = try Address(bytes: disc == WhirlpoolLayout.fixedTickArrayDiscriminator
-                        ? acc.data[9956..<9988] : acc.data[12..<44])
+                    let owner = try Address(
+                        bytes: disc == WhirlpoolLayout.fixedTickArrayDiscriminator
+                            ? acc.data[9956..<9988] : acc.data[12..<44])
                     if hasKey {
-                        #expect(WhirlpoolLayout.tickArrayAddress(whirlpool: owner, startTickIndex: ta.startTickIndex) == acc.address, "\(name)")
+                        #expect(
+                            WhirlpoolLayout.tickArrayAddress(whirlpool: owner, startTickIndex: ta.startTickIndex)
+                                == acc.address, "\(name)")
                     }
                     counts["tick array", default: 0] += 1
                 case WhirlpoolsConfig.discriminator:
@@ -66,9 +72,12 @@ struct WhirlpoolFixtureTests {
                     let ft = try WhirlpoolFeeTier(acc)
                     if hasKey {
                         let pda = try ProgramDerivedAddress.find(
-                            seeds: [Array("fee_tier".utf8), ft.whirlpoolsConfig.bytes,
-                                    [UInt8(ft.tickSpacing & 0xff), UInt8(ft.tickSpacing >> 8)]],
-                            programId: WhirlpoolLayout.programId).address
+                            seeds: [
+                                Array("fee_tier".utf8), ft.whirlpoolsConfig.bytes,
+                                [UInt8(ft.tickSpacing & 0xff), UInt8(ft.tickSpacing >> 8)],
+                            ],
+                            programId: WhirlpoolLayout.programId
+                        ).address
                         #expect(pda == acc.address, "\(name)")
                     }
                     counts["fee tier", default: 0] += 1
@@ -123,7 +132,9 @@ struct WhirlpoolFixtureTests {
                             #expect(t.liquidityGross == u128(v["liquidity_gross"]))
                             // Fee growth is not part of the swap model; check the layout offset directly.
                             let o = 12 + i * 113
-                            let raw = acc.data[(o + 33)..<(o + 49)].reversed().reduce(UInt128(0)) { $0 << 8 | UInt128($1) }
+                            let raw = acc.data[(o + 33)..<(o + 49)].reversed().reduce(UInt128(0)) {
+                                $0 << 8 | UInt128($1)
+                            }
                             #expect(raw == u128(v["fee_growth_outside_a"]))
                         }
                     }
@@ -170,20 +181,29 @@ struct WhirlpoolFixtureTests {
                     config: addr(c["config"]), mintA: addr(c["mint_a"]), mintB: addr(c["mint_b"]),
                     feeTierIndex: UInt16(i64(c["tick_spacing"])))
             case "tick_array":
-                got = WhirlpoolLayout.tickArrayAddress(whirlpool: addr(c["whirlpool"]), startTickIndex: Int32(i64(c["start_tick_index"])))
+                got = WhirlpoolLayout.tickArrayAddress(
+                    whirlpool: addr(c["whirlpool"]), startTickIndex: Int32(i64(c["start_tick_index"])))
             case "oracle":
                 got = WhirlpoolLayout.oracleAddress(whirlpool: addr(c["whirlpool"]))
             case "position":
-                got = try ProgramDerivedAddress.find(seeds: [Array("position".utf8), addr(c["position_mint"]).bytes], programId: program).address
+                got = try ProgramDerivedAddress.find(
+                    seeds: [Array("position".utf8), addr(c["position_mint"]).bytes], programId: program
+                ).address
             case "fee_tier":
                 let ts = UInt16(i64(c["tick_spacing"]))
                 got = try ProgramDerivedAddress.find(
-                    seeds: [Array("fee_tier".utf8), addr(c["config"]).bytes, [UInt8(ts & 0xff), UInt8(ts >> 8)]], programId: program).address
+                    seeds: [Array("fee_tier".utf8), addr(c["config"]).bytes, [UInt8(ts & 0xff), UInt8(ts >> 8)]],
+                    programId: program
+                ).address
             case "config_extension":
-                got = try ProgramDerivedAddress.find(seeds: [Array("config_extension".utf8), addr(c["config"]).bytes], programId: program).address
+                got = try ProgramDerivedAddress.find(
+                    seeds: [Array("config_extension".utf8), addr(c["config"]).bytes], programId: program
+                ).address
             case "token_badge":
                 got = try ProgramDerivedAddress.find(
-                    seeds: [Array("token_badge".utf8), addr(c["config"]).bytes, addr(c["mint"]).bytes], programId: program).address
+                    seeds: [Array("token_badge".utf8), addr(c["config"]).bytes, addr(c["mint"]).bytes],
+                    programId: program
+                ).address
             default:
                 Issue.record("unknown kind \(c)")
                 continue
@@ -205,7 +225,8 @@ struct WhirlpoolFixtureTests {
                 k = .init(
                     tokenProgramA: keys[0], tokenProgramB: keys[1], tokenAuthority: keys[3], whirlpool: keys[4],
                     tokenMintA: keys[5], tokenMintB: keys[6], tokenOwnerAccountA: keys[7], tokenVaultA: keys[8],
-                    tokenOwnerAccountB: keys[9], tokenVaultB: keys[10], tickArrays: Array(keys[11...13]), oracle: keys[14])
+                    tokenOwnerAccountB: keys[9], tokenVaultB: keys[10], tickArrays: Array(keys[11...13]),
+                    oracle: keys[14])
             } else {
                 k = .init(
                     tokenProgramA: keys[0], tokenProgramB: keys[0], tokenAuthority: keys[1], whirlpool: keys[2],
@@ -214,7 +235,8 @@ struct WhirlpoolFixtureTests {
             }
             let ix = WhirlpoolLayout.swapInstruction(
                 k, amount: UInt64(u128(a["amount"])), otherAmountThreshold: UInt64(u128(a["other_amount_threshold"])),
-                sqrtPriceLimit: u128(a["sqrt_price_limit"]), amountSpecifiedIsInput: a["amount_specified_is_input"] as? Bool ?? false,
+                sqrtPriceLimit: u128(a["sqrt_price_limit"]),
+                amountSpecifiedIsInput: a["amount_specified_is_input"] as? Bool ?? false,
                 aToB: a["a_to_b"] as? Bool ?? false, v2: v2)
             #expect(ix.data == hexBytes(c["data_hex"] as? String ?? ""), "\(c["fixture"] ?? "")")
             #expect(ix.accounts.map(\.address) == Array(keys.prefix(ix.accounts.count)))

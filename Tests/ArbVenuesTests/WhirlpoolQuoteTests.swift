@@ -80,7 +80,9 @@ struct WhirlpoolQuoteTests {
         let first = v.tickArrayAddress(-33792)
         all[first] = nil
         try v.update(from: all)
-        #expect { try v.quote(QuoteRequest(amount: 1_000_000, direction: .aToB)) } throws: { ($0 as? VenueError)?.code == .missingAccount }
+        #expect { try v.quote(QuoteRequest(amount: 1_000_000, direction: .aToB)) } throws: {
+            ($0 as? VenueError)?.code == .missingAccount
+        }
         // Reported as a non-existent account: treated as the zeroed (uninitialized) array.
         all[first] = AccountData(address: first, owner: ProgramIDs.system, lamports: 0, data: [])
         try v.update(from: all)

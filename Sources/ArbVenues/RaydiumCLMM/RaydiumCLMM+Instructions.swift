@@ -43,7 +43,7 @@ extension RaydiumCLMMVenue {
             outputTokenAccount: params.userDestination, inputVault: inVault, outputVault: outVault,
             observationState: state.observationKey, inputVaultMint: inMint, outputVaultMint: outMint,
             bitmapExtension: bitmapExtension != nil ? bitmapExtensionAddress : nil,
-            tickArrays: [first] .map(tickArrayAddress) + starts.dropFirst().map(tickArrayAddress))
+            tickArrays: [first].map(tickArrayAddress) + starts.dropFirst().map(tickArrayAddress))
         return [
             RaydiumCLMMLayout.swapInstruction(
                 keys, amount: params.exactIn ? params.amountIn : params.amountOut,

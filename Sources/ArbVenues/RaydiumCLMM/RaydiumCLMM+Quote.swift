@@ -21,7 +21,8 @@ extension RaydiumCLMMVenue {
             return VenueError(.insufficientLiquidity, "CLMM \(address): \(e.rawValue)")
         case .missingTickArrayBitmapExtensionAccount where bitmapExtensionAbsent:
             return VenueError(
-                .insufficientLiquidity, "CLMM \(address): no liquidity within the default bitmap and no extension account")
+                .insufficientLiquidity,
+                "CLMM \(address): no liquidity within the default bitmap and no extension account")
         case .missingTickArrayBitmapExtensionAccount:
             return VenueError(.missingAccount, "CLMM \(address): bitmap extension \(bitmapExtensionAddress) not loaded")
         case .notEnoughTickArrayAccount:

@@ -149,7 +149,9 @@ public struct WhirlpoolsConfig: Hashable, Sendable {
     public init(_ account: AccountData) throws(VenueError) {
         try account.expectOwner(WhirlpoolLayout.programId, "WhirlpoolsConfig")
         let b = AccountBytes(account.data, "WhirlpoolsConfig \(account.address)")
-        guard account.data.count == 108 else { throw VenueError(.wrongSize, "WhirlpoolsConfig: \(account.data.count) bytes") }
+        guard account.data.count == 108 else {
+            throw VenueError(.wrongSize, "WhirlpoolsConfig: \(account.data.count) bytes")
+        }
         try b.expectDiscriminator(Self.discriminator)
         feeAuthority = try b.address(8)
         collectProtocolFeesAuthority = try b.address(40)
