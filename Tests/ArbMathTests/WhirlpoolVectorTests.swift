@@ -178,6 +178,65 @@ struct WhirlpoolVectorTests {
             }
             ran += 1
         }
-        #expect(ran == 10, "10 static-fee cases; 3 adaptive-fee cases are not applicable")
+        #expect(ran == 10, "10 static-fee cases (the 3 adaptive-fee cases run in adaptiveFeeSwapQuotes)")
+    }
+
+    /// rust-sdk core `adaptive_fee::*` quotes: five empty tick arrays (one tick initialized in the b→a case),
+    /// oracle constants/variables with timestamps relative to "now".
+    @Test func adaptiveFeeSwapQuotes() throws {
+        let cases = try #require(try vectorGroup("whirlpool.json", "swap_quote"))
+        let now: UInt64 = 1_700_000_000
+        func time(_ v: Any?) -> UInt64 {
+            let s = v as? String ?? ""
+            if s == "now" { return now }
+            if s.hasPrefix("now-"), let d = UInt64(s.dropFirst(4)) { return now - d }
+            return u64(v)
+        }
+        var ran = 0
+        for c in cases {
+            guard let o = c["oracle"] as? [String: Any], let k = o["adaptive_fee_constants"] as? [String: Any] else {
+                continue
+            }
+            let w = c["whirlpool"] as? [String: Any] ?? [:]
+            let ts = UInt16(i64(w["tick_spacing"]))
+            let aToB = bool(c["implied_a_to_b"])
+            let span = WhirlpoolMath.tickArraySize * Int32(ts)
+            let starts: [Int32] = aToB ? [0, -span, -2 * span] : [0, span, 2 * span]
+            var arrays = starts.map { WhirlpoolTickArray.zeroed(startTickIndex: $0) }
+            if (c["tick_arrays"] as? String ?? "").contains("ticks[22] initialized") {
+                arrays[0].ticks[22] = WhirlpoolTick(initialized: true, liquidityNet: -500_000, liquidityGross: 500_000)
+            }
+            let constants = WhirlpoolAdaptiveFeeConstants(
+                filterPeriod: UInt16(i64(k["filter_period"])), decayPeriod: UInt16(i64(k["decay_period"])),
+                reductionFactor: UInt16(i64(k["reduction_factor"])),
+                adaptiveFeeControlFactor: UInt32(i64(k["adaptive_fee_control_factor"])),
+                maxVolatilityAccumulator: UInt32(i64(k["max_volatility_accumulator"])),
+                tickGroupSize: UInt16(i64(k["tick_group_size"])),
+                majorSwapThresholdTicks: UInt16(i64(k["major_swap_threshold_ticks"])))
+            let variables = WhirlpoolAdaptiveFeeVariables(
+                lastReferenceUpdateTimestamp: time(o["last_reference_update_timestamp"]),
+                lastMajorSwapTimestamp: time(o["last_major_swap_timestamp"]),
+                volatilityReference: UInt32(i64(o["volatility_reference"])),
+                tickGroupIndexReference: Int32(i64(o["tick_group_index_reference"])),
+                volatilityAccumulator: UInt32(i64(o["volatility_accumulator"])))
+            let pool = WhirlpoolSwapPool(
+                sqrtPrice: WhirlpoolMath.sqrtPriceFromTickIndex(Int32(i64(w["tick_current_index"]))),
+                tickCurrentIndex: Int32(i64(w["tick_current_index"])), liquidity: u128(w["liquidity"]), tickSpacing: ts,
+                feeRate: UInt16(i64(w["fee_rate"])), protocolFeeRate: 0)
+            let r = try WhirlpoolMath.swap(
+                pool: pool, tickArrays: arrays, amount: u64(c["amount"]), sqrtPriceLimit: 0,
+                amountSpecifiedIsInput: true,
+                aToB: aToB, adaptiveFee: (constants, variables), timestamp: time(c["timestamp"]))
+            let e = c["expected"] as? [String: Any] ?? [:]
+            let (inAmt, outAmt) = aToB ? (r.amountA, r.amountB) : (r.amountB, r.amountA)
+            #expect(inAmt == u64(e["token_in"]), "\(c["test"] ?? "")")
+            #expect(outAmt == u64(e["token_est_out"]), "\(c["test"] ?? "")")
+            #expect(r.totalFee == u64(e["trade_fee"]), "\(c["test"] ?? "")")
+            #expect(
+                try Slippage.minAmount(outAmt, toleranceBps: UInt16(i64(c["slippage_tolerance_bps"])))
+                    == u64(e["token_min_out"]))
+            ran += 1
+        }
+        #expect(ran == 3)
     }
 }

@@ -9,7 +9,7 @@ public func fuzzWhirlpoolDecoders(_ data: UnsafePointer<UInt8>, _ size: Int) -> 
     if let selector = bytes.first, bytes.count > 8 {
         let discs = [
             WhirlpoolLayout.whirlpoolDiscriminator, WhirlpoolLayout.fixedTickArrayDiscriminator,
-            WhirlpoolLayout.dynamicTickArrayDiscriminator,
+            WhirlpoolLayout.dynamicTickArrayDiscriminator, WhirlpoolOracle.discriminator,
         ]
         if Int(selector) < discs.count { bytes.replaceSubrange(0..<8, with: discs[Int(selector)]) }
     }
@@ -23,6 +23,7 @@ public func fuzzWhirlpoolDecoders(_ data: UnsafePointer<UInt8>, _ size: Int) -> 
     }
     _ = try? WhirlpoolsConfig(account)
     _ = try? WhirlpoolFeeTier(account)
+    _ = try? WhirlpoolOracle(account)
     _ = try? VenueRegistry.decode(account)
     return 0
 }

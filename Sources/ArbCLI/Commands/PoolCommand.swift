@@ -146,7 +146,7 @@ struct PoolCommand: AsyncParsableCommand {
                 ("tick spacing", "\(s.tickSpacing)\(s.isSplashPool ? " (full-range splash pool)" : "")"),
                 (
                     "fee",
-                    "\(s.feeRate) ppm, protocol \(s.protocolFeeRate) / 10000 of it\(s.isAdaptiveFee ? " (ADAPTIVE: not quoted)" : "")"
+                    "\(s.feeRate) ppm, protocol \(s.protocolFeeRate) / 10000 of it\(s.isAdaptiveFee ? " (adaptive fee: oracle + clock)" : "")"
                 ),
                 ("liquidity", "\(s.liquidity)"), ("sqrt price", "\(s.sqrtPrice)"), ("tick", "\(s.tickCurrentIndex)"),
                 (

@@ -23,6 +23,7 @@ public enum WhirlpoolMathError: String, Error, Hashable, Sendable {
     case liquidityOverflow = "LiquidityOverflow"
     case liquidityUnderflow = "LiquidityUnderflow"
     case invalidTickSpacing = "InvalidTickSpacing"
+    case invalidTimestamp = "InvalidTimestamp"
 }
 
 public enum WhirlpoolMath {

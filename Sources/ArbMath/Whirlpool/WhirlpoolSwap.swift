@@ -134,10 +134,13 @@ extension WhirlpoolMath {
     }
 
     /// The program's swap loop over a tick-array sequence (the arrays in swap order; at most three for `swap`).
-    /// `sqrtPriceLimit` 0 means no explicit limit. Static fee only.
+    /// `sqrtPriceLimit` 0 means no explicit limit. `adaptiveFee` (the oracle's constants and variables) with the
+    /// cluster `timestamp` for adaptive-fee pools; nil for static-fee pools.
     public static func swap(
         pool: WhirlpoolSwapPool, tickArrays: [WhirlpoolTickArray], amount: UInt64, sqrtPriceLimit: UInt128,
-        amountSpecifiedIsInput: Bool, aToB: Bool
+        amountSpecifiedIsInput: Bool, aToB: Bool,
+        adaptiveFee: (constants: WhirlpoolAdaptiveFeeConstants, variables: WhirlpoolAdaptiveFeeVariables)? = nil,
+        timestamp: UInt64 = 0
     ) throws(WhirlpoolMathError) -> WhirlpoolSwapResult {
         let limit = sqrtPriceLimit == 0 ? (aToB ? minSqrtPrice : maxSqrtPrice) : sqrtPriceLimit
         guard limit >= minSqrtPrice && limit <= maxSqrtPrice else { throw .sqrtPriceOutOfBounds }
@@ -161,6 +164,9 @@ extension WhirlpoolMath {
         var feeSum: UInt64 = 0
         var crossed = 0
         var lastArrayIndex = 0
+        var feeManager = try WhirlpoolFeeRateManager(
+            aToB: aToB, currentTickIndex: pool.tickCurrentIndex, timestamp: timestamp, staticFeeRate: pool.feeRate,
+            adaptive: adaptiveFee)
 
         while amountRemaining > 0 && limit != currSqrtPrice {
             // get_next_initialized_tick_index
@@ -194,61 +200,72 @@ extension WhirlpoolMath {
             let nextTickSqrtPrice = sqrtPriceFromTickIndex(nextTickIndex)
             let target = aToB ? max(limit, nextTickSqrtPrice) : min(limit, nextTickSqrtPrice)
 
-            // Static fee: the inner loop runs exactly once per outer iteration.
-            let step = try computeSwap(
-                amountRemaining: amountRemaining, feeRate: UInt32(pool.feeRate), liquidity: currLiquidity,
-                sqrtPriceCurrent: currSqrtPrice, sqrtPriceTarget: target,
-                amountSpecifiedIsInput: amountSpecifiedIsInput, aToB: aToB)
+            // Static fee: one step to the target; adaptive fee: steps bounded by tick-group boundaries.
+            while true {
+                feeManager.updateVolatilityAccumulator()
+                let (bounded, skipped) = feeManager.boundedTarget(target, liquidity: currLiquidity)
+                let step = try computeSwap(
+                    amountRemaining: amountRemaining, feeRate: feeManager.totalFeeRate, liquidity: currLiquidity,
+                    sqrtPriceCurrent: currSqrtPrice, sqrtPriceTarget: bounded,
+                    amountSpecifiedIsInput: amountSpecifiedIsInput, aToB: aToB)
 
-            if amountSpecifiedIsInput {
-                var (r, o) = amountRemaining.subtractingReportingOverflow(step.amountIn)
-                if o { throw .amountRemainingOverflow }
-                (r, o) = r.subtractingReportingOverflow(step.feeAmount)
-                if o { throw .amountRemainingOverflow }
-                amountRemaining = r
-                let (c, o2) = amountCalculated.addingReportingOverflow(step.amountOut)
-                if o2 { throw .amountCalcOverflow }
-                amountCalculated = c
-            } else {
-                let (r, o) = amountRemaining.subtractingReportingOverflow(step.amountOut)
-                if o { throw .amountRemainingOverflow }
-                amountRemaining = r
-                var (c, o2) = amountCalculated.addingReportingOverflow(step.amountIn)
-                if o2 { throw .amountCalcOverflow }
-                (c, o2) = c.addingReportingOverflow(step.feeAmount)
-                if o2 { throw .amountCalcOverflow }
-                amountCalculated = c
-            }
-            let (fs, fo) = feeSum.addingReportingOverflow(step.feeAmount)
-            if fo { throw .amountCalcOverflow }
-            feeSum = fs
-
-            // calculate_fees
-            var globalFee = step.feeAmount
-            if pool.protocolFeeRate > 0 {
-                let delta = UInt64(UInt128(globalFee) * UInt128(pool.protocolFeeRate) / protocolFeeRateMulValue)
-                globalFee -= delta
-                currProtocolFee = currProtocolFee &+ delta
-            }
-            if currLiquidity > 0 {
-                currFeeGrowth = currFeeGrowth &+ ((UInt128(globalFee) << 64) / currLiquidity)
-            }
-
-            if step.nextSqrtPrice == nextTickSqrtPrice {
-                if let tick = tickArrays[nextArrayIndex].tickIfInitialized(nextTickIndex, spacing) {
-                    let net = aToB ? 0 - tick.liquidityNet : tick.liquidityNet
-                    currLiquidity = try addLiquidityDelta(currLiquidity, net)
-                    crossed += 1
+                if amountSpecifiedIsInput {
+                    var (r, o) = amountRemaining.subtractingReportingOverflow(step.amountIn)
+                    if o { throw .amountRemainingOverflow }
+                    (r, o) = r.subtractingReportingOverflow(step.feeAmount)
+                    if o { throw .amountRemainingOverflow }
+                    amountRemaining = r
+                    let (c, o2) = amountCalculated.addingReportingOverflow(step.amountOut)
+                    if o2 { throw .amountCalcOverflow }
+                    amountCalculated = c
+                } else {
+                    let (r, o) = amountRemaining.subtractingReportingOverflow(step.amountOut)
+                    if o { throw .amountRemainingOverflow }
+                    amountRemaining = r
+                    var (c, o2) = amountCalculated.addingReportingOverflow(step.amountIn)
+                    if o2 { throw .amountCalcOverflow }
+                    (c, o2) = c.addingReportingOverflow(step.feeAmount)
+                    if o2 { throw .amountCalcOverflow }
+                    amountCalculated = c
                 }
-                let tickOffset = tickArrays[nextArrayIndex].offset(nextTickIndex, spacing)
-                currArrayIndex =
-                    (aToB && tickOffset == 0) || (!aToB && tickOffset == tickArraySize - 1)
-                    ? nextArrayIndex + 1 : nextArrayIndex
-                currTickIndex = aToB ? nextTickIndex - 1 : nextTickIndex
-            } else if step.nextSqrtPrice != currSqrtPrice {
-                currTickIndex = tickIndexFromSqrtPrice(step.nextSqrtPrice)
+                let (fs, fo) = feeSum.addingReportingOverflow(step.feeAmount)
+                if fo { throw .amountCalcOverflow }
+                feeSum = fs
+
+                // calculate_fees
+                var globalFee = step.feeAmount
+                if pool.protocolFeeRate > 0 {
+                    let delta = UInt64(UInt128(globalFee) * UInt128(pool.protocolFeeRate) / protocolFeeRateMulValue)
+                    globalFee -= delta
+                    currProtocolFee = currProtocolFee &+ delta
+                }
+                if currLiquidity > 0 {
+                    currFeeGrowth = currFeeGrowth &+ ((UInt128(globalFee) << 64) / currLiquidity)
+                }
+
+                if step.nextSqrtPrice == nextTickSqrtPrice {
+                    if let tick = tickArrays[nextArrayIndex].tickIfInitialized(nextTickIndex, spacing) {
+                        let net = aToB ? 0 - tick.liquidityNet : tick.liquidityNet
+                        currLiquidity = try addLiquidityDelta(currLiquidity, net)
+                        crossed += 1
+                    }
+                    let tickOffset = tickArrays[nextArrayIndex].offset(nextTickIndex, spacing)
+                    currArrayIndex =
+                        (aToB && tickOffset == 0) || (!aToB && tickOffset == tickArraySize - 1)
+                        ? nextArrayIndex + 1 : nextArrayIndex
+                    currTickIndex = aToB ? nextTickIndex - 1 : nextTickIndex
+                } else if step.nextSqrtPrice != currSqrtPrice {
+                    currTickIndex = tickIndexFromSqrtPrice(step.nextSqrtPrice)
+                }
+                currSqrtPrice = step.nextSqrtPrice
+                if !skipped {
+                    feeManager.advanceTickGroup()
+                } else {
+                    feeManager.advanceTickGroupAfterSkip(
+                        sqrtPrice: currSqrtPrice, nextTickSqrtPrice: nextTickSqrtPrice, nextTickIndex: nextTickIndex)
+                }
+                if amountRemaining == 0 || currSqrtPrice == target { break }
             }
-            currSqrtPrice = step.nextSqrtPrice
         }
 
         if amountRemaining > 0 && !amountSpecifiedIsInput && sqrtPriceLimit == 0 {

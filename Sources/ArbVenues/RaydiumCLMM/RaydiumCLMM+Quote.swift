@@ -62,6 +62,16 @@ extension RaydiumCLMMVenue {
         if state.hasDynamicFee {
             throw VenueError(.unsupported, "CLMM \(address): dynamic fee not modelled")
         }
+        // exact_internal: `require_gt!(block_timestamp, pool_state.open_time)`.
+        if state.openTime > 0 {
+            guard let now = unixTimestamp else {
+                throw VenueError(
+                    .missingAccount, "CLMM \(address): open_time \(state.openTime) set; supply the Clock sysvar")
+            }
+            guard now > 0 && UInt64(now) > state.openTime else {
+                throw VenueError(.poolDisabled, "CLMM \(address): opens at \(state.openTime), now \(now)")
+            }
+        }
     }
 
     public func quoteDetail(_ request: QuoteRequest) throws(VenueError) -> RaydiumCLMMQuoteDetail {

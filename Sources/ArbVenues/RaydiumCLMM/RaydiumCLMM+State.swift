@@ -121,6 +121,8 @@ public struct RaydiumCLMMVenue: Venue {
     public private(set) var bitmapExtensionAbsent = false
     public private(set) var tickArrays: [Int32: ClmmTickArray] = [:]
     public private(set) var epoch: UInt64?
+    /// Cluster time from the Clock sysvar, when supplied (checks `open_time`).
+    public private(set) var unixTimestamp: Int64?
 
     public init(pool: AccountData) throws(VenueError) {
         try pool.expectOwner(Self.programId, "CLMM PoolState")
@@ -185,7 +187,7 @@ public struct RaydiumCLMMVenue: Venue {
             bitmapExtensionAddress,
         ]
         out += neighbourhoodStarts().map(tickArrayAddress)
-        if needsClock { out.append(SysvarIDs.clock) }
+        if needsClock || state.openTime > 0 { out.append(SysvarIDs.clock) }
         return out
     }
 
@@ -207,7 +209,10 @@ public struct RaydiumCLMMVenue: Venue {
         vault1 = v1
         if let m = accounts.account(state.tokenMint0) { mintAccount0 = try MintAccount(m) }
         if let m = accounts.account(state.tokenMint1) { mintAccount1 = try MintAccount(m) }
-        if let c = accounts.account(SysvarIDs.clock) { epoch = try clockEpoch(c) }
+        if let c = accounts.account(SysvarIDs.clock) {
+            epoch = try clockEpoch(c)
+            unixTimestamp = try clockUnixTimestamp(c)
+        }
         if let ext = accounts.account(bitmapExtensionAddress) {
             if ext.isEmptySystemAccount {
                 bitmapExtension = nil

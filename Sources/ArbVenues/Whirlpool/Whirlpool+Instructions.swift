@@ -7,9 +7,6 @@ extension WhirlpoolVenue {
     /// exact-out, rejects partial fills). Exact-in: `amount = amountIn`, threshold = minimum out (transfer-fee
     /// excluded). Exact-out: `amount = amountOut`, threshold = maximum in.
     public func swapInstructions(_ params: SwapParams) throws(VenueError) -> [Instruction] {
-        if state.isAdaptiveFee {
-            throw VenueError(.unsupported, "Whirlpool \(address) is an adaptive-fee pool")
-        }
         let aToB = params.direction == .aToB
         let starts = WhirlpoolMath.swapTickArrayStarts(
             tickCurrentIndex: state.tickCurrentIndex, tickSpacing: state.tickSpacing, aToB: aToB)
@@ -30,7 +27,7 @@ extension WhirlpoolVenue {
             WhirlpoolLayout.swapInstruction(
                 keys, amount: params.exactIn ? params.amountIn : params.amountOut,
                 otherAmountThreshold: params.exactIn ? params.amountOut : params.amountIn, sqrtPriceLimit: 0,
-                amountSpecifiedIsInput: params.exactIn, aToB: aToB, v2: useV2)
+                amountSpecifiedIsInput: params.exactIn, aToB: aToB, v2: useV2, writableOracle: state.isAdaptiveFee)
         ]
     }
 }
@@ -89,10 +86,10 @@ extension WhirlpoolLayout {
     }
 
     /// `swap` (11 accounts, SPL Token only) or `swap_v2` (15 accounts) with the program's signer/writable flags.
-    /// The oracle is writable in v2 (required for adaptive-fee pools) and read-only in v1.
+    /// The oracle is writable in v2, and in v1 for adaptive-fee pools (the swap updates its volatility variables).
     public static func swapInstruction(
         _ k: SwapKeys, amount: UInt64, otherAmountThreshold: UInt64, sqrtPriceLimit: UInt128,
-        amountSpecifiedIsInput: Bool, aToB: Bool, v2: Bool
+        amountSpecifiedIsInput: Bool, aToB: Bool, v2: Bool, writableOracle: Bool = false
     ) -> Instruction {
         precondition(k.tickArrays.count == 3, "a Whirlpool swap takes three tick arrays")
         let data = swapData(
@@ -112,7 +109,7 @@ extension WhirlpoolLayout {
                 .readonly(ProgramIDs.token), .readonly(k.tokenAuthority, signer: true), .writable(k.whirlpool),
                 .writable(k.tokenOwnerAccountA), .writable(k.tokenVaultA), .writable(k.tokenOwnerAccountB),
                 .writable(k.tokenVaultB), .writable(k.tickArrays[0]), .writable(k.tickArrays[1]),
-                .writable(k.tickArrays[2]), .readonly(k.oracle),
+                .writable(k.tickArrays[2]), writableOracle ? .writable(k.oracle) : .readonly(k.oracle),
             ]
         }
         return Instruction(programId: programId, accounts: accounts, data: data)

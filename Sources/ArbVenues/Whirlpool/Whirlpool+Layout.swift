@@ -177,3 +177,39 @@ public struct WhirlpoolFeeTier: Hashable, Sendable {
         defaultFeeRate = try b.u16(42)
     }
 }
+
+/// The `Oracle` account of an adaptive-fee whirlpool (254 bytes, state/oracle.rs): fee constants and the
+/// volatility variables the swap updates.
+public struct WhirlpoolOracle: Hashable, Sendable {
+    /// sha256("account:Oracle")[0..8] (the same name, hence discriminator, as Meteora DLMM's oracle).
+    public static let discriminator: [UInt8] = [0x8b, 0xc2, 0x83, 0xb3, 0x8c, 0xb3, 0xe5, 0xf4]
+    public static let size = 254
+
+    public var whirlpool: Address
+    public var tradeEnableTimestamp: UInt64
+    public var constants: WhirlpoolAdaptiveFeeConstants
+    public var variables: WhirlpoolAdaptiveFeeVariables
+
+    public init(_ account: AccountData) throws(VenueError) {
+        try account.expectOwner(WhirlpoolLayout.programId, "Whirlpool oracle")
+        let b = AccountBytes(account.data, "Whirlpool oracle \(account.address)")
+        guard account.data.count == Self.size else {
+            throw VenueError(
+                .wrongSize, "Whirlpool oracle \(account.address): \(account.data.count) bytes, expected 254")
+        }
+        try b.expectDiscriminator(Self.discriminator)
+        whirlpool = try b.address(8)
+        tradeEnableTimestamp = try b.u64(40)
+        constants = WhirlpoolAdaptiveFeeConstants(
+            filterPeriod: try b.u16(48), decayPeriod: try b.u16(50), reductionFactor: try b.u16(52),
+            adaptiveFeeControlFactor: try b.u32(54), maxVolatilityAccumulator: try b.u32(58),
+            tickGroupSize: try b.u16(62), majorSwapThresholdTicks: try b.u16(64))
+        variables = WhirlpoolAdaptiveFeeVariables(
+            lastReferenceUpdateTimestamp: try b.u64(82), lastMajorSwapTimestamp: try b.u64(90),
+            volatilityReference: try b.u32(98), tickGroupIndexReference: try b.i32(102),
+            volatilityAccumulator: try b.u32(106))
+        guard constants.tickGroupSize > 0, constants.adaptiveFeeControlFactor < 100_000 else {
+            throw VenueError(.invalidState, "Whirlpool oracle \(account.address): invalid adaptive fee constants")
+        }
+    }
+}

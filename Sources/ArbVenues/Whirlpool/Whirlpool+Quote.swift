@@ -20,6 +20,8 @@ extension WhirlpoolMathError {
                 .insufficientLiquidity, "Whirlpool: the swap runs past the 3 tick arrays one swap can use")
         case .tokenMaxExceeded, .tokenMinSubceeded, .sqrtPriceOutOfBounds, .partialFillError:
             return VenueError(.insufficientLiquidity, "Whirlpool: \(rawValue)")
+        case .invalidTimestamp:
+            return VenueError(.invalidState, "Whirlpool: clock is behind the oracle's last update (InvalidTimestamp)")
         case .invalidTickArraySequence, .invalidSqrtPriceLimitDirection, .invalidTickSpacing:
             return VenueError(.invalidState, "Whirlpool: \(rawValue)")
         default:
@@ -49,10 +51,26 @@ extension WhirlpoolVenue {
             throw VenueError(
                 .missingAccount, "Whirlpool \(address): tick array \(tickArrayAddress(starts[0])) not loaded")
         }
+        var adaptive: (constants: WhirlpoolAdaptiveFeeConstants, variables: WhirlpoolAdaptiveFeeVariables)?
+        var timestamp: UInt64 = 0
+        if state.isAdaptiveFee {
+            guard let oracle else {
+                throw VenueError(
+                    .missingAccount, "Whirlpool \(address): adaptive-fee oracle \(oracleAddress) not loaded")
+            }
+            guard let now = unixTimestamp, now >= 0 else {
+                throw VenueError(.missingAccount, "Whirlpool \(address): adaptive fee needs the Clock sysvar")
+            }
+            guard UInt64(now) >= oracle.tradeEnableTimestamp else {
+                throw VenueError(.poolDisabled, "Whirlpool \(address): trading opens at \(oracle.tradeEnableTimestamp)")
+            }
+            adaptive = (oracle.constants, oracle.variables)
+            timestamp = UInt64(now)
+        }
         do {
             let r = try WhirlpoolMath.swap(
                 pool: state.swapPool, tickArrays: arrays, amount: amount, sqrtPriceLimit: 0,
-                amountSpecifiedIsInput: exactIn, aToB: aToB)
+                amountSpecifiedIsInput: exactIn, aToB: aToB, adaptiveFee: adaptive, timestamp: timestamp)
             return (r, starts)
         } catch .tickArraySequenceInvalidIndex where arrays.count < starts.count {
             throw VenueError(
@@ -64,10 +82,6 @@ extension WhirlpoolVenue {
     }
 
     public func quoteDetail(_ request: QuoteRequest) throws(VenueError) -> WhirlpoolQuoteDetail {
-        if state.isAdaptiveFee {
-            throw VenueError(
-                .unsupported, "Whirlpool \(address) is an adaptive-fee pool (oracle volatility not modelled)")
-        }
         guard let vaultA, let vaultB else {
             throw VenueError(.missingAccount, "Whirlpool \(address): vaults not loaded (call update)")
         }

@@ -90,6 +90,12 @@ public struct WhirlpoolVenue: Venue {
     public private(set) var tickArrays: [Int32: WhirlpoolTickArray] = [:]
     /// Current epoch (from the Clock sysvar) when a mint's transfer fee changes schedule.
     public private(set) var epoch: UInt64?
+    /// Cluster time (Clock sysvar), needed by adaptive-fee pools.
+    public private(set) var unixTimestamp: Int64?
+    /// The adaptive-fee oracle (adaptive-fee pools only).
+    public private(set) var oracle: WhirlpoolOracle?
+
+    public var oracleAddress: Address { WhirlpoolLayout.oracleAddress(whirlpool: address) }
 
     public init(pool: AccountData) throws(VenueError) {
         try pool.expectOwner(Self.programId, "Whirlpool")
@@ -124,7 +130,8 @@ public struct WhirlpoolVenue: Venue {
     public func accountsToUpdate() -> [Address] {
         var out = [address, state.tokenVaultA, state.tokenVaultB, state.tokenMintA, state.tokenMintB]
         out += neighbourhoodStarts.map(tickArrayAddress)
-        if needsClock { out.append(SysvarIDs.clock) }
+        if state.isAdaptiveFee { out.append(oracleAddress) }
+        if needsClock || state.isAdaptiveFee { out.append(SysvarIDs.clock) }
         return out
     }
 
@@ -141,7 +148,17 @@ public struct WhirlpoolVenue: Venue {
         vaultB = vb
         if let m = accounts.account(state.tokenMintA) { mintAccountA = try MintAccount(m) }
         if let m = accounts.account(state.tokenMintB) { mintAccountB = try MintAccount(m) }
-        if let c = accounts.account(SysvarIDs.clock) { epoch = try clockEpoch(c) }
+        if let c = accounts.account(SysvarIDs.clock) {
+            epoch = try clockEpoch(c)
+            unixTimestamp = try clockUnixTimestamp(c)
+        }
+        if state.isAdaptiveFee {
+            let o = try WhirlpoolOracle(try accounts.require(oracleAddress, "Whirlpool oracle"))
+            guard o.whirlpool == address else {
+                throw VenueError(.invalidState, "oracle \(oracleAddress) belongs to \(o.whirlpool)")
+            }
+            oracle = o
+        }
         var arrays: [Int32: WhirlpoolTickArray] = [:]
         for start in neighbourhoodStarts {
             let key = tickArrayAddress(start)
