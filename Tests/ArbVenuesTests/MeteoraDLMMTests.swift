@@ -348,3 +348,54 @@ struct CommonsPair {
         }
     }
 }
+
+/// Every file under fixtures/mainnet/meteora-dlmm (except instructions) decodes with the decoder its
+/// discriminator / size names, and bin arrays belong to the pair of their folder.
+@Suite struct MeteoraDLMMEveryDumpTests {
+    static let oracleDiscriminator: [UInt8] = [0x8b, 0xc2, 0x83, 0xb3, 0x8c, 0xb3, 0xe5, 0xf4]
+
+    @Test(needsFixtures)
+    func everyDumpDecodes() throws {
+        let files = Dump.files(under: "mainnet/meteora-dlmm").filter {
+            !$0.contains("/instructions/") && ($0.hasSuffix(".json") || $0.hasSuffix(".bin"))
+        }
+        #expect(files.count >= 29)
+        var counts: [String: Int] = [:]
+        for f in files {
+            let folderPair = f.split(separator: "/").dropLast().last.flatMap { Address(String($0)) }
+            let data: [UInt8]
+            if f.hasSuffix(".bin") {
+                data = try Dump.bin(f)
+            } else {
+                let name = (f as NSString).lastPathComponent
+                let fallback: Address? =
+                    name == "lb_pair_account.json"
+                    ? cpAddr("ESuD7dd6zKM4JwNBTPiSbodt5pFQT4U2nLG72NAxccXL")
+                    : name == "oracle_account.json" ? cpAddr("sUiZ2rXZyD2B5aGVZeK9XXrsgCAgvhNPedTuePVpkA2") : nil
+                data = try Dump.account(f, address: fallback).data
+            }
+            let disc = Array(data.prefix(8))
+            if disc == MeteoraDLMMLayout.lbPairDiscriminator {
+                _ = try MeteoraDLMMPair(address: folderPair ?? .zero, data: data)
+                counts["lbPair", default: 0] += 1
+            } else if disc == MeteoraDLMMLayout.binArrayDiscriminator {
+                let ba = try MeteoraDLMMBinArray(address: .zero, data: data)
+                if let folderPair { #expect(ba.lbPair == folderPair, "\(f)") }
+                counts["binArray", default: 0] += 1
+            } else if disc == Self.oracleDiscriminator {
+                counts["oracle", default: 0] += 1  // not needed for quoting; discriminator checked only
+            } else if data.count == 82 || (data.count > 165 && data[165] == 1) {  // Token-2022 AccountType 1 = Mint
+                let owner = data.count > 82 ? VenueProgramIDs.token2022 : VenueProgramIDs.token
+                _ = try MintInfo(account: AccountData(address: .zero, owner: owner, lamports: 0, data: data))
+                counts["mint", default: 0] += 1
+            } else {
+                _ = try TokenAccountInfo(data: data, address: .zero)
+                counts["tokenAccount", default: 0] += 1
+            }
+        }
+        #expect(counts["lbPair"] == 5)  // 3 commons + FJbEo + Carbon ESuD7
+        #expect(counts["binArray"] == 10)  // 2 × 3 commons + 4 FJbEo
+        #expect(counts["oracle"] == 4)  // 3 commons + Carbon
+        #expect((counts["mint"] ?? 0) >= 5 && (counts["tokenAccount"] ?? 0) >= 6, "\(counts)")
+    }
+}
