@@ -1,11 +1,15 @@
 import Foundation
 import SolanaKeys
 import SolanaPrimitives
+import Synchronization
 
 /// Checks SolArb's primitives against vectors produced by solders (conformance/gen_vectors.py): every case is
 /// recomputed from its inputs and must match solders byte for byte; solders' serialized transactions must parse
 /// and re-serialize identically; corrupted transactions must be accepted or rejected exactly as solders does.
 public enum SoldersConformance {
+    /// One compiler reused across every case, as the execution layer reuses one: stale scratch must never leak.
+    static let sharedCompiler = Mutex(MessageCompiler())
+
     public struct Failure: Sendable, CustomStringConvertible {
         public let index: Int
         public let kind: String
@@ -205,6 +209,16 @@ public enum SoldersConformance {
         let tx = try VersionedTransaction(message: message, signers: signers)
         let expectedTx = try hex(c, "expected_tx")
         if tx.serialize() != expectedTx { return "transaction bytes differ" }
+        // The hot path: a reused compiler writing and signing straight into one buffer.
+        if let payerSigner = signers.first(where: { $0.address == payer }) {
+            let others = signers.filter { $0.address != payer }
+            let oneBuffer = try sharedCompiler.withLock { compiler in
+                try compiler.signedTransaction(
+                    instructions: ixs, payer: payerSigner, otherSigners: others, recentBlockhash: blockhash,
+                    lookupTables: tables, version: isV0 ? .v0 : .legacy)
+            }
+            if oneBuffer != expectedTx { return "MessageCompiler one-buffer bytes differ" }
+        }
         // Parse what solders serialized, and re-serialize it.
         let parsed = try VersionedTransaction.deserialize(expectedTx)
         if parsed != tx { return "parsed solders transaction differs from Swift's" }

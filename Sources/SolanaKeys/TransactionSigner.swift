@@ -107,3 +107,47 @@ extension VersionedTransaction {
         }
     }
 }
+
+extension MessageCompiler {
+    /// Compiles, signs and serializes in one buffer with the compiler's reusable scratch: the execution hot path.
+    /// The payer signs first; `otherSigners` must be exactly the remaining required signers. Enforces the
+    /// 1,232-byte packet limit.
+    public mutating func signedTransaction(
+        instructions: [Instruction], payer: any TransactionSigner, otherSigners: [any TransactionSigner] = [],
+        recentBlockhash: Hash, lookupTables: [AddressLookupTableAccount] = [], version: MessageVersion = .v0
+    ) throws -> [UInt8] {
+        try compile(instructions: instructions, payer: payer.address, lookupTables: version == .v0 ? lookupTables : [])
+        let count = Int(header.numRequiredSignatures)
+        var w = ByteWriter(capacity: 3 + 64 * count + messageSizeBound(instructions: instructions))
+        w.shortVec(count)
+        let slots = w.bytes.count
+        w.write(repeatElement(0, count: 64 * count))
+        let messageStart = w.bytes.count
+        writeMessage(instructions: instructions, recentBlockhash: recentBlockhash, version: version, into: &w)
+        guard w.bytes.count <= TransactionLimits.packetDataSize else {
+            throw PrimitivesError(
+                .packetTooLarge,
+                "transaction is \(w.bytes.count) bytes, the limit is \(TransactionLimits.packetDataSize)")
+        }
+        for s in otherSigners where !(1..<count).contains(where: { signerAddress($0) == s.address }) {
+            throw KeysError(.unexpectedSigner, "\(s.address) is not a required signer of this message")
+        }
+        var bytes = w.bytes
+        for i in 0..<count {
+            let key = signerAddress(i)
+            let signer: any TransactionSigner
+            if i == 0 {
+                signer = payer
+            } else if let s = otherSigners.first(where: { $0.address == key }) {
+                signer = s
+            } else {
+                throw KeysError(.missingSigner, "no signer given for \(key)")
+            }
+            let sig = try signer.sign(message: bytes[messageStart...])
+            let at = slots + 64 * i
+            sig.lo.withBytes { bytes.replaceSubrange(at..<at + 32, with: $0) }
+            sig.hi.withBytes { bytes.replaceSubrange(at + 32..<at + 64, with: $0) }
+        }
+        return bytes
+    }
+}

@@ -37,21 +37,23 @@ struct BenchTxCommand: ParsableCommand {
         var fullTimes: [Double] = []
         var compileTimes: [Double] = []
         var sink = 0
+        var compiler = MessageCompiler()
         let clock = ContinuousClock()
         for _ in 0..<rounds {
             let t0 = clock.now
             for _ in 0..<batch { sink &+= Int(try payer.sign(message: messageBytes).lo.w0 & 1) }
             let t1 = clock.now
             for _ in 0..<batch {
-                let m = try V0Message(
-                    instructions: instructions, payer: payer.address, recentBlockhash: blockhash, lookupTables: [table])
-                sink &+= try VersionedTransaction.signedWireBytes(message: .v0(m), signers: [payer]).bytes.count
+                sink &+= try compiler.signedTransaction(
+                    instructions: instructions, payer: payer, recentBlockhash: blockhash, lookupTables: [table]
+                ).count
             }
             let t2 = clock.now
             for _ in 0..<batch {
-                let m = try V0Message(
-                    instructions: instructions, payer: payer.address, recentBlockhash: blockhash, lookupTables: [table])
-                sink &+= VersionedMessage.v0(m).serialize().count
+                try compiler.compile(instructions: instructions, payer: payer.address, lookupTables: [table])
+                var w = ByteWriter(capacity: compiler.messageSizeBound(instructions: instructions))
+                compiler.writeMessage(instructions: instructions, recentBlockhash: blockhash, version: .v0, into: &w)
+                sink &+= w.bytes.count
             }
             let t3 = clock.now
             signTimes.append(ns(t1 - t0) / Double(batch))

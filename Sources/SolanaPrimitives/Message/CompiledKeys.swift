@@ -1,51 +1,75 @@
-/// Gathers every key an instruction list touches, merging signer/writable flags, then orders them the way
-/// `solana-message`'s `CompiledKeys` does: payer first, then keys in byte order within each of the four groups
-/// [writable signers | readonly signers | writable non-signers | readonly non-signers]; v0 messages first move
-/// eligible keys out to lookup tables.
+/// Compiles instructions into a message the way `solana-message` does (`CompiledKeys` + `v0::Message::try_compile`):
+/// every key an instruction touches, signer/writable flags merged; in v0, keys that are neither signers nor invoked
+/// programs move to the first lookup table that holds them (writable ones first, then readonly, each in key order,
+/// at their first index in the table); the rest are static: payer first, then byte order within each group
+/// [writable signers | readonly signers | writable non-signers | readonly non-signers].
 ///
-/// Hot path (every arbitrage transaction): keys live in one sorted array with parallel flags, found by binary
-/// search; no hashing, no per-key allocation.
-struct CompiledKeys {
+/// This is the execution hot path, so it keeps its scratch buffers: a compiler reused across transactions (one per
+/// thread or task) compiles straight into wire bytes with no allocation once warm. `LegacyMessage` and `V0Message`
+/// initializers use a fresh one, so the differential tests against solders cover this code.
+public struct MessageCompiler: Sendable {
     static let signer: UInt8 = 1
     static let writable: UInt8 = 2
     static let invoked: UInt8 = 4
     static let loaded: UInt8 = 8
 
-    let payer: Address?
-    /// Unique keys in byte order (like Rust's `BTreeMap<Pubkey, _>`).
-    private(set) var keys: [Address]
-    private(set) var flags: [UInt8]
-    /// Indexes (into `keys`) of keys loaded from tables, in message order.
-    private(set) var loadedWritable: [Int] = []
-    private(set) var loadedReadonly: [Int] = []
+    // Inputs gathered per entry (program ids and account metas, in instruction order).
+    private var entries: [Address] = []
+    private var entryFlags: [UInt8] = []
+    private var packed: [UInt64] = []
+    private var order: [Int] = []
+    /// Unique keys in byte order (like Rust's `BTreeMap<Pubkey, _>`), with merged flags.
+    private var keys: [Address] = []
+    private var flags: [UInt8] = []
+    /// Indexes into `keys` of keys loaded from tables, in message order.
+    private var loadedWritable: [Int] = []
+    private var loadedReadonly: [Int] = []
+    /// Per used table: its key and the ranges of `lookupIndexes` holding its writable then readonly indexes.
+    private var lookups: [(key: Address, writable: Range<Int>, readonly: Range<Int>)] = []
+    private var lookupIndexes: [UInt8] = []
+    /// Static keys in message order (indexes into `keys`), and every key's final position.
+    private var staticOrder: [Int] = []
+    private var group: [UInt8] = []
+    private var positions: [Int] = []
+    public private(set) var header = MessageHeader(
+        numRequiredSignatures: 0, numReadonlySignedAccounts: 0, numReadonlyUnsignedAccounts: 0)
 
-    init(instructions: [Instruction], payer: Address?) {
-        var count = payer == nil ? 0 : 1
-        for ix in instructions { count += 1 + ix.accounts.count }
-        // Sort (first 8 bytes big-endian, entry number) pairs: plain integer compares, ties broken on the full key.
-        var addresses: [Address] = []
-        var entryFlags: [UInt8] = []
-        addresses.reserveCapacity(count)
-        entryFlags.reserveCapacity(count)
+    public init() {}
+
+    /// The i-th required signer of the last compiled message (signature order).
+    public func signerAddress(_ i: Int) -> Address { keys[staticOrder[i]] }
+
+    /// Compiles; afterwards `header`, `writeMessage` and the accessors describe the result.
+    public mutating func compile(
+        instructions: [Instruction], payer: Address, lookupTables: [AddressLookupTableAccount]
+    ) throws(PrimitivesError) {
+        gather(instructions, payer: payer)
+        lookups.removeAll(keepingCapacity: true)
+        lookupIndexes.removeAll(keepingCapacity: true)
+        loadedWritable.removeAll(keepingCapacity: true)
+        loadedReadonly.removeAll(keepingCapacity: true)
+        for table in lookupTables { try extract(table) }
+        try layout(payer: payer)
+    }
+
+    private mutating func gather(_ instructions: [Instruction], payer: Address) {
+        entries.removeAll(keepingCapacity: true)
+        entryFlags.removeAll(keepingCapacity: true)
         for ix in instructions {
-            addresses.append(ix.programId)
+            entries.append(ix.programId)
             entryFlags.append(Self.invoked)
             for a in ix.accounts {
-                addresses.append(a.address)
+                entries.append(a.address)
                 entryFlags.append((a.isSigner ? Self.signer : 0) | (a.isWritable ? Self.writable : 0))
             }
         }
-        if let payer {
-            addresses.append(payer)
-            entryFlags.append(Self.signer | Self.writable)
-        }
-        let order = Self.sortedOrder(addresses)
-        var keys: [Address] = []
-        var flags: [UInt8] = []
-        keys.reserveCapacity(count)
-        flags.reserveCapacity(count)
+        entries.append(payer)
+        entryFlags.append(Self.signer | Self.writable)
+        sortEntries()
+        keys.removeAll(keepingCapacity: true)
+        flags.removeAll(keepingCapacity: true)
         for i in order {
-            let key = addresses[i]
+            let key = entries[i]
             if let last = keys.last, last == key {
                 flags[flags.count - 1] |= entryFlags[i]
             } else {
@@ -53,31 +77,34 @@ struct CompiledKeys {
                 flags.append(entryFlags[i])
             }
         }
-        self.payer = payer
-        self.keys = keys
-        self.flags = flags
     }
 
-    /// Entry numbers in key order. Up to 256 entries (every real transaction) sort as plain integers — first
-    /// 7 key bytes above an 8-bit entry number — with equal 7-byte prefixes then ordered on the full key.
-    static func sortedOrder(_ addresses: [Address]) -> [Int] {
-        let n = addresses.count
+    /// `order` = entry numbers in key order. Up to 256 entries (every real transaction) sort as plain integers —
+    /// the first 7 key bytes above an 8-bit entry number — then runs with equal 7-byte prefixes are ordered on
+    /// the full key.
+    private mutating func sortEntries() {
+        let n = entries.count
+        order.removeAll(keepingCapacity: true)
         guard n <= 256 else {
-            return addresses.indices.sorted { addresses[$0] < addresses[$1] }
+            order.append(contentsOf: entries.indices)
+            let e = entries
+            order.sort { e[$0] < e[$1] }
+            return
         }
-        var packed = [UInt64]()
-        packed.reserveCapacity(n)
-        for (i, a) in addresses.enumerated() { packed.append((a.raw.w0.bigEndian & ~0xFF) | UInt64(i)) }
+        packed.removeAll(keepingCapacity: true)
+        for (i, a) in entries.enumerated() { packed.append((a.raw.w0.bigEndian & ~0xFF) | UInt64(i)) }
         packed.sort()
-        var order = packed.map { Int($0 & 0xFF) }
+        for p in packed { order.append(Int(p & 0xFF)) }
         var start = 0
         while start < n {
             var end = start + 1
             while end < n && packed[end] >> 8 == packed[start] >> 8 { end += 1 }
-            if end - start > 1 { order[start..<end].sort { addresses[$0] < addresses[$1] } }
+            if end - start > 1 {
+                let e = entries
+                order[start..<end].sort { e[$0] < e[$1] }
+            }
             start = end
         }
-        return order
     }
 
     func index(of key: Address) -> Int? {
@@ -90,23 +117,14 @@ struct CompiledKeys {
         return lo < keys.count && keys[lo] == key ? lo : nil
     }
 
-    /// Moves keys that are neither signers nor invoked programs and appear in `table` out of the static set:
-    /// writable ones first, then readonly, each in key order, each at its first index in the table.
-    /// Returns nil (and changes nothing) when the table supplies no key.
-    mutating func extractLookup(_ table: AddressLookupTableAccount) throws(PrimitivesError)
-        -> MessageAddressTableLookup?
-    {
-        let tableKey = table.key
-        var writableIndexes: [UInt8] = []
-        var readonlyIndexes: [UInt8] = []
-        writableIndexes.reserveCapacity(keys.count)
-        readonlyIndexes.reserveCapacity(keys.count)
-        loadedWritable.reserveCapacity(keys.count)
-        loadedReadonly.reserveCapacity(keys.count)
-        let table = table.sortedFirstIndexes
+    /// Moves eligible keys found in `table` out of the static set (both lists are sorted: one merge pass each
+    /// for writable and readonly keys). A table that supplies no key is not recorded.
+    private mutating func extract(_ table: AddressLookupTableAccount) throws(PrimitivesError) {
+        let sorted = table.sortedFirstIndexes
+        let writableStart = lookupIndexes.count
+        var writableEnd = writableStart
         for pass in 0..<2 {
             let wantWritable: UInt8 = pass == 0 ? Self.writable : 0
-            // Both lists are sorted by key: walk them together.
             var t = 0
             for i in keys.indices {
                 let f = flags[i]
@@ -114,67 +132,58 @@ struct CompiledKeys {
                     continue
                 }
                 let key = keys[i]
-                while t < table.count && table[t].address < key { t += 1 }
-                guard t < table.count, table[t].address == key else { continue }
-                let position = table[t].index
+                while t < sorted.count && sorted[t].address < key { t += 1 }
+                guard t < sorted.count, sorted[t].address == key else { continue }
+                let position = sorted[t].index
                 guard position <= Int(UInt8.max) else {
-                    throw PrimitivesError(.indexOutOfBounds, "a lookup table holds \(key) at index \(position) > 255")
+                    throw PrimitivesError(
+                        .indexOutOfBounds, "lookup table \(table.key) holds \(key) at index \(position) > 255")
                 }
                 flags[i] |= Self.loaded
-                if pass == 0 {
-                    writableIndexes.append(UInt8(position))
-                    loadedWritable.append(i)
-                } else {
-                    readonlyIndexes.append(UInt8(position))
-                    loadedReadonly.append(i)
-                }
+                lookupIndexes.append(UInt8(position))
+                if pass == 0 { loadedWritable.append(i) } else { loadedReadonly.append(i) }
             }
+            if pass == 0 { writableEnd = lookupIndexes.count }
         }
-        if writableIndexes.isEmpty && readonlyIndexes.isEmpty { return nil }
-        return MessageAddressTableLookup(
-            accountKey: tableKey, writableIndexes: writableIndexes, readonlyIndexes: readonlyIndexes)
+        if lookupIndexes.count > writableStart {
+            lookups.append((table.key, writableStart..<writableEnd, writableEnd..<lookupIndexes.count))
+        }
     }
 
-    /// The header, the static keys in message order, and every key's final index (static, then looked-up
-    /// writable, then looked-up readonly), parallel to `keys`.
-    func layout() throws(PrimitivesError) -> (header: MessageHeader, staticKeys: [Address], positions: [Int]) {
-        // Counting sort into the four groups; keys stay in byte order within each group.
+    /// Counting sort of the static keys into the four groups, then every key's final position (static, then
+    /// looked-up writable across tables, then looked-up readonly).
+    private mutating func layout(payer: Address) throws(PrimitivesError) {
         let n = keys.count
-        var group = [UInt8](repeating: 4, count: n)  // 4 = not static (payer or loaded)
-        var c0 = 0
-        var c1 = 0
-        var c2 = 0
-        var c3 = 0
-        let payerIndex = payer.flatMap { index(of: $0) }
+        group.removeAll(keepingCapacity: true)
+        group.append(contentsOf: repeatElement(4, count: n))  // 4 = payer or loaded
+        var c = (0, 0, 0, 0)
+        let payerIndex = index(of: payer)!  // the payer is always gathered
         for i in 0..<n where i != payerIndex && flags[i] & Self.loaded == 0 {
             let f = flags[i]
             if f & Self.signer != 0 {
                 if f & Self.writable != 0 {
                     group[i] = 0
-                    c0 += 1
+                    c.0 += 1
                 } else {
                     group[i] = 1
-                    c1 += 1
+                    c.1 += 1
                 }
             } else {
                 if f & Self.writable != 0 {
                     group[i] = 2
-                    c2 += 1
+                    c.2 += 1
                 } else {
                     group[i] = 3
-                    c3 += 1
+                    c.3 += 1
                 }
             }
         }
-        let first = payerIndex == nil ? 0 : 1
-        var next = (first, first + c0, first + c0 + c1, first + c0 + c1 + c2)
-        let staticCount = first + c0 + c1 + c2 + c3
-        var positions = [Int](repeating: 0, count: n)
-        var staticKeys = [Address](repeating: .zero, count: staticCount)
-        if let payerIndex {
-            positions[payerIndex] = 0
-            staticKeys[0] = keys[payerIndex]
-        }
+        let staticCount = 1 + c.0 + c.1 + c.2 + c.3
+        var next = (1, 1 + c.0, 1 + c.0 + c.1, 1 + c.0 + c.1 + c.2)
+        positions.removeAll(keepingCapacity: true)
+        positions.append(contentsOf: repeatElement(0, count: n))
+        staticOrder.removeAll(keepingCapacity: true)
+        staticOrder.append(contentsOf: repeatElement(payerIndex, count: staticCount))
         for i in 0..<n {
             let p: Int
             switch group[i] {
@@ -193,7 +202,7 @@ struct CompiledKeys {
             default: continue
             }
             positions[i] = p
-            staticKeys[p] = keys[i]
+            staticOrder[p] = i
         }
         for (k, i) in loadedWritable.enumerated() { positions[i] = staticCount + k }
         let readonlyBase = staticCount + loadedWritable.count
@@ -204,24 +213,79 @@ struct CompiledKeys {
                 .tooManyAccounts,
                 "\(total) accounts: indexes above 255 cannot be encoded (max \(TransactionLimits.maxAccounts))")
         }
-        let header = MessageHeader(
-            numRequiredSignatures: UInt8(first + c0 + c1), numReadonlySignedAccounts: UInt8(c1),
-            numReadonlyUnsignedAccounts: UInt8(c3))
-        return (header, staticKeys, positions)
+        guard 1 + c.0 + c.1 <= 255, c.3 <= 255 else {
+            throw PrimitivesError(.tooManyAccounts, "header counts exceed u8")
+        }
+        header = MessageHeader(
+            numRequiredSignatures: UInt8(1 + c.0 + c.1), numReadonlySignedAccounts: UInt8(c.1),
+            numReadonlyUnsignedAccounts: UInt8(c.3))
     }
 
-    /// Replaces addresses by their final index.
-    func compile(_ instructions: [Instruction], positions: [Int]) -> [CompiledInstruction] {
-        var out: [CompiledInstruction] = []
-        out.reserveCapacity(instructions.count)
+    private func position(_ key: Address) -> UInt8 { UInt8(positions[index(of: key)!]) }
+
+    // MARK: Output
+
+    /// Writes the compiled message (v0 with the 0x80 prefix, or legacy) straight into `w`.
+    public func writeMessage(
+        instructions: [Instruction], recentBlockhash: Hash, version: MessageVersion, into w: inout ByteWriter
+    ) {
+        if version == .v0 { w.u8(0x80) }
+        w.u8(header.numRequiredSignatures)
+        w.u8(header.numReadonlySignedAccounts)
+        w.u8(header.numReadonlyUnsignedAccounts)
+        w.shortVec(staticOrder.count)
+        for i in staticOrder { w.address(keys[i]) }
+        w.hash(recentBlockhash)
+        w.shortVec(instructions.count)
         for ix in instructions {
-            // Every key was collected from these very instructions, so each lookup succeeds.
-            let program = UInt8(positions[index(of: ix.programId)!])
-            var accounts: [UInt8] = []
-            accounts.reserveCapacity(ix.accounts.count)
-            for a in ix.accounts { accounts.append(UInt8(positions[index(of: a.address)!])) }
-            out.append(CompiledInstruction(programIdIndex: program, accounts: accounts, data: ix.data))
+            w.u8(position(ix.programId))
+            w.shortVec(ix.accounts.count)
+            for a in ix.accounts { w.u8(position(a.address)) }
+            w.shortVec(ix.data.count)
+            w.write(ix.data)
         }
-        return out
+        if version == .v0 {
+            w.shortVec(lookups.count)
+            for l in lookups {
+                w.address(l.key)
+                w.shortVec(l.writable.count)
+                w.write(lookupIndexes[l.writable])
+                w.shortVec(l.readonly.count)
+                w.write(lookupIndexes[l.readonly])
+            }
+        }
     }
+
+    /// An upper bound of the message size, for sizing buffers.
+    public func messageSizeBound(instructions: [Instruction]) -> Int {
+        var n = 1 + 3 + 3 + 32 * staticOrder.count + 32 + 3 + 3
+        for ix in instructions { n += 1 + 3 + ix.accounts.count + 3 + ix.data.count }
+        n += lookups.count * (32 + 6) + lookupIndexes.count
+        return n
+    }
+
+    // MARK: Values
+
+    var staticKeys: [Address] { staticOrder.map { keys[$0] } }
+
+    func compiledInstructions(_ instructions: [Instruction]) -> [CompiledInstruction] {
+        instructions.map { ix in
+            CompiledInstruction(
+                programIdIndex: position(ix.programId), accounts: ix.accounts.map { position($0.address) },
+                data: ix.data)
+        }
+    }
+
+    var addressTableLookups: [MessageAddressTableLookup] {
+        lookups.map {
+            MessageAddressTableLookup(
+                accountKey: $0.key, writableIndexes: Array(lookupIndexes[$0.writable]),
+                readonlyIndexes: Array(lookupIndexes[$0.readonly]))
+        }
+    }
+}
+
+public enum MessageVersion: Sendable, Hashable {
+    case legacy
+    case v0
 }

@@ -16,12 +16,12 @@ public struct LegacyMessage: Hashable, Sendable {
 
     /// Compiles instructions as `Message::new_with_blockhash` does (payer first, flags merged, keys sorted by group).
     public init(instructions: [Instruction], payer: Address, recentBlockhash: Hash) throws(PrimitivesError) {
-        let keys = CompiledKeys(instructions: instructions, payer: payer)
-        let (header, staticKeys, positions) = try keys.layout()
-        self.header = header
-        self.accountKeys = staticKeys
+        var c = MessageCompiler()
+        try c.compile(instructions: instructions, payer: payer, lookupTables: [])
+        self.header = c.header
+        self.accountKeys = c.staticKeys
         self.recentBlockhash = recentBlockhash
-        self.instructions = keys.compile(instructions, positions: positions)
+        self.instructions = c.compiledInstructions(instructions)
     }
 }
 
@@ -51,16 +51,13 @@ public struct V0Message: Hashable, Sendable {
         instructions: [Instruction], payer: Address, recentBlockhash: Hash,
         lookupTables: [AddressLookupTableAccount] = []
     ) throws(PrimitivesError) {
-        var keys = CompiledKeys(instructions: instructions, payer: payer)
-        var lookups: [MessageAddressTableLookup] = []
-        for table in lookupTables {
-            if let lookup = try keys.extractLookup(table) { lookups.append(lookup) }
-        }
-        let (header, staticKeys, positions) = try keys.layout()
-        self.header = header
-        self.accountKeys = staticKeys
+        var c = MessageCompiler()
+        try c.compile(instructions: instructions, payer: payer, lookupTables: lookupTables)
+        self.header = c.header
+        self.accountKeys = c.staticKeys
         self.recentBlockhash = recentBlockhash
-        self.instructions = keys.compile(instructions, positions: positions)
+        self.instructions = c.compiledInstructions(instructions)
+        let lookups = c.addressTableLookups
         self.addressTableLookups = lookups
     }
 }
