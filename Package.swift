@@ -16,11 +16,22 @@ let package = Package(
         .executable(name: "solarb", targets: ["ArbCLI"]),
         .library(name: "SolanaPrimitives", targets: ["SolanaPrimitives"]),
         .library(name: "SolanaKeys", targets: ["SolanaKeys"]),
+        // MARK: connectivity (issue #5)
+        .library(name: "ArbState", targets: ["ArbState"]),
+        .library(name: "ArbRPC", targets: ["ArbRPC"]),
+        .library(name: "ArbFeeds", targets: ["ArbFeeds"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        // MARK: connectivity (issue #5); hummingbird + hummingbird-websocket only for the scripted test server
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-websocket.git", from: "1.6.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
     ],
     targets: [
         // MARK: L0 — pure
@@ -35,12 +46,42 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // MARK: connectivity (issue #5): ArbState is L0 (pure), ArbRPC and ArbFeeds are L1 shells
+        .target(
+            name: "ArbState",
+            dependencies: ["SolanaPrimitives"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "ArbRPC",
+            dependencies: [
+                "SolanaPrimitives", "ArbState",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "ArbFeeds",
+            dependencies: [
+                "SolanaPrimitives", "ArbState", "ArbRPC",
+                .product(name: "WSClient", package: "swift-websocket"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+
         // MARK: L3 — CLI and tools
         .executableTarget(
             name: "ArbCLI",
             dependencies: [
                 "SolanaPrimitives", "SolanaKeys",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "ArbState", "ArbRPC", "ArbFeeds", .product(name: "Logging", package: "swift-log"),  // connectivity (#5)
             ],
             swiftSettings: strict
         ),
@@ -68,6 +109,32 @@ let package = Package(
         .testTarget(
             name: "SolanaKeysTests",
             dependencies: ["SolanaKeys", "SolanaPrimitives", "ArbTestSupport"],
+            swiftSettings: strict
+        ),
+        // MARK: connectivity tests (issue #5): a scripted JSON-RPC + PubSub server on loopback
+        .target(
+            name: "ArbTestServer",
+            dependencies: [
+                "SolanaPrimitives",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ArbStateTests",
+            dependencies: ["ArbState", "SolanaPrimitives"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ArbConnectivityTests",
+            dependencies: [
+                "ArbRPC", "ArbFeeds", "ArbState", "SolanaPrimitives", "ArbTestServer", "ArbTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Vectors")],
             swiftSettings: strict
         ),
     ]

@@ -14,6 +14,7 @@ struct SolArb: AsyncParsableCommand {
         subcommands: [
             RunCommand.self,
             BenchCommand.self,
+            RPCCommand.self,
         ]
     )
 }

@@ -6,6 +6,8 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure hot paths, reported as ratios against a reference measured in the same run.",
-        subcommands: []
+        subcommands: [
+            BenchFeeds.self,
+        ]
     )
 }
