@@ -7,7 +7,9 @@ import SolanaPrimitives
 /// Ordering rule: an update is applied only if it is newer than what is held: a higher slot, or the same slot
 /// and a higher write version (when both know one), or the same slot and no write versions (then the later
 /// arrival wins, which is what PubSub's in-order delivery on one connection means). Everything older is dropped
-/// and counted, so a backfill that answers from an older bank can never roll an account back.
+/// and counted, so a backfill that answers from an older bank can never roll an account back. A same-slot update
+/// with identical content is a `duplicate`; identical content at a newer slot only `refreshed`s the held slot
+/// (neither is announced as a change).
 ///
 /// Freshness rule: the state is `fresh` only while the feed is connected, has re-synchronised (backfilled)
 /// since its last (re)connect, the node behind it is not reported behind, and the feed's newest slot is within
@@ -46,6 +48,10 @@ public struct AccountStore: Sendable {
         case applied
         /// The held version is newer (higher slot, or same slot and higher write version).
         case droppedOlder(heldSlot: Slot)
+        /// Same slot and the same content as held (e.g. a notification repeating what a backfill just read).
+        case duplicate
+        /// Same content at a newer slot: the held slot moves forward, the data did not change (not announced).
+        case refreshed
     }
 
     /// Why the state is not fresh. A small fixed vocabulary, usable as a metric label.
@@ -70,6 +76,8 @@ public struct AccountStore: Sendable {
     public struct Counters: Sendable, Hashable {
         public var applied: UInt64 = 0
         public var droppedOlder: UInt64 = 0
+        public var duplicates: UInt64 = 0
+        public var refreshed: UInt64 = 0
         public var disconnects: UInt64 = 0
         public var resyncs: UInt64 = 0
     }
@@ -125,9 +133,28 @@ public struct AccountStore: Sendable {
 
     @discardableResult
     public mutating func apply(_ update: AccountUpdate) -> ApplyResult {
-        if let held = entries[update.address], !Self.isNewer(update.slot, update.writeVersion, than: held) {
-            counters.droppedOlder += 1
-            return .droppedOlder(heldSlot: held.slot)
+        if let held = entries[update.address] {
+            if !Self.isNewer(update.slot, update.writeVersion, than: held) {
+                counters.droppedOlder += 1
+                return .droppedOlder(heldSlot: held.slot)
+            }
+            if let a = held.account, a.lamports == update.lamports, a.owner == update.owner,
+                a.executable == update.executable, a.data == update.data
+            {
+                if held.slot == update.slot {
+                    counters.duplicates += 1
+                    return .duplicate
+                }
+                // unchanged content seen at a newer slot (a backfill re-reading it): the version is confirmed
+                // newer, but nothing changed for the engine
+                entries[update.address]!.slot = update.slot
+                entries[update.address]!.writeVersion = update.writeVersion
+                entries[update.address]!.account!.slot = update.slot
+                counters.refreshed += 1
+                noteSlot(update.slot)
+                if update.source == .subscription { feedSlot = max(feedSlot, update.slot) }
+                return .refreshed
+            }
         }
         entries[update.address] = Entry(
             account: update, slot: update.slot, writeVersion: update.writeVersion, order: takeOrder())

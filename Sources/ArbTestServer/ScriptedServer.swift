@@ -101,7 +101,7 @@ public final class ScriptedServer: Sendable {
     public init(startSlot: UInt64 = 1000, logger: Logger = Logger(label: "scripted-server")) {
         self.state = Mutex(State(slot: startSlot))
         var l = logger
-        l.logLevel = .error
+        l.logLevel = .critical
         self.logger = l
     }
 

@@ -43,6 +43,16 @@ private func liveStore(at slot: Slot = 100, maxLag: UInt64 = 2) -> AccountStore 
         s.apply(update(addr(1), slot: 101, data: [1]))
         #expect(s.apply(update(addr(1), slot: 101, data: [2])) == .applied)
         #expect(s.read(addr(1))?.account?.data == [2])
+        // the same content again (a notification repeating a backfill) is not a new version
+        let order = s.read(addr(1))!.order
+        #expect(s.apply(update(addr(1), slot: 101, data: [2], source: .backfill)) == .duplicate)
+        #expect(s.read(addr(1))?.order == order)
+        #expect(s.counters.duplicates == 1)
+        // and at a newer slot it refreshes the slot without a new write order
+        #expect(s.apply(update(addr(1), slot: 105, data: [2], source: .backfill)) == .refreshed)
+        #expect(s.read(addr(1))?.slot == 105)
+        #expect(s.read(addr(1))?.order == order)
+        #expect(s.apply(update(addr(1), slot: 104, data: [7])) == .droppedOlder(heldSlot: 105))
     }
 
     @Test func absenceIsAVersionToo() {
@@ -57,9 +67,9 @@ private func liveStore(at slot: Slot = 100, maxLag: UInt64 = 2) -> AccountStore 
 
     @Test func writeOrderIsStrictlyIncreasing() {
         var s = liveStore()
-        s.apply(update(addr(1), slot: 101))
-        s.apply(update(addr(2), slot: 101))
-        s.apply(update(addr(1), slot: 102))
+        s.apply(update(addr(1), slot: 101, data: [1]))
+        s.apply(update(addr(2), slot: 101, data: [1]))
+        s.apply(update(addr(1), slot: 102, data: [2]))
         let o1 = s.read(addr(1))!.order, o2 = s.read(addr(2))!.order
         #expect(o2 < o1)
     }
