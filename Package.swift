@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/swift-websocket.git", from: "1.6.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
@@ -71,6 +72,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
@@ -131,7 +133,7 @@ let package = Package(
         .testTarget(
             name: "ArbConnectivityTests",
             dependencies: [
-                "ArbRPC", "ArbFeeds", "ArbState", "SolanaPrimitives", "ArbTestServer", "ArbTestSupport",
+                "ArbRPC", "ArbFeeds", "ArbState", "SolanaPrimitives", "ArbTestServer",
                 .product(name: "Logging", package: "swift-log"),
             ],
             resources: [.copy("Vectors")],

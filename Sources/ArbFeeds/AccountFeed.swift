@@ -2,6 +2,7 @@ import ArbRPC
 import ArbState
 import Logging
 import NIOCore
+import ServiceLifecycle
 import SolanaPrimitives
 import Synchronization
 import WSClient
@@ -36,7 +37,8 @@ public struct FeedConfiguration: Sendable {
     public var maxMessageBytes: Int
 
     public init(
-        url: String, accounts: [Address] = [], programs: [ProgramSubscription] = [], commitment: Commitment = .confirmed,
+        url: String, accounts: [Address] = [], programs: [ProgramSubscription] = [],
+        commitment: Commitment = .confirmed,
         reconnectBase: Duration = .milliseconds(50), reconnectMax: Duration = .seconds(5),
         idleTimeout: Duration = .seconds(10), subscribeTimeout: Duration = .seconds(5),
         referenceSlotInterval: Duration? = .milliseconds(400), backfillRetry: Duration = .milliseconds(100),
@@ -87,8 +89,12 @@ public final class AccountFeed: Sendable {
         self.logger = logger
     }
 
-    /// Runs until the task is cancelled.
+    /// Runs until the task is cancelled or (inside a ServiceGroup) graceful shutdown begins.
     public func run() async {
+        await cancelWhenGracefulShutdown { await self.runUntilCancelled() }
+    }
+
+    func runUntilCancelled() async {
         await withTaskGroup(of: Void.self) { group in
             if let interval = configuration.referenceSlotInterval {
                 group.addTask { await self.pollReferenceSlot(every: interval) }
@@ -190,8 +196,10 @@ public final class AccountFeed: Sendable {
             group.addTask {
                 while !Task.isCancelled {
                     try await self.clock.sleep(for: .milliseconds(50))
-                    let sinceLast = (self.clock.now - start) - .nanoseconds(signals.lastMessage.load(ordering: .relaxed))
-                    let notConfirmed = !signals.confirmed.load(ordering: .relaxed) && self.clock.now - subscribedAt > subscribeTimeout
+                    let sinceLast =
+                        (self.clock.now - start) - .nanoseconds(signals.lastMessage.load(ordering: .relaxed))
+                    let notConfirmed =
+                        !signals.confirmed.load(ordering: .relaxed) && self.clock.now - subscribedAt > subscribeTimeout
                     if sinceLast > idle || notConfirmed {
                         self.logger.info(
                             "pubsub connection silent; reconnecting", metadata: ["subscribed": "\(!notConfirmed)"])
@@ -217,7 +225,8 @@ public final class AccountFeed: Sendable {
                         signals.confirmed.store(true, ordering: .relaxed)
                     }
                 case .error(let id, let e):
-                    logger.error("pubsub request failed", metadata: ["id": "\(id.map(String.init) ?? "-")", "error": "\(e)"])
+                    logger.error(
+                        "pubsub request failed", metadata: ["id": "\(id.map(String.init) ?? "-")", "error": "\(e)"])
                     try? await outbound.close(.unexpectedServerError, reason: "subscribe failed")
                 case .account(let sub, let slot, let account):
                     counters.withLock { $0.notifications += 1 }
@@ -257,7 +266,8 @@ public final class AccountFeed: Sendable {
                 var contextSlot = configuration.accounts.isEmpty ? minContextSlot : result.minContextSlot
                 for p in configuration.programs {
                     let r = try await rpc.getProgramAccounts(
-                        p.program, filters: p.filters, commitment: configuration.commitment, minContextSlot: minContextSlot)
+                        p.program, filters: p.filters, commitment: configuration.commitment,
+                        minContextSlot: minContextSlot)
                     for var a in r.value {
                         a.source = .backfill
                         state.apply(a)
@@ -276,9 +286,10 @@ public final class AccountFeed: Sendable {
                 return
             } catch {
                 counters.withLock { $0.backfillFailures += 1 }
-                if error.code == .nodeBehind || error.code == .minContextSlotNotReached {
-                    state.nodeBehind(slots: error.numSlotsBehind)
-                }
+                // -32005 marks the node behind; -32016 (the node's bank has not reached the slot the feed has
+                // already shown, e.g. a confirmed bank one slot behind a processed slot notification) only
+                // delays the resync: the state stays stale (resyncPending) until the retry succeeds.
+                if error.code == .nodeBehind { state.nodeBehind(slots: error.numSlotsBehind) }
                 logger.info("backfill failed; retrying", metadata: ["error": "\(error)"])
                 do { try await clock.sleep(for: configuration.backfillRetry) } catch { return }
             }
@@ -290,6 +301,8 @@ final class SessionSignals: Sendable {
     let lastMessage = Atomic<Int64>(0)
     let confirmed = Atomic<Bool>(false)
 }
+
+extension AccountFeed: Service {}
 
 /// A one-way flag shared between a session and its connection loop.
 final class Flag: Sendable {

@@ -71,7 +71,9 @@ extension RPCClient {
         source: AccountUpdate.Source = .snapshot
     ) async throws(RPCError) -> MultipleAccounts {
         let n = configuration.maxKeysPerRequest
-        let chunks = stride(from: 0, to: addresses.count, by: n).map { Array(addresses[$0..<min($0 + n, addresses.count)]) }
+        let chunks = stride(from: 0, to: addresses.count, by: n).map {
+            Array(addresses[$0..<min($0 + n, addresses.count)])
+        }
         var out = MultipleAccounts(accounts: [:], absent: [], minContextSlot: .max, maxContextSlot: 0)
         if chunks.isEmpty {
             out.minContextSlot = 0
@@ -118,7 +120,11 @@ extension RPCClient {
             out.minContextSlot = min(out.minContextSlot, chunk.slot)
             out.maxContextSlot = max(out.maxContextSlot, chunk.slot)
             for (a, acc) in zip(chunks[k], chunk.value) {
-                if let acc { out.accounts[a] = acc } else { out.absent.append(AccountAbsence(address: a, slot: chunk.slot)) }
+                if let acc {
+                    out.accounts[a] = acc
+                } else {
+                    out.absent.append(AccountAbsence(address: a, slot: chunk.slot))
+                }
             }
         }
         return out
@@ -214,7 +220,8 @@ extension RPCClient {
             let hash: Hash
             do { hash = try Hash(base58: text) } catch { throw Decode.fail("blockhash: \(error)") }
             return LatestBlockhash(
-                blockhash: hash, lastValidBlockHeight: try Decode.u64(v["lastValidBlockHeight"], "lastValidBlockHeight"))
+                blockhash: hash, lastValidBlockHeight: try Decode.u64(v["lastValidBlockHeight"], "lastValidBlockHeight")
+            )
         }
     }
 

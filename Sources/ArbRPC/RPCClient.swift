@@ -123,7 +123,10 @@ public final class RPCClient: Sendable {
             let choice = state.withLock { $0.pool.choose(now: now, excluding: excluded) }
             switch choice {
             case .exhausted:
-                excluded.removeAll()  // every endpoint tried once: go round again (choose() enforces backoff)
+                // Every endpoint tried once. "-32016 not reached" is about the request's slot, not the endpoints'
+                // health: hand it back to the caller (who decides when to ask again) instead of spinning.
+                if let e = lastError, e.code == .minContextSlotNotReached { throw e }
+                excluded.removeAll()  // go round again (choose() enforces cooldowns and backoff)
                 continue
             case .waitUntil(let t):
                 guard t <= deadline else {
@@ -170,8 +173,10 @@ public final class RPCClient: Sendable {
                     i, retryAfter: error.retryAfterSeconds.map { .seconds($0) }, now: t, unit: unit)
             case .transport: s.pool.recordFailure(i, kind: .transport, now: t, unit: unit)
             case .timeout: s.pool.recordFailure(i, kind: .timeout, now: t, unit: unit)
-            case .nodeBehind, .minContextSlotNotReached, .slotUnavailable:
+            case .nodeBehind, .slotUnavailable:
                 s.pool.recordFailure(i, kind: .nodeBehind, now: t, unit: unit)
+            case .minContextSlotNotReached:
+                s.pool.recordNeutral(i)
             default:
                 if error.isRetriable {
                     s.pool.recordFailure(i, kind: .server, now: t, unit: unit)

@@ -79,6 +79,7 @@ public final class ScriptedServer: Sendable {
         case account(Address)
         case program(Address)
         case slot
+        case signature(String)
     }
 
     struct State: Sendable {
@@ -92,6 +93,8 @@ public final class ScriptedServer: Sendable {
         var nextConnection = 1
         var nextSubscription: UInt64 = 1000
         var history: [Address: [(slot: UInt64, data: [UInt8])]] = [:]
+        /// signature → (slot, err JSON or "null")
+        var landed: [String: (UInt64, String)] = [:]
     }
 
     let state: Mutex<State>
@@ -158,6 +161,22 @@ public final class ScriptedServer: Sendable {
             }
             return s.slot
         }
+    }
+
+    /// Marks a transaction processed now (`errJSON`: "null" or a TransactionError as JSON) and notifies watchers.
+    public func land(signature: String, errJSON: String = "null") {
+        state.withLock { s in
+            s.landed[signature] = (s.slot, errJSON)
+            for (cid, subs) in s.subscriptions {
+                for (sid, t) in subs where t == .signature(signature) {
+                    s.connections[cid]?.outbox.yield(.text(Self.signatureNotification(sid, slot: s.slot, errJSON)))
+                }
+            }
+        }
+    }
+
+    static func signatureNotification(_ sub: UInt64, slot: UInt64, _ err: String) -> String {
+        #"{"jsonrpc":"2.0","method":"signatureNotification","params":{"result":{"context":{"slot":\#(slot)},"value":{"err":\#(err)}},"subscription":\#(sub)}}"#
     }
 
     /// Closes every open WebSocket (as a provider dropping connections does).
@@ -239,14 +258,19 @@ public final class ScriptedServer: Sendable {
             headers[.contentType] = "application/json"
             return Response(
                 status: .tooManyRequests, headers: headers,
-                body: .init(byteBuffer: ByteBuffer(string: #"{"jsonrpc":"2.0","error":{"code":429,"message":"Too many requests for a specific RPC call, contact your app developer or support@rpcpool.com."},"id":\#(id)}"#)))
+                body: .init(
+                    byteBuffer: ByteBuffer(
+                        string:
+                            #"{"jsonrpc":"2.0","error":{"code":429,"message":"Too many requests for a specific RPC call, contact your app developer or support@rpcpool.com."},"id":\#(id)}"#
+                    )))
         case .status(let code):
             return Response(status: .init(code: code), body: .init(byteBuffer: ByteBuffer(string: "upstream error")))
         case .stall(let d):
             try await Task.sleep(for: d)
         case .nodeBehind(let n):
             return Self.json(
-                #"{"jsonrpc":"2.0","error":{"code":-32005,"message":"Node is behind by \#(n) slots","data":{"numSlotsBehind":\#(n)}},"id":\#(id)}"#)
+                #"{"jsonrpc":"2.0","error":{"code":-32005,"message":"Node is behind by \#(n) slots","data":{"numSlotsBehind":\#(n)}},"id":\#(id)}"#
+            )
         }
         if let canned { return Self.json(canned) }
         let lag: UInt64 = if case .staleBank(let l) = mode { l } else { 0 }
@@ -256,7 +280,8 @@ public final class ScriptedServer: Sendable {
             let slot = s.slot > lag ? s.slot - lag : 0
             if lag == 0, let m = minContextSlot, m > slot {
                 return Self.json(
-                    #"{"jsonrpc":"2.0","error":{"code":-32016,"message":"Minimum context slot has not been reached","data":{"contextSlot":\#(slot)}},"id":\#(id)}"#)
+                    #"{"jsonrpc":"2.0","error":{"code":-32016,"message":"Minimum context slot has not been reached","data":{"contextSlot":\#(slot)}},"id":\#(id)}"#
+                )
             }
             let result: String
             switch method {
@@ -265,11 +290,13 @@ public final class ScriptedServer: Sendable {
             case "getAccountInfo":
                 let a = (params.first as? String).flatMap { Address($0) }
                 let acc = a.flatMap { s.accounts[$0] }
-                result = #"{"context":{"apiVersion":"2.2.0","slot":\#(slot)},"value":\#(acc.map(Self.uiAccount) ?? "null")}"#
+                result =
+                    #"{"context":{"apiVersion":"2.2.0","slot":\#(slot)},"value":\#(acc.map(Self.uiAccount) ?? "null")}"#
             case "getMultipleAccounts":
                 let keys = (params.first as? [String]) ?? []
                 let values = keys.map { k in Address(k).flatMap { s.accounts[$0] }.map(Self.uiAccount) ?? "null" }
-                result = #"{"context":{"apiVersion":"2.2.0","slot":\#(slot)},"value":[\#(values.joined(separator: ","))]}"#
+                result =
+                    #"{"context":{"apiVersion":"2.2.0","slot":\#(slot)},"value":[\#(values.joined(separator: ","))]}"#
             case "getProgramAccounts":
                 let program = (params.first as? String).flatMap { Address($0) }
                 let items = s.accounts.filter { $0.value.owner == program }.sorted { $0.key < $1.key }.map {
@@ -277,7 +304,8 @@ public final class ScriptedServer: Sendable {
                 }
                 result = #"{"context":{"slot":\#(slot)},"value":[\#(items.joined(separator: ","))]}"#
             case "getLatestBlockhash":
-                result = #"{"context":{"slot":\#(slot)},"value":{"blockhash":"EkSnNWid2cvwEVnVx9aBqawnmiCNiDgp3gUdkDPTKN1N","lastValidBlockHeight":\#(slot + 150)}}"#
+                result =
+                    #"{"context":{"slot":\#(slot)},"value":{"blockhash":"EkSnNWid2cvwEVnVx9aBqawnmiCNiDgp3gUdkDPTKN1N","lastValidBlockHeight":\#(slot + 150)}}"#
             case "getBalance":
                 let a = (params.first as? String).flatMap { Address($0) }
                 result = #"{"context":{"slot":\#(slot)},"value":\#(a.flatMap { s.accounts[$0]?.lamports } ?? 0)}"#
@@ -285,7 +313,8 @@ public final class ScriptedServer: Sendable {
                 // the first signature of the wire transaction (after the short-vec count byte)
                 let bytes = (params.first as? String).flatMap { Data(base64Encoded: $0) }.map { Array($0) } ?? []
                 guard bytes.count >= 65 else {
-                    return Self.json(#"{"jsonrpc":"2.0","error":{"code":-32602,"message":"invalid transaction"},"id":\#(id)}"#)
+                    return Self.json(
+                        #"{"jsonrpc":"2.0","error":{"code":-32602,"message":"invalid transaction"},"id":\#(id)}"#)
                 }
                 result = "\"" + Base58.encode(bytes[1..<65]) + "\""
             default:
@@ -370,6 +399,7 @@ public final class ScriptedServer: Sendable {
             case "accountSubscribe": target = (params.first as? String).flatMap { Address($0) }.map { .account($0) }
             case "programSubscribe": target = (params.first as? String).flatMap { Address($0) }.map { .program($0) }
             case "slotSubscribe": target = .slot
+            case "signatureSubscribe": target = (params.first as? String).map { .signature($0) }
             default: target = nil
             }
             guard let target else {
@@ -381,6 +411,9 @@ public final class ScriptedServer: Sendable {
             s.nextSubscription += 1
             s.subscriptions[conn.id, default: [:]][sid] = target
             conn.outbox.yield(.text(#"{"jsonrpc":"2.0","result":\#(sid),"id":\#(id)}"#))
+            if case .signature(let sig) = target, let landed = s.landed[sig] {
+                conn.outbox.yield(.text(Self.signatureNotification(sid, slot: landed.0, landed.1)))
+            }
         }
     }
 }

@@ -217,3 +217,21 @@ struct SplitMix64Test {
         return z ^ (z >> 31)
     }
 }
+
+@Suite(.serialized) struct SignatureWatcherTests {
+    @Test func reportsProcessedWithErrorOrTimesOut() async throws {
+        let server = try await TestSupport.server(startSlot: 77)
+        let sig = try Signature(bytes: [UInt8](repeating: 3, count: 64))
+        // landed before the subscription: the server answers at once
+        server.land(signature: sig.description, errJSON: #"{"InstructionError":[1,{"Custom":6001}]}"#)
+        let r = try await SignatureWatcher.wait(
+            url: server.wsURL, signature: sig, timeout: .seconds(10), logger: TestSupport.logger)
+        #expect(r == .processed(slot: 77, err: .instructionError(index: 1, .custom(6001))))
+        // never lands: times out
+        let other = try Signature(bytes: [UInt8](repeating: 4, count: 64))
+        let t = try await SignatureWatcher.wait(
+            url: server.wsURL, signature: other, timeout: .milliseconds(200), logger: TestSupport.logger)
+        #expect(t == .timedOut)
+        await server.stop()
+    }
+}

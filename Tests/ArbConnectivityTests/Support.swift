@@ -27,7 +27,8 @@ enum TestSupport {
     }()
 
     static func client(
-        _ servers: [ScriptedServer], requestTimeout: Duration = .milliseconds(1500), policy: EndpointPool.Policy = .init(),
+        _ servers: [ScriptedServer], requestTimeout: Duration = .milliseconds(1500),
+        policy: EndpointPool.Policy = .init(),
         callDeadline: Duration = .seconds(10), maxAttempts: Int = 8
     ) -> RPCClient {
         RPCClient(
@@ -76,4 +77,4 @@ func withBackground<T: Sendable>(
 }
 
 /// A base58 address literal in a test (traps on a typo, which is a bug in the test).
-func A(_ s: String) -> Address { try! Address(base58: s) }
+func b58(_ s: String) -> Address { try! Address(base58: s) }

@@ -22,22 +22,26 @@ import Testing
     }
 
     @Test func getAccountInfoWithU64MaxRentEpoch() async throws {
-        let a = A("7xLk17EQQ5KLDLDe44wCmupJKJjTGd8hs3eSVVhCx932")
-        let r = try await replay("getAccountInfo-u64max-rentEpoch") { c throws(RPCError) in try await c.getAccountInfo(a) }.get()
+        let a = b58("7xLk17EQQ5KLDLDe44wCmupJKJjTGd8hs3eSVVhCx932")
+        let r = try await replay("getAccountInfo-u64max-rentEpoch") { c throws(RPCError) in
+            try await c.getAccountInfo(a)
+        }.get()
         #expect(r.slot == 83_986_105)
         let acc = try #require(r.value)
         #expect(acc.data == Array("test".utf8))
         #expect(acc.lamports == 999_999)
         #expect(acc.executable)
         #expect(acc.rentEpoch == UInt64.max)
-        #expect(acc.owner == A("11111111111111111111111111111111"))
+        #expect(acc.owner == b58("11111111111111111111111111111111"))
         #expect(acc.slot == 83_986_105)
     }
 
     @Test func getMultipleAccountsWithEmptyData() async throws {
-        let a = A("7xLk17EQQ5KLDLDe44wCmupJKJjTGd8hs3eSVVhCx932")
-        let r = try await replay("getMultipleAccounts-empty-data") { c throws(RPCError) in try await c.getMultipleAccounts([a]) }
-            .get()
+        let a = b58("7xLk17EQQ5KLDLDe44wCmupJKJjTGd8hs3eSVVhCx932")
+        let r = try await replay("getMultipleAccounts-empty-data") { c throws(RPCError) in
+            try await c.getMultipleAccounts([a])
+        }
+        .get()
         #expect(r.minContextSlot == 83_996_178)
         #expect(r.accounts[a]?.data == [])
         #expect(r.accounts[a]?.lamports == 19_039_980_000)
@@ -46,16 +50,17 @@ import Testing
 
     @Test func getProgramAccountsBareArray() async throws {
         let r = try await replay("getProgramAccounts-bare-array") { c throws(RPCError) in
-            try await c.getProgramAccounts(A("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"))
+            try await c.getProgramAccounts(b58("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"))
         }.get()
         #expect(r.value.count == 1)
-        #expect(r.value[0].address == A("7xLk17EQQ5KLDLDe44wCmupJKJjTGd8hs3eSVVhCx932"))
+        #expect(r.value[0].address == b58("7xLk17EQQ5KLDLDe44wCmupJKJjTGd8hs3eSVVhCx932"))
         #expect(r.value[0].lamports == 2_039_280)
         #expect(r.value[0].data == Array("test".utf8))
     }
 
     @Test func balanceSlotBlockHeight() async throws {
-        let b = try await replay("getBalance") { c throws(RPCError) in try await c.getBalance(TestSupport.address(1)) }.get()
+        let b = try await replay("getBalance") { c throws(RPCError) in try await c.getBalance(TestSupport.address(1)) }
+            .get()
         #expect(b == WithContext(slot: 83_987_501, value: 19_039_980_000))
         let s = try await replay("getSlot") { c throws(RPCError) in try await c.getSlot() }.get()
         #expect(s == 83_999_325)
@@ -65,15 +70,19 @@ import Testing
 
     @Test func signatureStatuses() async throws {
         let sigs = [
-            try Signature(base58: "APPAzLobMg62AW7tdot1s7qKjya4Htt7AqjvT4uMUje8FuFNKD6qnoSk3JvBrkBnBnUyknqXJUXpj9BXENSExSQ"),
-            try Signature(base58: "eue8eTRd4puKR2aqsW9AigzyBsF9Em4uVKWKEkMeYUuT9XevvrYwk6Ps5ApCHKEdYDYxPsmE8tb9Gik6jZM1xHT"),
+            try Signature(
+                base58: "APPAzLobMg62AW7tdot1s7qKjya4Htt7AqjvT4uMUje8FuFNKD6qnoSk3JvBrkBnBnUyknqXJUXpj9BXENSExSQ"),
+            try Signature(
+                base58: "eue8eTRd4puKR2aqsW9AigzyBsF9Em4uVKWKEkMeYUuT9XevvrYwk6Ps5ApCHKEdYDYxPsmE8tb9Gik6jZM1xHT"),
         ]
         let r = try await replay("getSignatureStatuses") { c throws(RPCError) in
             try await c.getSignatureStatuses(sigs, searchTransactionHistory: true)
         }.get()
         #expect(r.slot == 83_999_323)
         #expect(r.value.count == 2)
-        #expect(r.value[0] == SignatureStatus(slot: 82_233_105, confirmations: nil, err: nil, confirmationStatus: .finalized))
+        #expect(
+            r.value[0]
+                == SignatureStatus(slot: 82_233_105, confirmations: nil, err: nil, confirmationStatus: .finalized))
         #expect(r.value[1]?.slot == 82_232_349)
     }
 
@@ -101,8 +110,10 @@ import Testing
         #expect(b.slot == 2792)
         #expect(b.value.blockhash.description == "EkSnNWid2cvwEVnVx9aBqawnmiCNiDgp3gUdkDPTKN1N")
         #expect(b.value.lastValidBlockHeight == 3090)
-        let f = try await replay("getRecentPrioritizationFees") { c throws(RPCError) in try await c.getRecentPrioritizationFees() }
-            .get()
+        let f = try await replay("getRecentPrioritizationFees") { c throws(RPCError) in
+            try await c.getRecentPrioritizationFees()
+        }
+        .get()
         #expect(f.map(\.prioritizationFee) == [0, 1000, 500])
         #expect(f.map(\.slot) == [348_125, 348_126, 348_127])
     }
@@ -110,12 +121,17 @@ import Testing
     @Test func sendTransactionAcceptedAndPreflightFailures() async throws {
         let tx = [UInt8](repeating: 1, count: 100)
         let ok = try await replay("sendTransaction-ok") { c throws(RPCError) in try await c.sendTransaction(tx) }.get()
-        #expect(ok.description == "296E1ou3V9rRVktzCqNpzbzcTZMxTnFJCK2pWRoxKVidRfQam1KLRv6ETbKtf2S4CW1MyRCbeVairQQ3QWTPMRmt")
+        #expect(
+            ok.description == "296E1ou3V9rRVktzCqNpzbzcTZMxTnFJCK2pWRoxKVidRfQam1KLRv6ETbKtf2S4CW1MyRCbeVairQQ3QWTPMRmt"
+        )
 
         let bh = try await replay("sendTransaction-32002-BlockhashNotFound") { c throws(RPCError) in
             try await c.sendTransaction(tx)
         }
-        guard case .failure(let e1) = bh else { Issue.record("expected a preflight failure"); return }
+        guard case .failure(let e1) = bh else {
+            Issue.record("expected a preflight failure")
+            return
+        }
         #expect(e1.code == .preflightFailure)
         #expect(e1.rpcCode == -32002)
         #expect(e1.transactionError == .blockhashNotFound)
@@ -124,7 +140,10 @@ import Testing
         let custom = try await replay("sendTransaction-32002-InstructionError-Custom") { c throws(RPCError) in
             try await c.sendTransaction(tx)
         }
-        guard case .failure(let e2) = custom else { Issue.record("expected a preflight failure"); return }
+        guard case .failure(let e2) = custom else {
+            Issue.record("expected a preflight failure")
+            return
+        }
         #expect(e2.transactionError == .instructionError(index: 2, .custom(6022)))
         #expect(e2.transactionError?.customProgramError == 0x1786)
         #expect(e2.logs?.first?.hasSuffix("custom program error: 0x1786") == true)
@@ -134,7 +153,10 @@ import Testing
         let behind = try await replay("nodeBehind-32005") { c throws(RPCError) in
             try await c.getMultipleAccounts([TestSupport.address(3)])
         }
-        guard case .failure(let e) = behind else { Issue.record("expected -32005"); return }
+        guard case .failure(let e) = behind else {
+            Issue.record("expected -32005")
+            return
+        }
         #expect(e.code == .nodeBehind)
         #expect(e.numSlotsBehind == 42)
         #expect(e.isRetriable)
@@ -155,7 +177,7 @@ import Testing
                 == .account(
                     subscription: 46133, slot: 80_221_533,
                     account: RawAccount(
-                        owner: A("11111111111111111111111111111111"), lamports: 41_083_620, data: [],
+                        owner: b58("11111111111111111111111111111111"), lamports: 41_083_620, data: [],
                         executable: false, rentEpoch: 185)))
     }
 
@@ -168,7 +190,7 @@ import Testing
         }
         #expect(sub == 24040)
         #expect(slot == 5_208_469)
-        #expect(address == A("H4vnBqifaSACnKa7acsxstsY1iV1bvJNxsCY7enrd1hq"))
+        #expect(address == b58("H4vnBqifaSACnKa7acsxstsY1iV1bvJNxsCY7enrd1hq"))
         #expect(account.data.count == 80)  // a nonce account (space 80 in the same source's jsonParsed variant)
         #expect(account.lamports == 33594)
     }
@@ -196,7 +218,10 @@ import Testing
         let a = try d.decode(inOrder)
         let b = try d.decode(reordered)
         #expect(a == b)
-        guard case .account(_, _, let acc) = a else { Issue.record("not an account notification"); return }
+        guard case .account(_, _, let acc) = a else {
+            Issue.record("not an account notification")
+            return
+        }
         #expect(acc.data == data)
         #expect(acc.rentEpoch == .max)
     }
@@ -216,7 +241,8 @@ import Testing
 
 @Suite struct JSONAndBase64Tests {
     @Test func exactIntegersAndEscapes() throws {
-        let v = try JSONValue.parse(#"{"a":18446744073709551615,"b":"x\u00e9\ud83d\ude00\n\/","c":[true,false,null],"d":-1.5e3}"#)
+        let v = try JSONValue.parse(
+            #"{"a":18446744073709551615,"b":"x\u00e9\ud83d\ude00\n\/","c":[true,false,null],"d":-1.5e3}"#)
         #expect(v["a"]?.uint64 == .max)
         #expect(v["b"]?.string == "x\u{e9}\u{1F600}\n/")
         #expect(v["c"] == .array([.bool(true), .bool(false), .null]))

@@ -5,7 +5,9 @@ import Testing
 private func addr(_ n: UInt8) -> Address { Address(raw: try! Bytes32(bytes: [UInt8](repeating: n, count: 32))) }
 private let owner = addr(200)
 
-private func update(_ a: Address, slot: Slot, data: [UInt8] = [], wv: UInt64? = nil, source: AccountUpdate.Source = .subscription)
+private func update(
+    _ a: Address, slot: Slot, data: [UInt8] = [], wv: UInt64? = nil, source: AccountUpdate.Source = .subscription
+)
     -> AccountUpdate
 {
     AccountUpdate(address: a, owner: owner, lamports: 1, data: data, slot: slot, writeVersion: wv, source: source)
@@ -70,7 +72,8 @@ private func liveStore(at slot: Slot = 100, maxLag: UInt64 = 2) -> AccountStore 
         s.apply(update(addr(1), slot: 101, data: [1]))
         s.apply(update(addr(2), slot: 101, data: [1]))
         s.apply(update(addr(1), slot: 102, data: [2]))
-        let o1 = s.read(addr(1))!.order, o2 = s.read(addr(2))!.order
+        let o1 = s.read(addr(1))!.order
+        let o2 = s.read(addr(2))!.order
         #expect(o2 < o1)
     }
 

@@ -49,6 +49,7 @@ struct BenchFeeds: AsyncParsableCommand {
         // Swift: decode + FeedState.apply (the feed's per-message work, lock and update stream included)
         var best = Duration.seconds(1_000_000)
         var applied = 0
+        var heldBytes = 0
         let clock = ContinuousClock()
         for _ in 0..<rounds {
             let state = FeedState(buffering: .bufferingNewest(1))
@@ -65,11 +66,17 @@ struct BenchFeeds: AsyncParsableCommand {
                 }
             }
             best = min(best, t)
+            heldBytes = state.snapshot().entries.values.reduce(0) { $0 + ($1.account?.data.count ?? 0) }
         }
         let swiftNs = Double(best.nanosecondsCount) / Double(messages)
         let mb = Double(totalBytes) / 1_048_576
-        print("messages: \(messages) (avg account \(totalBytes / messages) B, \(String(format: "%.1f", mb)) MiB of account data per round), rounds: \(rounds)")
-        print(String(format: "swift  (PubSubDecoder + FeedState.apply): %8.0f ns/message  %7.0f MiB/s", swiftNs, mb / (Double(best.nanosecondsCount) / 1e9)))
+        print(
+            "messages: \(messages) (avg account \(totalBytes / messages) B, \(String(format: "%.1f", mb)) MiB of account data per round), rounds: \(rounds)"
+        )
+        print(
+            String(
+                format: "swift  (PubSubDecoder + FeedState.apply): %8.0f ns/message  %7.0f MiB/s", swiftNs,
+                mb / (Double(best.nanosecondsCount) / 1e9)))
         guard !swiftOnly else { return }
 
         // Python on the same messages
@@ -77,12 +84,20 @@ struct BenchFeeds: AsyncParsableCommand {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("messages.jsonl")
-        let header = "{" + subs.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\"\($0.value.base58)\"" }.joined(separator: ",") + "}"
+        let header =
+            "{" + subs.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\"\($0.value.base58)\"" }.joined(separator: ",")
+            + "}"
         try ([header] + texts).joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
         let py = try python ?? Self.shell("scripts/venv.sh bench/feeds")
         let out = try Self.shell("\(py) bench/feeds/bench_feeds.py \(file.path) \(rounds)")
-        guard let json = try? JSONValue.parse(out), let pyNs = json["ns_per_message"]?.double else {
+        guard let json = try? JSONValue.parse(out), let pyNs = json["ns_per_message"]?.double,
+            let pyBytes = json["bytes"]?.uint64
+        else {
             throw ValidationError("python reference printed: \(out)")
+        }
+        // both sides must end with the same store (same accounts, same bytes)
+        guard pyBytes == UInt64(heldBytes) else {
+            throw ValidationError("stores differ: python holds \(pyBytes) bytes, swift \(heldBytes)")
         }
         print(String(format: "python (orjson.loads + base64.b64decode + dict): %8.0f ns/message", pyNs))
         print(String(format: "ratio python/swift: %.2fx (>1 means Swift is faster)", pyNs / swiftNs))

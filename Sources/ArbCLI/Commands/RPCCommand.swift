@@ -23,7 +23,9 @@ struct RPCCommand: AsyncParsableCommand {
             if list.isEmpty {
                 list = [ProcessInfo.processInfo.environment["SOLARB_RPC_URL"] ?? "https://api.mainnet-beta.solana.com"]
             }
-            guard let c = Commitment(rawValue: commitment) else { throw ValidationError("bad commitment \(commitment)") }
+            guard let c = Commitment(rawValue: commitment) else {
+                throw ValidationError("bad commitment \(commitment)")
+            }
             var logger = Logger(label: "solarb.rpc")
             logger.logLevel = .warning
             return RPCClient(
@@ -55,18 +57,23 @@ struct RPCCommand: AsyncParsableCommand {
                 print("\(a): no account (context slot \(r.slot))")
                 return
             }
-            print("address    \(a)\nowner      \(acc.owner)\nlamports   \(acc.lamports)\ndata       \(acc.data.count) bytes")
+            print(
+                "address    \(a)\nowner      \(acc.owner)\nlamports   \(acc.lamports)\ndata       \(acc.data.count) bytes"
+            )
             print("executable \(acc.executable)\nslot       \(r.slot) (context)")
             if data { print(Base64.encode(acc.data)) }
         }
     }
 
     struct Blockhash: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print the latest blockhash and its last valid height.")
+        static let configuration = CommandConfiguration(
+            abstract: "Print the latest blockhash and its last valid height.")
         @OptionGroup var endpoints: Endpoints
         func run() async throws {
             let r = try await endpoints.client().getLatestBlockhash()
-            print("blockhash \(r.value.blockhash)  lastValidBlockHeight \(r.value.lastValidBlockHeight)  (slot \(r.slot))")
+            print(
+                "blockhash \(r.value.blockhash)  lastValidBlockHeight \(r.value.lastValidBlockHeight)  (slot \(r.slot))"
+            )
         }
     }
 

@@ -60,8 +60,10 @@ public enum Base64 {
                 var i = 0
                 let full = (pad == 0 ? n : n - 4)
                 while i < full {
-                    let a = t[Int(input[i])], b = t[Int(input[i + 1])]
-                    let c = t[Int(input[i + 2])], d = t[Int(input[i + 3])]
+                    let a = t[Int(input[i])]
+                    let b = t[Int(input[i + 1])]
+                    let c = t[Int(input[i + 2])]
+                    let d = t[Int(input[i + 3])]
                     if (a | b | c | d) & 0xC0 != 0 {
                         failed = true
                         break
@@ -74,7 +76,8 @@ public enum Base64 {
                     i += 4
                 }
                 if !failed && pad > 0 {
-                    let a = t[Int(input[i])], b = t[Int(input[i + 1])]
+                    let a = t[Int(input[i])]
+                    let b = t[Int(input[i + 1])]
                     let c = pad == 1 ? t[Int(input[i + 2])] : 0
                     if (a | b | c) & 0xC0 != 0 {
                         failed = true

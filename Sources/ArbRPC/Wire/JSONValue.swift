@@ -303,7 +303,9 @@ struct JSONCursor {
         var v: UInt64 = 0
         for idx in r {
             let c = buf[idx]
-            guard c >= 0x30, c <= 0x39 else { throw JSONParseError(offset: idx, reason: "expected an unsigned integer") }
+            guard c >= 0x30, c <= 0x39 else {
+                throw JSONParseError(offset: idx, reason: "expected an unsigned integer")
+            }
             let (m, o1) = v.multipliedReportingOverflow(by: 10)
             let (a, o2) = m.addingReportingOverflow(UInt64(c - 0x30))
             guard !o1, !o2 else { throw JSONParseError(offset: idx, reason: "integer overflows u64") }
