@@ -89,7 +89,19 @@ public final class RPCClient: Sendable {
     let epoch: ContinuousClock.Instant
     let state: Mutex<State>
 
-    public init(configuration: RPCClientConfiguration, httpClient: HTTPClient = .shared, logger: Logger) {
+    /// The HTTP client every RPCClient uses unless given one: connection establishment is NOT retried inside AHC
+    /// (a refused or unreachable endpoint fails at once, and this client's own failover moves on to the next
+    /// endpoint; its cooldown + probe is the retry), connect timeout 500 ms. Process-lifetime, never shut down.
+    public static let sharedHTTPClient: HTTPClient = {
+        var c = HTTPClient.Configuration()
+        c.connectionPool.retryConnectionEstablishment = false
+        c.timeout.connect = .milliseconds(500)
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: c)
+    }()
+
+    public init(
+        configuration: RPCClientConfiguration, httpClient: HTTPClient = RPCClient.sharedHTTPClient, logger: Logger
+    ) {
         precondition(!configuration.endpoints.isEmpty, "RPCClient needs at least one endpoint")
         self.configuration = configuration
         self.http = httpClient

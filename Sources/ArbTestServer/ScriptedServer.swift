@@ -231,7 +231,15 @@ public final class ScriptedServer: Sendable {
             return r.task
         }
         task?.cancel()
-        _ = try? await task?.value
+        // The listener closes at once; graceful shutdown then waits for open keep-alive connections (a client's
+        // pool may hold them for a minute). Wait at most 1 s for it, then let it finish in the background.
+        guard let task else { return }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { _ = try? await task.value }
+            group.addTask { try? await Task.sleep(for: .seconds(1)) }
+            await group.next()
+            group.cancelAll()
+        }
     }
 
     // MARK: HTTP

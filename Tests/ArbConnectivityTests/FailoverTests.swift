@@ -30,6 +30,23 @@ import Testing
         await b.stop()
     }
 
+    /// The primary is dead before the client ever connected (no pooled connection to reset): the refused connect
+    /// must fail fast, not wait for the request timeout.
+    @Test func deadPrimaryWithoutPooledConnectionFailsOverFast() async throws {
+        let dead = try await TestSupport.server()
+        await dead.stop()
+        let b = try await TestSupport.server(startSlot: 31)
+        let client = TestSupport.client([dead, b], requestTimeout: .seconds(5))
+        let clock = ContinuousClock()
+        let start = clock.now
+        #expect(try await client.getSlot() == 31)
+        let elapsed = clock.now - start
+        print("[measured] never-reachable primary (refused), request timeout 5 s → answer from secondary in \(elapsed)")
+        #expect(elapsed < .seconds(1), "failover took \(elapsed)")
+        #expect(client.health[0].failures == 1)
+        await b.stop()
+    }
+
     @Test func stalledPrimaryCostsOneRequestTimeout() async throws {
         let a = try await TestSupport.server(startSlot: 700)
         let b = try await TestSupport.server(startSlot: 701)
