@@ -14,8 +14,10 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "solarb", targets: ["ArbCLI"]),
+        .executable(name: "solarb-conformance", targets: ["ArbConformanceTool"]),
         .library(name: "SolanaPrimitives", targets: ["SolanaPrimitives"]),
         .library(name: "SolanaKeys", targets: ["SolanaKeys"]),
+        .library(name: "ArbTestSupport", targets: ["ArbTestSupport"]),
         // MARK: connectivity (issue #5)
         .library(name: "ArbState", targets: ["ArbState"]),
         .library(name: "ArbRPC", targets: ["ArbRPC"]),
@@ -46,6 +48,10 @@ let package = Package(
             dependencies: ["SolanaPrimitives", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
+
+        // MARK: L0 — on-chain profit guard (sBPF assembler + ELF writer, the guard program, loader deploy plan)
+        .target(name: "ArbSBPF", swiftSettings: strict),
+        .target(name: "ArbGuard", dependencies: ["ArbSBPF", "SolanaPrimitives", "SolanaKeys"], swiftSettings: strict),
 
         // MARK: connectivity (issue #5): ArbState is L0 (pure), ArbRPC and ArbFeeds are L1 shells
         .target(
@@ -81,7 +87,8 @@ let package = Package(
         .executableTarget(
             name: "ArbCLI",
             dependencies: [
-                "SolanaPrimitives", "SolanaKeys",
+                "SolanaPrimitives", "SolanaKeys", "ArbTestSupport",
+                "ArbGuard", "ArbSBPF",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "ArbState", "ArbRPC", "ArbFeeds", .product(name: "Logging", package: "swift-log"),  // connectivity (#5)
             ],
@@ -89,14 +96,14 @@ let package = Package(
         ),
         .executableTarget(
             name: "ArbConformanceTool",
-            dependencies: ["SolanaPrimitives", "SolanaKeys"],
+            dependencies: ["ArbTestSupport"],
             swiftSettings: strict
         ),
 
         // MARK: Test support and tests
         .target(
             name: "ArbTestSupport",
-            dependencies: ["SolanaPrimitives"],
+            dependencies: ["SolanaPrimitives", "SolanaKeys"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -111,6 +118,21 @@ let package = Package(
         .testTarget(
             name: "SolanaKeysTests",
             dependencies: ["SolanaKeys", "SolanaPrimitives", "ArbTestSupport"],
+            swiftSettings: strict
+        ),
+
+        // MARK: Tests — profit guard
+        .testTarget(
+            name: "ArbSBPFTests",
+            dependencies: ["ArbSBPF", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ArbGuardTests",
+            dependencies: [
+                "ArbGuard", "ArbSBPF", "SolanaPrimitives", "SolanaKeys",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             swiftSettings: strict
         ),
         // MARK: connectivity tests (issue #5): a scripted JSON-RPC + PubSub server on loopback

@@ -7,8 +7,20 @@ let package = Package(
     name: "SolArbBenchmarks",
     platforms: [.macOS(.v15)],
     dependencies: [
-        .package(path: ".."),
+        .package(name: "SolArb", path: ".."),
         .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
-    targets: []
+    targets: [
+        .executableTarget(
+            name: "TransactionBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "SolanaPrimitives", package: "SolArb"),
+                .product(name: "SolanaKeys", package: "SolArb"),
+                .product(name: "ArbTestSupport", package: "SolArb"),
+            ],
+            path: "Benchmarks/TransactionBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        )
+    ]
 )

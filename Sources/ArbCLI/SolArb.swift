@@ -13,7 +13,10 @@ struct SolArb: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             RunCommand.self,
+            KeysCommand.self,
+            TxCommand.self,
             BenchCommand.self,
+            GuardCommand.self,
             RPCCommand.self,
         ]
     )

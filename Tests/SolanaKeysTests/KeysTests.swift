@@ -1,1 +1,91 @@
+import Foundation
+import SolanaPrimitives
 import Testing
+
+@testable import SolanaKeys
+
+@Suite struct KeysTests {
+    func tempPath(_ name: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("solarb-keys-\(UUID().uuidString)-\(name)").path
+    }
+
+    @Test func writeThenReadRoundTripsWithOwnerOnlyPermissions() throws {
+        let kp = Keypair()
+        let path = tempPath("id.json")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try KeypairFile.write(kp, path: path)
+        #expect(KeypairFile.permissions(path: path)?.mode == 0o600)
+        var warnings: [String] = []
+        let back = try KeypairFile.read(path: path) { warnings.append($0) }
+        #expect(back.address == kp.address)
+        #expect(warnings.isEmpty)
+        // The file is the Solana CLI format: a JSON array of 64 numbers, public key last.
+        let array = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [Int]
+        #expect(array?.count == 64)
+        #expect(array.map { Array($0[32...]).map(UInt8.init) } == kp.address.bytes)
+        #expect(throws: KeysError.self) { try KeypairFile.write(kp, path: path) }  // no silent overwrite
+    }
+
+    @Test func warnsWhenOthersCanRead() throws {
+        let path = tempPath("open.json")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try KeypairFile.write(Keypair(), path: path)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
+        var warnings: [String] = []
+        _ = try KeypairFile.read(path: path) { warnings.append($0) }
+        #expect(warnings.count == 1 && warnings[0].contains("chmod 600"))
+    }
+
+    @Test func malformedFilesAreTypedErrorsThatNeverEchoContents() throws {
+        let secretLooking = "[" + (0..<64).map { _ in "173" }.joined(separator: ",") + "]"
+        let cases: [(String, KeysError.Code)] = [
+            ("not json", .malformedKeypairFile),
+            ("{\"a\":1}", .malformedKeypairFile),
+            ("[1,2,3]", .malformedKeypairFile),
+            ("[" + (0..<64).map { _ in "300" }.joined(separator: ",") + "]", .malformedKeypairFile),
+            (secretLooking, .publicKeyMismatch),
+        ]
+        for (text, code) in cases {
+            #expect {
+                _ = try KeypairFile.parse(Data(text.utf8))
+            } throws: { error in
+                guard let e = error as? KeysError else { return false }
+                return e.code == code && !e.description.contains("173,173")
+            }
+        }
+        #expect { _ = try KeypairFile.read(path: tempPath("missing.json")) } throws: {
+            ($0 as? KeysError)?.code == .fileNotFound
+        }
+    }
+
+    @Test func descriptionsShowOnlyThePublicKey() throws {
+        let kp = try Keypair(seed: Array(repeating: 7, count: 32))
+        let secretHex = kp.solanaKeypairBytes().prefix(32).map { String(format: "%02x", $0) }.joined()
+        for text in [String(describing: kp), String(reflecting: kp), "\(kp)"] {
+            #expect(text.contains(kp.address.base58))
+            #expect(!text.contains(secretHex))
+            #expect(!text.contains("7, 7, 7"))
+        }
+    }
+
+    @Test func signsInSignerOrderAndRejectsMissingOrExtraSigners() throws {
+        let payer = try Keypair(seed: Array(repeating: 1, count: 32))
+        let other = try Keypair(seed: Array(repeating: 2, count: 32))
+        let stranger = try Keypair(seed: Array(repeating: 3, count: 32))
+        let ix = Instruction(
+            programId: ProgramIDs.memo, accounts: [.readonly(other.address, signer: true)], data: Array("hi".utf8))
+        let message = VersionedMessage.v0(
+            try V0Message(instructions: [ix], payer: payer.address, recentBlockhash: .zero))
+        let tx = try VersionedTransaction(message: message, signers: [other, payer])  // order given doesn't matter
+        #expect(tx.signatures.count == 2)
+        try tx.verifySignatures()
+        #expect(Ed25519.verify(tx.signatures[0], message: message.serialize(), publicKey: payer.address))
+        #expect(throws: KeysError.self) { try VersionedTransaction(message: message, signers: [payer]) }
+        #expect(throws: KeysError.self) {
+            try VersionedTransaction(message: message, signers: [payer, other, stranger])
+        }
+        var tampered = tx
+        tampered.signatures[1] = tx.signatures[0]
+        #expect(throws: KeysError.self) { try tampered.verifySignatures() }
+    }
+}

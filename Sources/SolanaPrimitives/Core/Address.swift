@@ -1,5 +1,7 @@
 /// A Solana account address (an Ed25519 public key or a program-derived address): 32 bytes, shown in base58.
-public struct Address: Hashable, Sendable, Comparable, CustomStringConvertible, LosslessStringConvertible, Codable {
+public struct Address: Hashable, Sendable, Comparable, CustomStringConvertible, LosslessStringConvertible, Codable,
+    ExpressibleByStringLiteral
+{
     public var raw: Bytes32
 
     @inlinable public init(raw: Bytes32) { self.raw = raw }
@@ -19,9 +21,10 @@ public struct Address: Hashable, Sendable, Comparable, CustomStringConvertible, 
     }
 
     /// For literals in our own code (program ids): traps on a typo, which is a programming error.
-    public init(_ literal: StaticString) {
+    /// `Address("…")` with a literal uses this (SE-0213); runtime text goes through `init(base58:)`.
+    public init(stringLiteral literal: String) {
         do {
-            try self.init(base58: literal.description)
+            try self.init(base58: literal)
         } catch {
             preconditionFailure("bad address literal \(literal): \(error)")
         }
@@ -43,7 +46,8 @@ public struct Address: Hashable, Sendable, Comparable, CustomStringConvertible, 
     public init(from decoder: any Decoder) throws {
         let s = try decoder.singleValueContainer().decode(String.self)
         do { try self.init(base58: s) } catch {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.description))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: error.description))
         }
     }
 
@@ -74,7 +78,8 @@ public struct Hash: Hashable, Sendable, CustomStringConvertible, Codable {
     public init(from decoder: any Decoder) throws {
         let s = try decoder.singleValueContainer().decode(String.self)
         do { try self.init(base58: s) } catch {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.description))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: error.description))
         }
     }
     public func encode(to encoder: any Encoder) throws {

@@ -14,9 +14,15 @@ public struct ByteWriter: Sendable {
     @inlinable public mutating func i32(_ v: Int32) { append(littleEndian: UInt32(bitPattern: v)) }
     @inlinable public mutating func i64(_ v: Int64) { append(littleEndian: UInt64(bitPattern: v)) }
     @inlinable public mutating func bool(_ v: Bool) { bytes.append(v ? 1 : 0) }
-    @inlinable public mutating func write<C: Sequence>(_ raw: C) where C.Element == UInt8 { bytes.append(contentsOf: raw) }
+    @inlinable public mutating func write<C: Sequence>(_ raw: C) where C.Element == UInt8 {
+        bytes.append(contentsOf: raw)
+    }
     @inlinable public mutating func address(_ a: Address) { a.raw.withBytes { bytes.append(contentsOf: $0) } }
     @inlinable public mutating func hash(_ h: Hash) { h.raw.withBytes { bytes.append(contentsOf: $0) } }
+    @inlinable public mutating func signature(_ s: Signature) {
+        s.lo.withBytes { bytes.append(contentsOf: $0) }
+        s.hi.withBytes { bytes.append(contentsOf: $0) }
+    }
     public mutating func shortVec(_ n: Int) { ShortVec.encode(n, into: &bytes) }
 
     @inlinable mutating func append<T: FixedWidthInteger>(littleEndian v: T) {
@@ -37,7 +43,9 @@ public struct ByteReader {
     public var remaining: Int { bytes.count - offset }
     public var isAtEnd: Bool { offset >= bytes.count }
 
-    public mutating func take(_ n: Int, _ what: @autoclosure () -> String = "bytes") throws(PrimitivesError) -> ArraySlice<UInt8> {
+    public mutating func take(_ n: Int, _ what: @autoclosure () -> String = "bytes") throws(PrimitivesError)
+        -> ArraySlice<UInt8>
+    {
         guard n >= 0, n <= remaining else {
             throw PrimitivesError(.truncated, "need \(n) bytes for \(what()) at offset \(offset), have \(remaining)")
         }
@@ -53,7 +61,9 @@ public struct ByteReader {
         return bytes[offset]
     }
 
-    public mutating func integer<T: FixedWidthInteger>(_: T.Type, _ what: @autoclosure () -> String = "integer") throws(PrimitivesError) -> T {
+    public mutating func integer<T: FixedWidthInteger>(_: T.Type, _ what: @autoclosure () -> String = "integer")
+        throws(PrimitivesError) -> T
+    {
         let size = MemoryLayout<T>.size
         let slice = try take(size, what())
         var v: T = 0
@@ -61,9 +71,15 @@ public struct ByteReader {
         return v
     }
 
-    public mutating func u16(_ what: @autoclosure () -> String = "u16") throws(PrimitivesError) -> UInt16 { try integer(UInt16.self, what()) }
-    public mutating func u32(_ what: @autoclosure () -> String = "u32") throws(PrimitivesError) -> UInt32 { try integer(UInt32.self, what()) }
-    public mutating func u64(_ what: @autoclosure () -> String = "u64") throws(PrimitivesError) -> UInt64 { try integer(UInt64.self, what()) }
+    public mutating func u16(_ what: @autoclosure () -> String = "u16") throws(PrimitivesError) -> UInt16 {
+        try integer(UInt16.self, what())
+    }
+    public mutating func u32(_ what: @autoclosure () -> String = "u32") throws(PrimitivesError) -> UInt32 {
+        try integer(UInt32.self, what())
+    }
+    public mutating func u64(_ what: @autoclosure () -> String = "u64") throws(PrimitivesError) -> UInt64 {
+        try integer(UInt64.self, what())
+    }
 
     public mutating func address(_ what: @autoclosure () -> String = "address") throws(PrimitivesError) -> Address {
         try Address(bytes: take(32, what()))
@@ -101,7 +117,9 @@ public enum ShortVec {
 
     /// Decodes as `solana-short-vec` does: rejects more than 3 bytes, values over u16::MAX, and
     /// non-canonical encodings (a trailing zero continuation byte).
-    static func decode(_ reader: ByteReader, advancing offset: inout Int, _ what: @autoclosure () -> String) throws(PrimitivesError) -> Int {
+    static func decode(_ reader: ByteReader, advancing offset: inout Int, _ what: @autoclosure () -> String)
+        throws(PrimitivesError) -> Int
+    {
         var value = 0
         for i in 0..<3 {
             guard offset < reader.bytes.count else {

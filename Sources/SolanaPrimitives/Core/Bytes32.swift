@@ -42,11 +42,11 @@ public struct Bytes32: Hashable, Sendable, Comparable {
         try withUnsafeBytes(of: self, body)
     }
 
-    /// Lexicographic byte order (as Rust's `[u8; 32]` `Ord`).
-    public static func < (lhs: Bytes32, rhs: Bytes32) -> Bool {
-        for (a, b) in [(lhs.w0, rhs.w0), (lhs.w1, rhs.w1), (lhs.w2, rhs.w2), (lhs.w3, rhs.w3)] where a != b {
-            return a.byteSwapped < b.byteSwapped
-        }
-        return false
+    /// Lexicographic byte order (as Rust's `[u8; 32]` `Ord`): compare words with the first byte most significant.
+    @inlinable public static func < (lhs: Bytes32, rhs: Bytes32) -> Bool {
+        if lhs.w0 != rhs.w0 { return lhs.w0.bigEndian < rhs.w0.bigEndian }
+        if lhs.w1 != rhs.w1 { return lhs.w1.bigEndian < rhs.w1.bigEndian }
+        if lhs.w2 != rhs.w2 { return lhs.w2.bigEndian < rhs.w2.bigEndian }
+        return lhs.w3.bigEndian < rhs.w3.bigEndian
     }
 }

@@ -10,8 +10,12 @@ public struct AccountMeta: Hashable, Sendable {
         self.isWritable = writable
     }
 
-    public static func writable(_ a: Address, signer: Bool = false) -> AccountMeta { AccountMeta(a, signer: signer, writable: true) }
-    public static func readonly(_ a: Address, signer: Bool = false) -> AccountMeta { AccountMeta(a, signer: signer, writable: false) }
+    public static func writable(_ a: Address, signer: Bool = false) -> AccountMeta {
+        AccountMeta(a, signer: signer, writable: true)
+    }
+    public static func readonly(_ a: Address, signer: Bool = false) -> AccountMeta {
+        AccountMeta(a, signer: signer, writable: false)
+    }
 }
 
 /// A program invocation before compilation into a message: program id, ordered accounts, opaque data.

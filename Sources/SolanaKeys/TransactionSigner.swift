@@ -1,0 +1,93 @@
+import SolanaPrimitives
+
+/// Anything that can sign a message for one address: an in-memory keypair, an HSM key (PKCS#11), a remote signer.
+public protocol TransactionSigner: Sendable {
+    var address: Address { get }
+    func sign(message: [UInt8]) throws -> Signature
+}
+
+/// The one error type of `SolanaKeys`. Descriptions never contain secret material.
+public struct KeysError: Error, Hashable, Sendable, CustomStringConvertible {
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        public let name: String
+        init(_ name: String) { self.name = name }
+        public var description: String { name }
+
+        public static let fileNotFound = Code("fileNotFound")
+        public static let unreadable = Code("unreadable")
+        public static let malformedKeypairFile = Code("malformedKeypairFile")
+        public static let publicKeyMismatch = Code("publicKeyMismatch")
+        public static let missingSigner = Code("missingSigner")
+        public static let unexpectedSigner = Code("unexpectedSigner")
+        public static let signingFailed = Code("signingFailed")
+        public static let writeFailed = Code("writeFailed")
+        public static let invalidSignature = Code("invalidSignature")
+    }
+
+    public let code: Code
+    public let detail: String
+
+    public init(_ code: Code, _ detail: String) {
+        self.code = code
+        self.detail = detail
+    }
+
+    public var description: String { "\(code): \(detail)" }
+}
+
+extension VersionedTransaction {
+    /// Signs `message` with exactly the required signers, placing each signature at its signer's position.
+    /// Every required signer must be given, and no other.
+    public init(message: VersionedMessage, signers: [any TransactionSigner]) throws {
+        let sigs = try Self.signatures(for: message, messageBytes: message.serialize(), signers: signers)
+        self.init(signatures: sigs, message: message)
+    }
+
+    /// Signs and serializes in one pass (the message is serialized once), enforcing the packet limit:
+    /// what the execution hot path sends.
+    public static func signedWireBytes(message: VersionedMessage, signers: [any TransactionSigner]) throws -> (
+        transaction: VersionedTransaction, bytes: [UInt8]
+    ) {
+        let messageBytes = message.serialize()
+        let sigs = try signatures(for: message, messageBytes: messageBytes, signers: signers)
+        var w = ByteWriter(capacity: 1 + 64 * sigs.count + messageBytes.count)
+        w.shortVec(sigs.count)
+        for s in sigs { w.signature(s) }
+        w.write(messageBytes)
+        guard w.bytes.count <= TransactionLimits.packetDataSize else {
+            throw PrimitivesError(
+                .packetTooLarge,
+                "transaction is \(w.bytes.count) bytes, the limit is \(TransactionLimits.packetDataSize)")
+        }
+        return (VersionedTransaction(signatures: sigs, message: message), w.bytes)
+    }
+
+    static func signatures(for message: VersionedMessage, messageBytes: [UInt8], signers: [any TransactionSigner])
+        throws
+        -> [Signature]
+    {
+        let required = message.signerKeys
+        for s in signers where !required.contains(s.address) {
+            throw KeysError(.unexpectedSigner, "\(s.address) is not a required signer of this message")
+        }
+        var sigs: [Signature] = []
+        sigs.reserveCapacity(required.count)
+        for key in required {
+            guard let s = signers.first(where: { $0.address == key }) else {
+                throw KeysError(.missingSigner, "no signer given for \(key)")
+            }
+            sigs.append(try s.sign(message: messageBytes))
+        }
+        return sigs
+    }
+
+    /// Checks every signature against its signer key (the validator's first check after sanitize).
+    public func verifySignatures() throws(KeysError) {
+        let bytes = message.serialize()
+        for (i, key) in message.signerKeys.enumerated() {
+            guard i < signatures.count, Ed25519.verify(signatures[i], message: bytes, publicKey: key) else {
+                throw KeysError(.invalidSignature, "signature \(i) does not verify for \(key)")
+            }
+        }
+    }
+}

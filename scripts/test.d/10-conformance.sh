@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# solders differential (2,500 seeded random cases) and LiteSVM execution of Swift-built transactions.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+py=$(scripts/venv.sh conformance)
+export SOLARB_CONFORMANCE_TOOL="$(swift build --show-bin-path)/solarb-conformance"
+cd conformance && "$py" -m pytest -q --ignore=guard
