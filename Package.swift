@@ -18,6 +18,10 @@ let package = Package(
         .library(name: "SolanaPrimitives", targets: ["SolanaPrimitives"]),
         .library(name: "SolanaKeys", targets: ["SolanaKeys"]),
         .library(name: "ArbTestSupport", targets: ["ArbTestSupport"]),
+        // MARK: AI runtime (issue #9)
+        .library(name: "ArbFeatures", targets: ["ArbFeatures"]),
+        .library(name: "ArbInference", targets: ["ArbInference"]),
+        .library(name: "ArbSimCluster", targets: ["ArbSimCluster"]),
         // MARK: connectivity (issue #5)
         .library(name: "ArbState", targets: ["ArbState"]),
         .library(name: "ArbRPC", targets: ["ArbRPC"]),
@@ -27,14 +31,16 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
-        // MARK: connectivity (issue #5); hummingbird + hummingbird-websocket only for the scripted test server
-        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        // MARK: gossip (issue 10)
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        // MARK: simulated cluster (HTTP JSON-RPC + PubSub WebSocket on loopback)
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+        // MARK: connectivity (issue #5) — swift-nio and hummingbird(-websocket) are declared above/below for other targets
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/swift-websocket.git", from: "1.6.2"),
-        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
-        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
     ],
     targets: [
         // MARK: L0 — pure
@@ -52,6 +58,53 @@ let package = Package(
         // MARK: L0 — on-chain profit guard (sBPF assembler + ELF writer, the guard program, loader deploy plan)
         .target(name: "ArbSBPF", swiftSettings: strict),
         .target(name: "ArbGuard", dependencies: ["ArbSBPF", "SolanaPrimitives", "SolanaKeys"], swiftSettings: strict),
+
+        // MARK: gossip (issue 10) — L0 pure membership/ownership, L1 NIO UDP shell
+        .target(
+            name: "ArbCoordination",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "ArbGossip",
+            dependencies: [
+                "ArbCoordination",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ArbCoordinationTests",
+            dependencies: ["ArbCoordination", "ArbGossip"],
+            swiftSettings: strict
+        ),
+        // MARK: AI runtime (issue #9): feature schema (L0, pure) and the ONNX evaluator (L1)
+        .target(name: "ArbFeatures", swiftSettings: strict),
+        .target(name: "ArbInference", dependencies: ["ArbFeatures"], swiftSettings: strict),
+        /// Counts malloc-family calls per thread (interposes malloc; linked only into the CLI and inference tests).
+        .target(name: "CMallocCounter"),
+        // MARK: L0 — venues (ArbMath: pure integer pool math; ArbVenues: decode/quote/swap ix per DEX)
+        .target(
+            name: "ArbMath",
+            swiftSettings: strict
+        ),
+        .target(
+            name: "ArbVenues",
+            dependencies: ["SolanaPrimitives", "ArbMath"],
+            swiftSettings: strict
+        ),
+        // MARK: L1 — simulated cluster (pure ledger/runtime core + JSON-RPC/PubSub shell)
+        .target(
+            name: "ArbSimCluster",
+            dependencies: [
+                "SolanaPrimitives", "SolanaKeys", "ArbGuard",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+            ],
+            swiftSettings: strict
+        ),
 
         // MARK: connectivity (issue #5): ArbState is L0 (pure), ArbRPC and ArbFeeds are L1 shells
         .target(
@@ -89,8 +142,12 @@ let package = Package(
             dependencies: [
                 "SolanaPrimitives", "SolanaKeys", "ArbTestSupport",
                 "ArbGuard", "ArbSBPF",
+                "ArbCoordination", "ArbGossip",  // gossip (issue 10)
+                "ArbMath", "ArbVenues",
+                "ArbSimCluster",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "ArbState", "ArbRPC", "ArbFeeds", .product(name: "Logging", package: "swift-log"),  // connectivity (#5)
+                "ArbFeatures", "ArbInference", "CMallocCounter",
             ],
             swiftSettings: strict
         ),
@@ -132,6 +189,40 @@ let package = Package(
             dependencies: [
                 "ArbGuard", "ArbSBPF", "SolanaPrimitives", "SolanaKeys",
                 .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // MARK: AI runtime tests (issue #9)
+        .testTarget(
+            name: "ArbInferenceTests",
+            dependencies: ["ArbInference", "ArbFeatures", "CMallocCounter"],
+            resources: [.copy("Resources")],
+            swiftSettings: strict
+        ),
+        // MARK: Venue tests
+        .testTarget(
+            name: "ArbMathTests",
+            dependencies: [
+                "ArbMath", "ArbTestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ArbVenuesTests",
+            dependencies: [
+                "ArbVenues", "ArbMath", "SolanaPrimitives", "SolanaKeys", "ArbTestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: strict
+        ),
+        // MARK: Tests — simulated cluster
+        .testTarget(
+            name: "ArbSimClusterTests",
+            dependencies: [
+                "ArbSimCluster", "SolanaPrimitives", "SolanaKeys",
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             ],
             swiftSettings: strict
         ),
