@@ -22,6 +22,10 @@ let package = Package(
         .library(name: "ArbFeatures", targets: ["ArbFeatures"]),
         .library(name: "ArbInference", targets: ["ArbInference"]),
         .library(name: "ArbSimCluster", targets: ["ArbSimCluster"]),
+        // MARK: connectivity (issue #5)
+        .library(name: "ArbState", targets: ["ArbState"]),
+        .library(name: "ArbRPC", targets: ["ArbRPC"]),
+        .library(name: "ArbFeeds", targets: ["ArbFeeds"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -32,6 +36,11 @@ let package = Package(
         // MARK: simulated cluster (HTTP JSON-RPC + PubSub WebSocket on loopback)
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+        // MARK: connectivity (issue #5) — swift-nio and hummingbird(-websocket) are declared above/below for other targets
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-websocket.git", from: "1.6.2"),
     ],
     targets: [
         // MARK: L0 — pure
@@ -97,6 +106,36 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // MARK: connectivity (issue #5): ArbState is L0 (pure), ArbRPC and ArbFeeds are L1 shells
+        .target(
+            name: "ArbState",
+            dependencies: ["SolanaPrimitives"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "ArbRPC",
+            dependencies: [
+                "SolanaPrimitives", "ArbState",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "ArbFeeds",
+            dependencies: [
+                "SolanaPrimitives", "ArbState", "ArbRPC",
+                .product(name: "WSClient", package: "swift-websocket"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+
         // MARK: L3 — CLI and tools
         .executableTarget(
             name: "ArbCLI",
@@ -107,6 +146,7 @@ let package = Package(
                 "ArbMath", "ArbVenues",
                 "ArbSimCluster",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "ArbState", "ArbRPC", "ArbFeeds", .product(name: "Logging", package: "swift-log"),  // connectivity (#5)
                 "ArbFeatures", "ArbInference", "CMallocCounter",
             ],
             swiftSettings: strict
@@ -184,6 +224,32 @@ let package = Package(
                 "ArbSimCluster", "SolanaPrimitives", "SolanaKeys",
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             ],
+            swiftSettings: strict
+        ),
+        // MARK: connectivity tests (issue #5): a scripted JSON-RPC + PubSub server on loopback
+        .target(
+            name: "ArbTestServer",
+            dependencies: [
+                "SolanaPrimitives",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ArbStateTests",
+            dependencies: ["ArbState", "SolanaPrimitives"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ArbConnectivityTests",
+            dependencies: [
+                "ArbRPC", "ArbFeeds", "ArbState", "SolanaPrimitives", "ArbTestServer",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Vectors")],
             swiftSettings: strict
         ),
     ]

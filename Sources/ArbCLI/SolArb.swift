@@ -21,6 +21,7 @@ struct SolArb: AsyncParsableCommand {
             FeaturesCommand.self, ModelCommand.self,
             PoolCommand.self,
             LocalnetCommand.self,
+            RPCCommand.self,
         ]
     )
 }

@@ -11,6 +11,7 @@ struct BenchCommand: AsyncParsableCommand {
             BenchGossipSimCommand.self,
             InferenceBench.self,
             BenchQuotes.self,
+            BenchFeeds.self,
         ]
     )
 }
