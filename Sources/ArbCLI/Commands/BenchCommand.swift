@@ -7,7 +7,8 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "bench",
         abstract: "Measure hot paths, reported as ratios against a reference measured in the same run.",
         subcommands: [
-            BenchTxCommand.self
+            BenchTxCommand.self,
+            BenchEngineCommand.self,
         ]
     )
 }

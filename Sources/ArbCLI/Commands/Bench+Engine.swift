@@ -1,0 +1,179 @@
+import ArbEngine
+import ArbVenues
+import ArgumentParser
+import Foundation
+import SolanaPrimitives
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `solarb bench engine`: latency from a pool update to the ranked decision, on synthetic markets with realistic
+/// token overlap, at several market sizes; plus heap allocations per steady-state update when run under the
+/// malloc counter (scripts/bench-engine.sh preloads it).
+struct BenchEngineCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "engine",
+        abstract: "Pool update → ranked decision latency (p50/p99) at 100, 1,000 and 10,000 pools; allocations.",
+        discussion: """
+            Build with -c release for meaningful numbers; scripts/bench-engine.sh builds, preloads the malloc
+            counter (scripts/malloc-count) and runs this. The reference is one constant-product quote measured in
+            the same run, so the ratio column is comparable across machines.
+            """
+    )
+
+    @Option(help: "Comma-separated market sizes (pools).")
+    var pools = "100,1000,10000"
+    @Option(help: "Measured updates per market size.")
+    var updates = 20_000
+    @Option(help: "Warm-up updates per market size (not measured).")
+    var warmup = 2_000
+    @Option(help: "Longest cycle indexed and traded.")
+    var maxLegs = 3
+    @Option(help: "Seed of the synthetic market and its trades.")
+    var seed: UInt64 = 1
+    @Flag(help: "Exit non-zero if a steady-state update allocates (needs the malloc counter preloaded).")
+    var assertNoAllocations = false
+
+    func run() throws {
+        let sizes = pools.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !sizes.isEmpty, sizes.allSatisfy({ $0 >= 3 }) else { throw ValidationError("--pools: sizes >= 3") }
+        let counter = MallocCounter.find()
+        let quoteNs = referenceQuoteNs()
+        print("engine bench: max legs \(maxLegs), \(updates) measured updates per size, seed \(seed)")
+        print(String(format: "reference: one constant-product quote = %.1f ns (same run)", quoteNs))
+        print(
+            "malloc counter: "
+                + (counter == nil ? "not preloaded (run scripts/bench-engine.sh to count allocations)" : "preloaded"))
+        print(
+            "   pools  tokens    cycles  max cyc/pool  cyc/update   p50 ns   p90 ns   p99 ns   max ns  p99/quote  "
+                + "ns/cycle  opp/update  allocs/update")
+        var failed = false
+        for n in sizes {
+            let r = measure(poolCount: n, counter: counter)
+            let allocText = r.allocsPerUpdate.map { String(format: "%.3f", $0) } ?? "n/a"
+            print(
+                String(
+                    format: "%8d %7d %9d %13d %11.1f %8.0f %8.0f %8.0f %8.0f %10.1f %9.1f %11.3f  ", n, r.tokens,
+                    r.cycles, r.maxCyclesPerPool, r.cyclesPerUpdate, r.p50, r.p90, r.p99, r.max, r.p99 / quoteNs,
+                    r.nsPerCycle, r.opportunitiesPerUpdate) + allocText)
+            if assertNoAllocations, let a = r.allocsPerUpdate, a > 0 { failed = true }
+        }
+        if assertNoAllocations {
+            guard counter != nil else { throw ValidationError("--assert-no-allocations needs the malloc counter") }
+            if failed { throw ExitCode(1) }
+            print("steady-state updates allocated nothing")
+        }
+    }
+
+    struct Result {
+        var tokens: Int
+        var cycles: Int
+        var maxCyclesPerPool: Int
+        var cyclesPerUpdate: Double
+        var p50: Double
+        var p90: Double
+        var p99: Double
+        var max: Double
+        var nsPerCycle: Double
+        var opportunitiesPerUpdate: Double
+        var allocsPerUpdate: Double?
+    }
+
+    func config() -> EngineConfig {
+        var c = EngineConfig(
+            baseTokens: [EngineConfig.wrappedSol, SyntheticMarket.usdc],
+            capital: [EngineConfig.wrappedSol: 1_000_000_000_000, SyntheticMarket.usdc: 200_000_000_000])
+        c.maxCycleLegs = maxLegs
+        c.risk.maxLegs = maxLegs
+        c.costs.computeUnitPriceMicroLamports = 10_000
+        c.costs.tipLamports = 10_000
+        // The synthetic feed advances one slot per 100 updates and every pool is live; a real feed confirms
+        // quiet accounts, so staleness is not what this measures.
+        c.risk.maxStaleSlots = 1 << 40
+        return c
+    }
+
+    func measure(poolCount: Int, counter: MallocCounter?) -> Result {
+        var market = SyntheticMarket(poolCount: poolCount, seed: seed)
+        var engine = ArbEngine<ConstantProductQuoter>(config: config())
+        for p in market.pools { engine.insert(p, slot: 1) }
+        engine.rebuildIndex()
+        engine.evaluateAll()
+        let stats = engine.stats
+        var slot: UInt64 = 2
+        for k in 0..<warmup {
+            let (i, p) = market.randomTrade()
+            engine.update(poolAt: i, p, slot: slot + UInt64(k / 100))
+        }
+        slot += UInt64(warmup / 100) + 1
+        // Pre-generate the updates so the trade generator is outside the measurement.
+        var script: [(Int, ConstantProductQuoter)] = []
+        script.reserveCapacity(updates)
+        for _ in 0..<updates { script.append(market.randomTrade()) }
+        var times = [Double](repeating: 0, count: updates)
+        var cyclesTouched = 0
+        var opportunities = 0
+        for (i, _) in script { cyclesTouched += engine.cyclesThrough(poolAt: i) }
+        let clock = ContinuousClock()
+        let before = counter?.count() ?? 0
+        for k in 0..<updates {
+            let (i, p) = script[k]
+            let t0 = clock.now
+            let n = engine.update(poolAt: i, p, slot: slot + UInt64(k / 100))
+            let t1 = clock.now
+            opportunities += n
+            times[k] = ns(t1 - t0)
+        }
+        let after = counter?.count() ?? 0
+        times.sort()
+        let total = times.reduce(0, +)
+        return Result(
+            tokens: stats.tokens, cycles: stats.cycles, maxCyclesPerPool: stats.maxCyclesPerPool,
+            cyclesPerUpdate: Double(cyclesTouched) / Double(updates),
+            p50: times[updates / 2], p90: times[updates * 9 / 10], p99: times[updates * 99 / 100],
+            max: times[updates - 1], nsPerCycle: total / Double(max(cyclesTouched, 1)),
+            opportunitiesPerUpdate: Double(opportunities) / Double(updates),
+            allocsPerUpdate: counter == nil ? nil : Double(after - before) / Double(updates))
+    }
+
+    func referenceQuoteNs() -> Double {
+        let pool = ConstantProductQuoter(
+            address: .zero, mintA: .zero, mintB: .zero, reserveA: 1_000_000_000_000, reserveB: 200_000_000_000,
+            feeBps: 25)
+        let clock = ContinuousClock()
+        var samples: [Double] = []
+        var sink: UInt64 = 0
+        for round in 0..<50 {
+            let t0 = clock.now
+            for k in 0..<10_000 {
+                sink &+= pool.quote(amountIn: UInt64(1_000_000 + k + round), direction: .aToB) ?? 0
+            }
+            samples.append(ns(clock.now - t0) / 10_000)
+        }
+        if sink == 42 { print("") }
+        samples.sort()
+        return samples[samples.count / 2]
+    }
+
+    func ns(_ d: Duration) -> Double {
+        Double(d.components.seconds) * 1e9 + Double(d.components.attoseconds) / 1e9
+    }
+}
+
+/// Reads the allocation counter exported by scripts/malloc-count/malloc_count.c when it is LD_PRELOADed.
+struct MallocCounter {
+    typealias CountFunction = @convention(c) () -> UInt
+    let function: CountFunction
+
+    static func find() -> MallocCounter? {
+        #if canImport(Glibc)
+            guard let symbol = dlsym(nil, "solarb_malloc_count") else { return nil }
+            return MallocCounter(function: unsafeBitCast(symbol, to: CountFunction.self))
+        #else
+            return nil
+        #endif
+    }
+
+    func count() -> UInt { function() }
+}
