@@ -141,7 +141,7 @@ public struct ArbEngine<Pool: PoolQuoter>: Sendable {
             let notional = config.risk.maxNotional[b] ?? cap
             tokenMaxIn[Int(t)] = min(cap, notional)
             tokenMinProfit[Int(t)] = max(1, config.minProfit[b] ?? 1)
-            tokenProbe[Int(t)] = max(1, min(config.probeAmount[b] ?? max(1, cap / 1_000_000), tokenMaxIn[Int(t)]))
+            tokenProbe[Int(t)] = max(1, min(config.probeAmount[b] ?? max(1, cap / 10_000), tokenMaxIn[Int(t)]))
             bases.append(t)
         }
         // Adjacency: usable pools per token, in pool order (deterministic).
@@ -363,6 +363,9 @@ public struct ArbEngine<Pool: PoolQuoter>: Sendable {
     }
 
     mutating func finishRanking() {
+        // The wSOL prices are valid for one evaluation only.
+        for t in solPriceTouched { solPriceCache[Int(t)] = 0 }
+        solPriceTouched.removeAll(keepingCapacity: true)
         // Insertion sort (stable, allocation-free; the list is short): profit in lamports desc, then cycle asc.
         if ranked.count < 2 { return }
         for i in 1..<ranked.count {
@@ -374,8 +377,6 @@ public struct ArbEngine<Pool: PoolQuoter>: Sendable {
             }
             ranked[j + 1] = x
         }
-        for t in solPriceTouched { solPriceCache[Int(t)] = 0 }
-        solPriceTouched.removeAll(keepingCapacity: true)
     }
 
     static func before(_ a: RankedCandidate, _ b: RankedCandidate) -> Bool {

@@ -16,7 +16,9 @@ public struct EngineConfig: Sendable, Hashable {
     /// Minimum net profit per base token, in its base units (no entry → 1).
     public var minProfit: [Address: UInt64] = [:]
     /// Probe size per base token: a cycle not profitable at this input is not sized (profit is concave in
-    /// input, so it is then unprofitable for every larger input). No entry → max(1, capital / 1_000_000).
+    /// input, so it is then unprofitable for every larger input; only trades smaller than the probe, earning
+    /// less than probe × spread, are given up). It must be large against one base unit of every token on the
+    /// way, or floor rounding hides a real spread. No entry → max(1, capital / 10_000).
     public var probeAmount: [Address: UInt64] = [:]
     /// Slippage allowed on the last leg's minimum output, in bps of the expected output. The minimum output is
     /// never below break-even (input + costs + minimum profit).

@@ -192,11 +192,13 @@ struct EngineTests {
         for seed: UInt64 in [1, 2, 3] {
             let a = Self.replay(seed: seed, updates: 150)
             let b = Self.replay(seed: seed, updates: 150)
-            #expect(a.bytes == b.bytes)
+            let identical = a.bytes == b.bytes
+            #expect(identical, "seed \(seed): replays differ")
             #expect(a.emitted > 0, "seed \(seed): no opportunities emitted; the test would be vacuous")
             #expect(a.engine, "seed \(seed): incremental update differs from full re-evaluation")
         }
-        #expect(Self.replay(seed: 1, updates: 150).bytes != Self.replay(seed: 2, updates: 150).bytes)
+        let differs = Self.replay(seed: 1, updates: 150).bytes != Self.replay(seed: 2, updates: 150).bytes
+        #expect(differs, "different seeds must give different opportunities")
     }
 
     @Test("ranking is by net profit in lamports, ties by cycle index")
