@@ -44,6 +44,11 @@ public struct ArbEngine<Pool: PoolQuoter>: Sendable {
     var poolCycleList: [Int32] = []
     var indexDirty = true
     var indexTruncated = false
+    // Scalar risk limits copied out of `config` at index build (the hot path reads no collections of config).
+    var limitLegs = 0
+    var limitTxBytes: Int32 = 0
+    var limitAccounts: Int32 = 0
+    var limitStaleSlots: UInt64 = 0
 
     /// Newest slot seen in any update.
     public private(set) var currentSlot: UInt64 = 0
@@ -131,6 +136,10 @@ public struct ArbEngine<Pool: PoolQuoter>: Sendable {
         for t in 0..<tokenCount {
             tokenNeedsAccount[t] = config.costs.tokensWithoutAccount.contains(tokens[t])
         }
+        limitLegs = config.risk.maxLegs
+        limitTxBytes = Int32(clamping: config.risk.maxTransactionBytes)
+        limitAccounts = Int32(clamping: config.risk.maxAccounts)
+        limitStaleSlots = config.risk.maxStaleSlots
         let deniedTokens = config.risk.deniedTokens
         let deniedPools = config.risk.deniedPools
         var bases: [Int32] = []
@@ -410,15 +419,14 @@ public struct ArbEngine<Pool: PoolQuoter>: Sendable {
     mutating func evaluate(cycle c: Int) {
         let base = Int(cycleBase[c])
         let legCount = Int(cycleLegStart[c + 1] - cycleLegStart[c])
-        let risk = config.risk
         // Risk limits known without quoting.
-        guard legCount <= risk.maxLegs, Int(cycleTxBytes[c]) <= risk.maxTransactionBytes,
-            Int(cycleAccounts[c]) <= risk.maxAccounts
-        else { return }
+        guard legCount <= limitLegs, cycleTxBytes[c] <= limitTxBytes, cycleAccounts[c] <= limitAccounts else {
+            return
+        }
         var l = Int(cycleLegStart[c])
         let end = Int(cycleLegStart[c + 1])
-        if currentSlot > risk.maxStaleSlots {
-            let oldest = currentSlot - risk.maxStaleSlots
+        if currentSlot > limitStaleSlots {
+            let oldest = currentSlot - limitStaleSlots
             while l < end {
                 if poolSlot[Int(legPool[l])] < oldest { return }
                 l += 1
@@ -547,6 +555,22 @@ public struct ArbEngine<Pool: PoolQuoter>: Sendable {
         if center > 1 { _ = consider(center - 1) }
         if center < hi { _ = consider(center + 1) }
         if hi - center >= step { _ = consider(center + step) }
+        // Trim: output is monotone in input and flat between rounding steps, so the smallest input that still
+        // yields the best output earns more. Binary search for it below the best point.
+        var keep = bestX
+        var low = bestX > 2 * step ? bestX - 2 * step : 1
+        while low < keep {
+            let mid = low + (keep - low) / 2
+            if let out = cycleOut(c, mid), out >= bestOut {
+                keep = mid
+            } else {
+                low = mid + 1
+            }
+        }
+        if keep < bestX, let out = cycleOut(c, keep) {
+            bestX = keep
+            bestOut = out
+        }
         return (bestX, bestOut)
     }
 
