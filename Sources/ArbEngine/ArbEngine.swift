@@ -29,6 +29,9 @@ public struct ArbEngine<Pool: PoolQuoter>: Sendable {
     var poolVersion: [UInt64] = []
     var poolLastPrice: [UInt64] = []
     var poolVolatilityBps: [Double] = []
+    /// log2 of the marginal rate per direction (aToB, bToA); −∞ without liquidity. Screens cycles: a cycle whose
+    /// summed log-rate is below −screenSlack cannot pay at any size (concavity), so it is not quoted.
+    var poolLogRate: [(Double, Double)] = []
 
     // Cycle index (flat): cycle c has legs legStart[c] ..< legStart[c + 1].
     var cycleBase: [Int32] = []
@@ -95,6 +98,7 @@ public struct ArbEngine<Pool: PoolQuoter>: Sendable {
             pools[idx] = pool
             poolSlot[idx] = slot
             poolVersion[idx] &+= 1
+            poolLogRate[idx] = Self.logRates(pool)
             poolTokenA[idx] = token(pool.mintA)
             poolTokenB[idx] = token(pool.mintB)
             return
@@ -107,6 +111,7 @@ public struct ArbEngine<Pool: PoolQuoter>: Sendable {
         poolVersion.append(1)
         poolLastPrice.append(0)
         poolVolatilityBps.append(0)
+        poolLogRate.append(Self.logRates(pool))
         indexDirty = true
     }
 
@@ -333,10 +338,15 @@ public struct ArbEngine<Pool: PoolQuoter>: Sendable {
     }
 
     /// `update` for a pool already known at `index` (same mints).
+    /// Specialized here for the pool types the engine ships with, so callers in other modules get
+    /// direct (not witness-table) quote calls on the hot path.
     @discardableResult
+    @_specialize(exported: true, where Pool == ConstantProductQuoter)
+    @_specialize(exported: true, where Pool == AnyPoolQuoter)
     public mutating func update(poolAt index: Int, _ pool: Pool, slot: UInt64) -> Int {
         precondition(pools[index].address == pool.address, "pool handle does not match the pool")
         pools[index] = pool
+        poolLogRate[index] = Self.logRates(pool)
         poolSlot[index] = max(poolSlot[index], slot)
         poolVersion[index] &+= 1
         currentSlot = max(currentSlot, slot)
@@ -352,12 +362,22 @@ public struct ArbEngine<Pool: PoolQuoter>: Sendable {
 
     /// Evaluates every indexed cycle (start-up, tests). Returns the ranked count.
     @discardableResult
+    @_specialize(exported: true, where Pool == ConstantProductQuoter)
+    @_specialize(exported: true, where Pool == AnyPoolQuoter)
     public mutating func evaluateAll() -> Int {
         if indexDirty { rebuildIndex() }
         ranked.removeAll(keepingCapacity: true)
         for c in 0..<cycleBase.count { evaluate(cycle: c) }
         finishRanking()
         return ranked.count
+    }
+
+    static func logRates(_ pool: Pool) -> (Double, Double) {
+        func lg(_ r: Double?) -> Double {
+            guard let r, r > 0, r.isFinite else { return -Double.infinity }
+            return log2Approx(r)
+        }
+        return (lg(pool.marginalRate(direction: .aToB)), lg(pool.marginalRate(direction: .bToA)))
     }
 
     /// Volatility feature: EWMA (1/8) of the relative change of the pool's A→B price, probed with a fixed input.
@@ -434,6 +454,15 @@ public struct ArbEngine<Pool: PoolQuoter>: Sendable {
         }
         let hi = tokenMaxIn[base]
         guard hi > 0 else { return }
+        // Screen: the product of marginal rates must exceed 1 (minus a slack for the default rate estimate).
+        var logSum = 0.0
+        l = Int(cycleLegStart[c])
+        while l < end {
+            let r = poolLogRate[Int(legPool[l])]
+            logSum += legDirection[l] == .aToB ? r.0 : r.1
+            l += 1
+        }
+        guard logSum > -Self.screenSlack else { return }
         let probe = tokenProbe[base]
         guard let probeOut = cycleOut(c, probe), probeOut > probe else { return }
         let (x, out) = size(cycle: c, probe: probe, probeOut: probeOut, hi: hi)
@@ -649,6 +678,22 @@ public struct ArbEngine<Pool: PoolQuoter>: Sendable {
 
     /// The legs of a ranked decision (pool addresses and directions).
     public func legs(of r: RankedCandidate) -> [(pool: Address, direction: SwapDirection)] { cycleLegs(Int(r.cycle)) }
+}
+
+extension ArbEngine {
+    /// log2 slack of the marginal-rate screen: 2^-0.0002 ≈ 1 − 1.4e-4, well above the 1e-5 error of the
+    /// default rate estimate and Double rounding.
+    static var screenSlack: Double { 0.000_2 }
+}
+
+/// log2 without Foundation (screening only): exponent from the bit pattern, mantissa by a short series.
+func log2Approx(_ v: Double) -> Double {
+    let e = Double(Int(v.exponent))
+    let m = v.significand  // [1, 2)
+    let y = (m - 1) / (m + 1)
+    let y2 = y * y
+    let ln = 2 * y * (1 + y2 / 3 + y2 * y2 / 5 + y2 * y2 * y2 / 7 + y2 * y2 * y2 * y2 / 9 + y2 * y2 * y2 * y2 * y2 / 11)
+    return e + ln / 0.6931471805599453
 }
 
 /// log10 without Foundation (features only; exactness not needed).

@@ -16,6 +16,24 @@ public protocol PoolQuoter: Sendable {
     /// Exact-in quote: the output the program would pay for `amountIn`, or nil when it would fail
     /// (no liquidity, overflow, disabled pool, zero output).
     func quote(amountIn: UInt64, direction: SwapDirection) -> UInt64?
+    /// Output per unit of input at the margin, after fees (an upper bound for any finite input, since output is
+    /// concave in input). Used only to screen cycles before exact quoting, never for amounts. nil: no liquidity.
+    func marginalRate(direction: SwapDirection) -> Double?
+}
+
+extension PoolQuoter {
+    /// Default: the rate of the smallest exact quote among 10^3, 10^6, 10^9, 10^12 that pays at least 10^5 units
+    /// (so floor rounding is below 1e-5 of it). Slightly below the true margin; the screen allows for that.
+    public func marginalRate(direction: SwapDirection) -> Double? {
+        var amount: UInt64 = 1_000
+        while amount <= 1_000_000_000_000 {
+            if let out = quote(amountIn: amount, direction: direction), out >= 100_000 {
+                return Double(out) / Double(amount)
+            }
+            amount *= 1_000
+        }
+        return nil
+    }
 }
 
 /// Adapts any `Venue` (decoded and updated from account bytes) to the engine's quoting abstraction.
@@ -52,6 +70,7 @@ public struct AnyPoolQuoter: PoolQuoter {
     public func quote(amountIn: UInt64, direction: SwapDirection) -> UInt64? {
         base.quote(amountIn: amountIn, direction: direction)
     }
+    public func marginalRate(direction: SwapDirection) -> Double? { base.marginalRate(direction: direction) }
 }
 
 /// An exact constant-product pool (x·y = k) with an input fee in basis points, floor rounding everywhere:
@@ -90,6 +109,13 @@ public struct ConstantProductQuoter: PoolQuoter, Hashable {
         let out = UInt128(y) * inAfterFee / denominator
         guard out > 0, out < UInt128(y) else { return nil }
         return UInt64(out)
+    }
+
+    /// Spot rate after the input fee: y/x · (1 − fee).
+    public func marginalRate(direction: SwapDirection) -> Double? {
+        let (x, y) = direction == .aToB ? (reserveA, reserveB) : (reserveB, reserveA)
+        guard x > 0, y > 0 else { return nil }
+        return Double(y) / Double(x) * Double(10_000 - feeBps) / 10_000
     }
 
     /// The pool after a swap of `amountIn` in `direction` (the fee stays in the pool), or nil if it cannot fill.

@@ -16,7 +16,7 @@ enum Oracle {
         var aToB: Bool
     }
 
-    static func cycles(pools: [ConstantProductQuoter], bases: [Address], maxLegs: Int) -> [Cycle] {
+    static func cycles<P: PoolQuoter>(pools: [P], bases: [Address], maxLegs: Int) -> [Cycle] {
         var result: [Cycle] = []
         func walk(_ base: Address, _ at: Address, _ path: [Leg], _ seen: [Address]) {
             for (i, p) in pools.enumerated() where !path.contains(where: { $0.pool == i }) {
@@ -43,7 +43,7 @@ enum Oracle {
         return result
     }
 
-    static func out(_ c: Cycle, _ pools: [ConstantProductQuoter], _ x: UInt64) -> UInt64? {
+    static func out<P: PoolQuoter>(_ c: Cycle, _ pools: [P], _ x: UInt64) -> UInt64? {
         var a = x
         for l in c.legs {
             guard let o = pools[l.pool].quote(amountIn: a, direction: l.aToB ? .aToB : .bToA) else { return nil }
@@ -53,8 +53,7 @@ enum Oracle {
     }
 
     /// Best gross profit over a geometric grid on [1, hi], then a fine linear grid around the best grid point.
-    static func best(_ c: Cycle, _ pools: [ConstantProductQuoter], hi: UInt64, points: Int) -> (x: UInt64, profit: Int128)
-    {
+    static func best<P: PoolQuoter>(_ c: Cycle, _ pools: [P], hi: UInt64, points: Int) -> (x: UInt64, profit: Int128) {
         var bestX: UInt64 = 1
         var bestP = Int128.min
         func eval(_ x: UInt64) {
@@ -88,7 +87,7 @@ enum Oracle {
 struct OracleTests {
     /// Costs the oracle reproduces independently: base fee only (5,000 lamports), priced into USDC with the best
     /// direct wSOL/USDC pool's quote of 1 SOL.
-    static func oracleCost(base: Address, pools: [ConstantProductQuoter]) -> UInt64? {
+    static func oracleCost<P: PoolQuoter>(base: Address, pools: [P]) -> UInt64? {
         if base == T.sol { return 5_000 }
         var best: UInt64 = 0
         for p in pools {
@@ -106,12 +105,19 @@ struct OracleTests {
     static func run(seed: UInt64, tokens: Int, pools poolCount: Int, maxLegs: Int, gridPoints: Int) -> (
         profitable: Int, checked: Int, roundingBand: Int
     ) {
-        var roundingBand = 0
         var rng = SeededRNG(seed: seed)
         var pools = T.randomPools(rng: &rng, tokenCount: tokens, poolCount: poolCount)
         pools.append(T.pool(999, T.sol, T.usdc, 50_000_000_000_000, 10_000_000_000_000, fee: 4))
+        return check(pools: pools, seed: seed, maxLegs: maxLegs, gridPoints: gridPoints)
+    }
+
+    /// Runs the engine and the oracle on one market and checks the engine against it.
+    static func check<P: PoolQuoter>(pools: [P], seed: UInt64, maxLegs: Int, gridPoints: Int) -> (
+        profitable: Int, checked: Int, roundingBand: Int
+    ) {
+        var roundingBand = 0
         let config = T.config(maxLegs: maxLegs)
-        var engine = ArbEngine<ConstantProductQuoter>(config: config)
+        var engine = ArbEngine<P>(config: config)
         for p in pools { engine.insert(p, slot: 100) }
         engine.evaluateAll()
         var found: [Oracle.Cycle: Opportunity] = [:]
@@ -128,7 +134,8 @@ struct OracleTests {
             let hi = config.capital[c.base]!
             let (_, best) = Oracle.best(c, pools, hi: hi, points: gridPoints)
             guard let cost = oracleCost(base: c.base, pools: pools), best > Int128(cost) else {
-                #expect(found[c] == nil || found[c]!.netProfit < 1, "seed \(seed): engine reports an unprofitable cycle")
+                #expect(
+                    found[c] == nil || found[c]!.netProfit < 1, "seed \(seed): engine reports an unprofitable cycle")
                 continue
             }
             let oracleNet = best - Int128(cost)

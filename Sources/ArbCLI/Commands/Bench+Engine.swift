@@ -99,33 +99,41 @@ struct BenchEngineCommand: ParsableCommand {
         var engine = ArbEngine<ConstantProductQuoter>(config: config())
         for p in market.pools { engine.insert(p, slot: 1) }
         engine.rebuildIndex()
-        engine.evaluateAll()
         let stats = engine.stats
+        // Equilibrium: arbitrage the synthetic market until no cycle pays, as competing bots would.
+        engine.evaluateAll()
+        var rounds = 0
+        while !engine.ranked.isEmpty, rounds < 100_000 {
+            execute(engine.ranked[0], &engine, &market, slot: 1)
+            engine.evaluateAll()
+            rounds += 1
+        }
         var slot: UInt64 = 2
         for k in 0..<warmup {
             let (i, p) = market.randomTrade()
             engine.update(poolAt: i, p, slot: slot + UInt64(k / 100))
+            arbitrageAway(&engine, &market, slot: slot + UInt64(k / 100))
         }
         slot += UInt64(warmup / 100) + 1
-        // Pre-generate the updates so the trade generator is outside the measurement.
-        var script: [(Int, ConstantProductQuoter)] = []
-        script.reserveCapacity(updates)
-        for _ in 0..<updates { script.append(market.randomTrade()) }
         var times = [Double](repeating: 0, count: updates)
         var cyclesTouched = 0
         var opportunities = 0
-        for (i, _) in script { cyclesTouched += engine.cyclesThrough(poolAt: i) }
+        var allocations: UInt = 0
         let clock = ContinuousClock()
-        let before = counter?.count() ?? 0
         for k in 0..<updates {
-            let (i, p) = script[k]
+            let (i, p) = market.randomTrade()
+            let s = slot + UInt64(k / 100)
+            cyclesTouched += engine.cyclesThrough(poolAt: i)
+            let before = counter?.count() ?? 0
             let t0 = clock.now
-            let n = engine.update(poolAt: i, p, slot: slot + UInt64(k / 100))
+            let n = engine.update(poolAt: i, p, slot: s)
             let t1 = clock.now
+            allocations += (counter?.count() ?? 0) - before
             opportunities += n
             times[k] = ns(t1 - t0)
+            // Not measured: the opportunities found are taken (by us or a competitor), which moves the pools.
+            arbitrageAway(&engine, &market, slot: s)
         }
-        let after = counter?.count() ?? 0
         times.sort()
         let total = times.reduce(0, +)
         return Result(
@@ -134,7 +142,42 @@ struct BenchEngineCommand: ParsableCommand {
             p50: times[updates / 2], p90: times[updates * 9 / 10], p99: times[updates * 99 / 100],
             max: times[updates - 1], nsPerCycle: total / Double(max(cyclesTouched, 1)),
             opportunitiesPerUpdate: Double(opportunities) / Double(updates),
-            allocsPerUpdate: counter == nil ? nil : Double(after - before) / Double(updates))
+            allocsPerUpdate: counter == nil ? nil : Double(allocations) / Double(updates))
+    }
+
+    /// Executes a ranked decision on the synthetic pools and feeds the changed pools back (not measured).
+    func execute(
+        _ r: RankedCandidate, _ engine: inout ArbEngine<ConstantProductQuoter>, _ market: inout SyntheticMarket,
+        slot: UInt64
+    ) {
+        let legs = engine.opportunity(r).legs
+        for leg in legs {
+            guard let i = engine.poolHandle(leg.pool),
+                let next = market.pools[i].afterSwap(amountIn: leg.amountIn, direction: leg.direction)
+            else { continue }
+            market.pools[i] = next
+        }
+        for leg in legs {
+            if let i = engine.poolHandle(leg.pool) { engine.insert(market.pools[i], slot: slot) }
+        }
+    }
+
+    /// Takes the best opportunity until none is left (at most 20 rounds), re-evaluating the touched pools.
+    func arbitrageAway(_ engine: inout ArbEngine<ConstantProductQuoter>, _ market: inout SyntheticMarket, slot: UInt64) {
+        var rounds = 0
+        while !engine.ranked.isEmpty, rounds < 20 {
+            let r = engine.ranked[0]
+            let legs = engine.legs(of: r)
+            execute(r, &engine, &market, slot: slot)
+            var best = 0
+            for leg in legs {
+                if let i = engine.poolHandle(leg.pool) {
+                    best = max(best, engine.update(poolAt: i, market.pools[i], slot: slot))
+                    if best > 0 { break }
+                }
+            }
+            rounds += 1
+        }
     }
 
     func referenceQuoteNs() -> Double {
