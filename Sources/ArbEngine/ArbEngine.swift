@@ -341,8 +341,8 @@ public struct ArbEngine<Pool: PoolQuoter>: Sendable {
     /// Specialized here for the pool types the engine ships with, so callers in other modules get
     /// direct (not witness-table) quote calls on the hot path.
     @discardableResult
-    @_specialize(exported: true, where Pool == ConstantProductQuoter)
-    @_specialize(exported: true, where Pool == AnyPoolQuoter)
+    @_specialize(exported:true,where Pool == ConstantProductQuoter)
+    @_specialize(exported:true,where Pool == AnyPoolQuoter)
     public mutating func update(poolAt index: Int, _ pool: Pool, slot: UInt64) -> Int {
         precondition(pools[index].address == pool.address, "pool handle does not match the pool")
         pools[index] = pool
@@ -362,8 +362,8 @@ public struct ArbEngine<Pool: PoolQuoter>: Sendable {
 
     /// Evaluates every indexed cycle (start-up, tests). Returns the ranked count.
     @discardableResult
-    @_specialize(exported: true, where Pool == ConstantProductQuoter)
-    @_specialize(exported: true, where Pool == AnyPoolQuoter)
+    @_specialize(exported:true,where Pool == ConstantProductQuoter)
+    @_specialize(exported:true,where Pool == AnyPoolQuoter)
     public mutating func evaluateAll() -> Int {
         if indexDirty { rebuildIndex() }
         ranked.removeAll(keepingCapacity: true)

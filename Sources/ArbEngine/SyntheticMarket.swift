@@ -72,13 +72,14 @@ public struct SyntheticMarket: Sendable {
         self.rng = r
     }
 
-    /// Applies a random trade of up to 0.5 % of a reserve to a random pool; returns its index and new state.
-    public mutating func randomTrade() -> (index: Int, pool: ConstantProductQuoter) {
+    /// Applies a random trade of up to `maxBps` of the input reserve to a random pool; returns its index and
+    /// new state.
+    public mutating func randomTrade(maxBps: UInt64 = 50) -> (index: Int, pool: ConstantProductQuoter) {
         while true {
             let i = Int(rng.next(in: 0...UInt64(pools.count - 1)))
             let dir: SwapDirection = rng.next(in: 0...1) == 0 ? .aToB : .bToA
             let reserve = dir == .aToB ? pools[i].reserveA : pools[i].reserveB
-            let amount = rng.next(in: 1...max(1, reserve / 200))
+            let amount = rng.next(in: 1...max(1, UInt64(UInt128(reserve) * UInt128(maxBps) / 10_000)))
             if let next = pools[i].afterSwap(amountIn: amount, direction: dir) {
                 pools[i] = next
                 return (i, next)

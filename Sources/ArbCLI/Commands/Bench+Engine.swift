@@ -30,6 +30,8 @@ struct BenchEngineCommand: ParsableCommand {
     var warmup = 2_000
     @Option(help: "Longest cycle indexed and traded.")
     var maxLegs = 3
+    @Option(help: "Largest random trade, in bps of the pool's input reserve (trades are uniform in 1...max).")
+    var maxTradeBps: UInt64 = 10
     @Option(help: "Seed of the synthetic market and its trades.")
     var seed: UInt64 = 1
     @Flag(help: "Exit non-zero if a steady-state update allocates (needs the malloc counter preloaded).")
@@ -40,7 +42,9 @@ struct BenchEngineCommand: ParsableCommand {
         guard !sizes.isEmpty, sizes.allSatisfy({ $0 >= 3 }) else { throw ValidationError("--pools: sizes >= 3") }
         let counter = MallocCounter.find()
         let quoteNs = referenceQuoteNs()
-        print("engine bench: max legs \(maxLegs), \(updates) measured updates per size, seed \(seed)")
+        print(
+            "engine bench: max legs \(maxLegs), \(updates) measured updates per size, trades up to \(maxTradeBps) bps "
+                + "of a reserve, seed \(seed)")
         print(String(format: "reference: one constant-product quote = %.1f ns (same run)", quoteNs))
         print(
             "malloc counter: "
@@ -110,7 +114,7 @@ struct BenchEngineCommand: ParsableCommand {
         }
         var slot: UInt64 = 2
         for k in 0..<warmup {
-            let (i, p) = market.randomTrade()
+            let (i, p) = market.randomTrade(maxBps: maxTradeBps)
             engine.update(poolAt: i, p, slot: slot + UInt64(k / 100))
             arbitrageAway(&engine, &market, slot: slot + UInt64(k / 100))
         }
@@ -121,7 +125,7 @@ struct BenchEngineCommand: ParsableCommand {
         var allocations: UInt = 0
         let clock = ContinuousClock()
         for k in 0..<updates {
-            let (i, p) = market.randomTrade()
+            let (i, p) = market.randomTrade(maxBps: maxTradeBps)
             let s = slot + UInt64(k / 100)
             cyclesTouched += engine.cyclesThrough(poolAt: i)
             let before = counter?.count() ?? 0
@@ -163,7 +167,8 @@ struct BenchEngineCommand: ParsableCommand {
     }
 
     /// Takes the best opportunity until none is left (at most 20 rounds), re-evaluating the touched pools.
-    func arbitrageAway(_ engine: inout ArbEngine<ConstantProductQuoter>, _ market: inout SyntheticMarket, slot: UInt64) {
+    func arbitrageAway(_ engine: inout ArbEngine<ConstantProductQuoter>, _ market: inout SyntheticMarket, slot: UInt64)
+    {
         var rounds = 0
         while !engine.ranked.isEmpty, rounds < 20 {
             let r = engine.ranked[0]
