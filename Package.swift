@@ -42,8 +42,18 @@ let package = Package(
         .target(name: "ArbSBPF", swiftSettings: strict),
         .target(name: "ArbGuard", dependencies: ["ArbSBPF", "SolanaPrimitives", "SolanaKeys"], swiftSettings: strict),
 
-        // MARK: L0 — venues (minimal target until the venue branches merge) and the arbitrage engine
-        .target(name: "ArbVenues", dependencies: ["SolanaPrimitives"], swiftSettings: strict),
+        // MARK: L0 — venues (ArbMath: pure integer pool math; ArbVenues: decode/quote/swap ix per DEX)
+        .target(
+            name: "ArbMath",
+            swiftSettings: strict
+        ),
+        .target(
+            name: "ArbVenues",
+            dependencies: ["SolanaPrimitives", "ArbMath"],
+            swiftSettings: strict
+        ),
+
+        // MARK: L0 — the arbitrage engine
         .target(name: "ArbEngine", dependencies: ["SolanaPrimitives", "ArbVenues"], swiftSettings: strict),
 
         // MARK: L3 — CLI and tools
@@ -52,7 +62,8 @@ let package = Package(
             dependencies: [
                 "SolanaPrimitives", "SolanaKeys", "ArbTestSupport",
                 "ArbGuard", "ArbSBPF",
-                "ArbEngine", "ArbVenues",
+                "ArbMath", "ArbVenues",
+                "ArbEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -104,6 +115,24 @@ let package = Package(
             name: "ArbGuardTests",
             dependencies: [
                 "ArbGuard", "ArbSBPF", "SolanaPrimitives", "SolanaKeys",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // MARK: Venue tests
+        .testTarget(
+            name: "ArbMathTests",
+            dependencies: [
+                "ArbMath", "ArbTestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ArbVenuesTests",
+            dependencies: [
+                "ArbVenues", "ArbMath", "SolanaPrimitives", "SolanaKeys", "ArbTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: strict

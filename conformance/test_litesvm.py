@@ -179,3 +179,32 @@ def test_durable_nonce_transaction_lands(h):
     ok(h.send(r["raw"]))
     assert h.svm.get_balance(dest) == 1_000_000
     assert bytes(h.svm.get_account(nonce.pubkey()).data) != stored  # the nonce advanced
+
+
+def test_wrapped_sol_account_lifecycle(h):
+    """initializeAccount3 on the native mint, syncNative after a lamport transfer, token transfer, closeAccount."""
+    native = "So11111111111111111111111111111111111111112"
+    a, b = Keypair(), Keypair()
+    rent = h.svm.minimum_balance_for_rent_exemption(165)
+    r = h.build(
+        [
+            {"op": "system.createAccount", "new": str(a.pubkey()), "lamports": rent, "space": 165, "owner": str(TOKEN)},
+            {"op": "token.initializeAccount3", "account": str(a.pubkey()), "mint": native},
+            {"op": "system.createAccount", "new": str(b.pubkey()), "lamports": rent, "space": 165, "owner": str(TOKEN)},
+            {"op": "token.initializeAccount3", "account": str(b.pubkey()), "mint": native},
+            {"op": "system.transfer", "to": str(a.pubkey()), "lamports": 2_000_000},
+            {"op": "token.syncNative", "account": str(a.pubkey())},
+            {"op": "token.transfer", "source": str(a.pubkey()), "destination": str(b.pubkey()), "amount": 500_000},
+        ],
+        signers=[h.keyfile(a, "wsol_a"), h.keyfile(b, "wsol_b")],
+    )
+    ok(h.send(r["raw"]))
+    assert h.token_amount(a.pubkey()) == 1_500_000
+    assert h.token_amount(b.pubkey()) == 500_000
+    before = h.svm.get_balance(h.payer.pubkey())
+    h.svm.expire_blockhash()
+    r = h.build([{"op": "token.closeAccount", "account": str(b.pubkey())}])
+    ok(h.send(r["raw"]))
+    assert h.svm.get_account(b.pubkey()) is None or h.svm.get_balance(b.pubkey()) == 0
+    # closing returns the rent and the wrapped lamports to the payer (minus the 5000-lamport fee)
+    assert h.svm.get_balance(h.payer.pubkey()) - before == rent + 500_000 - 5_000

@@ -17,6 +17,7 @@ struct SolArb: AsyncParsableCommand {
             TxCommand.self,
             BenchCommand.self,
             GuardCommand.self,
+            PoolCommand.self,
         ]
     )
 }

@@ -113,6 +113,25 @@ public enum TransactionRecipe {
                 decimals: UInt8(try u64(op, "decimals")), programId: tokenProgram)
             if op["wrong_account_order"] as? Bool == true { ix.accounts.swapAt(1, 2) }  // mint ↔ destination
             return [ix]
+        case "token.initializeAccount3":
+            return [
+                TokenProgram.initializeAccount3(
+                    account: try address(op, "account"), mint: try address(op, "mint"), owner: payer,
+                    programId: tokenProgram)
+            ]
+        case "token.transfer":
+            return [
+                TokenProgram.transfer(
+                    source: try address(op, "source"), destination: try address(op, "destination"), authority: payer,
+                    amount: try u64(op, "amount"), programId: tokenProgram)
+            ]
+        case "token.syncNative":
+            return [TokenProgram.syncNative(account: try address(op, "account"), programId: tokenProgram)]
+        case "token.closeAccount":
+            return [
+                TokenProgram.closeAccount(
+                    account: try address(op, "account"), destination: payer, owner: payer, programId: tokenProgram)
+            ]
         case "ata.create":
             let wallet = try address(op, "wallet")
             outputs["ata_\(wallet.base58)"] =
