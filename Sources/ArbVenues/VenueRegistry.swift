@@ -37,6 +37,9 @@ public enum VenueRegistry {
         Entry(
             RaydiumCLMMVenue.self, discriminator: RaydiumCLMMLayout.poolStateDiscriminator,
             size: RaydiumCLMMLayout.poolStateSize),
+        Entry(RaydiumAMMv4Pool.self, discriminator: nil, size: RaydiumAMMv4Layout.size),
+        Entry(RaydiumCPMMPool.self, discriminator: RaydiumCPMMLayout.poolDiscriminator, size: RaydiumCPMMLayout.poolSize),
+        Entry(MeteoraDLMMPair.self, discriminator: MeteoraDLMMLayout.lbPairDiscriminator, size: MeteoraDLMMLayout.lbPairSize),
     ]
 
     /// The venue kind of a pool account, or nil when it is not a pool account of a known venue.
