@@ -22,15 +22,21 @@ public protocol PoolQuoter: Sendable {
 }
 
 extension PoolQuoter {
-    /// Default: the rate of the smallest exact quote among 10^3, 10^6, 10^9, 10^12 that pays at least 10^5 units
-    /// (so floor rounding is below 1e-5 of it). Slightly below the true margin; the screen allows for that.
+    /// Default estimate from exact quotes: the smallest input among 10, 100, … whose output is at least 10^6 units
+    /// (rounding below 1e-6), the average rates r1 at that input and r2 at twice it, and r1 + 2·(r1 − r2): for a
+    /// constant-product curve the true margin is ≈ r1 + (r1 − r2), so this over-estimates (the screen stays
+    /// sound) while still rejecting cycles that are clearly unprofitable. Venues may override with their spot
+    /// price (CLMM √P², DLMM active bin).
     public func marginalRate(direction: SwapDirection) -> Double? {
-        var amount: UInt64 = 1_000
-        while amount <= 1_000_000_000_000 {
-            if let out = quote(amountIn: amount, direction: direction), out >= 100_000 {
-                return Double(out) / Double(amount)
+        var amount: UInt64 = 10
+        while amount <= 1_000_000_000_000_000 {
+            if let out = quote(amountIn: amount, direction: direction), out >= 1_000_000 {
+                let r1 = Double(out) / Double(amount)
+                guard let out2 = quote(amountIn: amount * 2, direction: direction) else { return r1 * 2 }
+                let r2 = Double(out2) / Double(amount * 2)
+                return r1 + 2 * max(0, r1 - r2)
             }
-            amount *= 1_000
+            amount *= 10
         }
         return nil
     }
