@@ -30,6 +30,8 @@ struct BenchEngineCommand: ParsableCommand {
     var warmup = 2_000
     @Option(help: "Longest cycle indexed and traded.")
     var maxLegs = 3
+    @Option(help: "Cap on indexed cycles (EngineConfig.maxIndexedCycles); the table marks a truncated index.")
+    var maxCycles = 2_000_000
     @Option(help: "Largest random trade, in bps of the pool's input reserve (trades are uniform in 1...max).")
     var maxTradeBps: UInt64 = 10
     @Option(help: "Seed of the synthetic market and its trades.")
@@ -56,11 +58,12 @@ struct BenchEngineCommand: ParsableCommand {
         for n in sizes {
             let r = measure(poolCount: n, counter: counter)
             let allocText = r.allocsPerUpdate.map { String(format: "%.3f", $0) } ?? "n/a"
-            print(
-                String(
-                    format: "%8d %7d %9d %13d %11.1f %8.0f %8.0f %8.0f %8.0f %10.1f %9.1f %11.3f  ", n, r.tokens,
-                    r.cycles, r.maxCyclesPerPool, r.cyclesPerUpdate, r.p50, r.p90, r.p99, r.max, r.p99 / quoteNs,
-                    r.nsPerCycle, r.opportunitiesPerUpdate) + allocText)
+            let head = String(format: "%8d %7d %9d", n, r.tokens, r.cycles) + (r.truncated ? "+" : " ")
+            let body = String(
+                format: " %12d %11.1f %8.0f %8.0f %8.0f %8.0f %10.1f %9.1f %11.3f  ", r.maxCyclesPerPool,
+                r.cyclesPerUpdate, r.p50, r.p90, r.p99, r.max, r.p99 / quoteNs, r.nsPerCycle,
+                r.opportunitiesPerUpdate)
+            print(head + body + allocText)
             if assertNoAllocations, let a = r.allocsPerUpdate, a > 0 { failed = true }
         }
         if assertNoAllocations {
@@ -74,6 +77,7 @@ struct BenchEngineCommand: ParsableCommand {
         var tokens: Int
         var cycles: Int
         var maxCyclesPerPool: Int
+        var truncated: Bool
         var cyclesPerUpdate: Double
         var p50: Double
         var p90: Double
@@ -89,6 +93,7 @@ struct BenchEngineCommand: ParsableCommand {
             baseTokens: [EngineConfig.wrappedSol, SyntheticMarket.usdc],
             capital: [EngineConfig.wrappedSol: 1_000_000_000_000, SyntheticMarket.usdc: 200_000_000_000])
         c.maxCycleLegs = maxLegs
+        c.maxIndexedCycles = maxCycles
         c.risk.maxLegs = maxLegs
         c.costs.computeUnitPriceMicroLamports = 10_000
         c.costs.tipLamports = 10_000
@@ -142,6 +147,7 @@ struct BenchEngineCommand: ParsableCommand {
         let total = times.reduce(0, +)
         return Result(
             tokens: stats.tokens, cycles: stats.cycles, maxCyclesPerPool: stats.maxCyclesPerPool,
+            truncated: stats.indexTruncated,
             cyclesPerUpdate: Double(cyclesTouched) / Double(updates),
             p50: times[updates / 2], p90: times[updates * 9 / 10], p99: times[updates * 99 / 100],
             max: times[updates - 1], nsPerCycle: total / Double(max(cyclesTouched, 1)),
