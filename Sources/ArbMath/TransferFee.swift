@@ -63,6 +63,25 @@ public struct TransferFee: Hashable, Sendable {
     }
 }
 
+extension TransferFee {
+    /// What the DEX programs send so that `excluded` arrives (Whirlpool `calculate_transfer_fee_included_amount`,
+    /// Raydium `get_transfer_inverse_fee`): `excluded + calculate_inverse_fee(excluded)`, with a 100% rate
+    /// charging `maximum_fee`. Nil on overflow or when the fee of the result does not verify (the program errors).
+    public func includedAmount(forExcluded excluded: UInt64) -> UInt64? {
+        if excluded == 0 { return 0 }
+        let fee: UInt64
+        if UInt64(basisPoints) == Self.oneInBasisPoints {
+            fee = maximumFee
+        } else {
+            guard let f = calculateInverseFee(excluded) else { return nil }
+            fee = f
+        }
+        let (included, overflow) = excluded.addingReportingOverflow(fee)
+        guard !overflow, calculateFee(included) == fee else { return nil }
+        return included
+    }
+}
+
 /// The `TransferFeeConfig` mint extension's two schedules; the newer applies from its epoch on.
 public struct TransferFeeConfig: Hashable, Sendable {
     public var olderTransferFee: TransferFee

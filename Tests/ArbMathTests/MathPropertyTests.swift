@@ -104,6 +104,8 @@ struct MathPropertyTests {
             #expect(f <= maxFee)
             // Sending `pre` delivers at least `post`.
             #expect(pre - f >= post)
+            // The programs' gross-up delivers exactly `post` whenever it verifies.
+            if let inc = fee.includedAmount(forExcluded: post) { #expect(fee.calculatePostFeeAmount(inc) == post) }
         }
     }
 

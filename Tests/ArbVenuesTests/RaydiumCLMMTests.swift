@@ -303,4 +303,40 @@ struct RaydiumCLMMTests {
             ($0 as? VenueError)?.code == .poolDisabled
         }
     }
+
+    /// Token-2022 output with a transfer fee: exact-in delivers the pool output minus the fee; exact-out is
+    /// refused because swap_v2 (no price limit) rejects it.
+    @Test func transferFeeOutputToken() throws {
+        let (pool, classicAccounts) = try #require(try ClmmSynth.pool())
+        var classic = try RaydiumCLMMVenue(pool: pool)
+        try classic.update(from: classicAccounts)
+        var accounts = classicAccounts
+        let fee = TransferFee(epoch: 0, maximumFee: 1_000_000, basisPoints: 50)
+        var mint = TransferFeeVenueTests.mint2022(older: fee, newer: fee)
+        mint.address = classic.state.tokenMint1
+        accounts[mint.address] = mint
+        var vault = try #require(accounts[classic.state.tokenVault1])
+        vault.owner = ProgramIDs.token2022
+        accounts[vault.address] = vault
+        var v = try RaydiumCLMMVenue(pool: pool)
+        try v.update(from: accounts)
+        let gross = try classic.quote(QuoteRequest(amount: 1_000_000, direction: .aToB)).amountOut
+        let q = try v.quote(QuoteRequest(amount: 1_000_000, direction: .aToB))
+        #expect(q.amountOut == gross - fee.calculateFee(gross)!)
+        #expect { try v.quote(QuoteRequest(amount: 500_000, direction: .aToB, exactIn: false)) } throws: {
+            ($0 as? VenueError)?.code == .transferFeeUnsupported
+        }
+        // Input-side fee (token1 → token0): the pool receives the amount net of the fee.
+        let net = 1_000_000 - fee.calculateFee(1_000_000)!
+        #expect(
+            try v.quote(QuoteRequest(amount: 1_000_000, direction: .bToA)).amountOut
+                == (try classic.quote(QuoteRequest(amount: net, direction: .bToA))).amountOut)
+        let ix = try #require(
+            try v.swapInstructions(
+                SwapParams(
+                    direction: .aToB, amountIn: 1_000_000, amountOut: q.amountOut, owner: pool.address,
+                    userSource: .zero, userDestination: .zero)
+            ).first)
+        #expect(ix.data.prefix(8).elementsEqual(RaydiumCLMMLayout.swapV2Discriminator))
+    }
 }

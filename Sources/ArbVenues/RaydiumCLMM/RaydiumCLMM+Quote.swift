@@ -91,9 +91,21 @@ extension RaydiumCLMMVenue {
             let netIn = try fees.excluded(fees.input, request.amount)
             guard netIn > 0 else { throw VenueError(.zeroAmount, "CLMM: input is all transfer fee") }
             r = try runSwap(amount: netIn, zeroForOne: zeroForOne, isBaseInput: true)
-            grossIn = r.amountIn == netIn ? request.amount : try fees.included(fees.input, r.amountIn)
+            // swap_v2 without a price limit requires the whole specified input to be used.
+            guard r.amountIn == netIn else {
+                throw VenueError(
+                    .insufficientLiquidity, "CLMM \(address): only \(r.amountIn) of \(netIn) can be swapped")
+            }
+            grossIn = request.amount
         } else {
             let grossOut = try fees.included(fees.output, request.amount)
+            // swap_v2 (no price limit) then requires `amount_specified == amount out of the pool`, which a non-zero
+            // output transfer fee makes impossible: the program rejects it, so do we.
+            guard grossOut == request.amount else {
+                throw VenueError(
+                    .transferFeeUnsupported,
+                    "CLMM \(address): exact-out into a transfer-fee token is rejected by swap_v2")
+            }
             r = try runSwap(amount: grossOut, zeroForOne: zeroForOne, isBaseInput: false)
             grossIn = try fees.included(fees.input, r.amountIn)
         }

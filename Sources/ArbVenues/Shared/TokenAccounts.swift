@@ -8,6 +8,15 @@ public struct VaultAccount: Hashable, Sendable {
     public var amount: UInt64
     /// The token program owning the account (SPL Token or Token-2022), hence the mint's program too.
     public var tokenProgram: Address
+    public var delegate: Address?
+    /// 0 uninitialized, 1 initialized, 2 frozen.
+    public var state: UInt8
+    /// Rent-exempt reserve of a native (wSOL) account.
+    public var isNative: UInt64?
+    public var delegatedAmount: UInt64
+    public var closeAuthority: Address?
+    /// Token-2022 extension bytes after the account-type byte (empty for SPL Token accounts).
+    public var tlv: ArraySlice<UInt8>
 
     /// Decodes a token account (165-byte base layout; Token-2022 may append extensions).
     public init(_ account: AccountData) throws(VenueError) {
@@ -27,7 +36,13 @@ public struct VaultAccount: Hashable, Sendable {
         mint = try b.address(0)
         owner = try b.address(32)
         amount = try b.u64(64)
-        guard try b.u8(108) != 0 else {
+        delegate = try cOptionAddress(b, 72)
+        state = try b.u8(108)
+        isNative = try cOptionU64(b, 109)
+        delegatedAmount = try b.u64(121)
+        closeAuthority = try cOptionAddress(b, 129)
+        tlv = account.data.count > 166 ? account.data[166...] : []
+        guard state != 0 else {
             throw VenueError(.invalidState, "token account \(account.address) is uninitialized")
         }
     }
@@ -38,7 +53,12 @@ public struct VaultAccount: Hashable, Sendable {
 public struct MintAccount: Hashable, Sendable {
     public var address: Address
     public var tokenProgram: Address
+    public var mintAuthority: Address?
+    public var supply: UInt64
     public var decimals: UInt8
+    public var freezeAuthority: Address?
+    /// Token-2022 extension bytes after the account-type byte (empty for SPL Token mints).
+    public var tlv: ArraySlice<UInt8>
     public var transferFeeConfig: TransferFeeConfig?
     /// A transfer-hook program is set: swaps need its extra accounts (not supported; such pools are refused).
     public var hasTransferHook: Bool
@@ -53,7 +73,11 @@ public struct MintAccount: Hashable, Sendable {
         }
         address = account.address
         tokenProgram = account.owner
+        mintAuthority = try cOptionAddress(b, 0)
+        supply = try b.u64(36)
         decimals = try b.u8(44)
+        freezeAuthority = try cOptionAddress(b, 46)
+        tlv = account.data.count > 166 ? account.data[166...] : []
         guard try b.bool(45) else { throw VenueError(.invalidState, "mint \(account.address) is uninitialized") }
         transferFeeConfig = nil
         hasTransferHook = false
@@ -152,8 +176,8 @@ public struct TransferFees: Hashable, Sendable {
     }
 
     func included(_ fee: TransferFee, _ net: UInt64) throws(VenueError) -> UInt64 {
-        guard let gross = fee.calculatePreFeeAmount(net) else {
-            throw VenueError(.mathOverflow, "transfer fee gross-up of \(net)")
+        guard let gross = fee.includedAmount(forExcluded: net) else {
+            throw VenueError(.mathOverflow, "transfer fee gross-up of \(net) fails (TransferFeeCalculationError)")
         }
         return gross
     }
@@ -176,4 +200,22 @@ func swapTransferFees(
         return try mint.transferFee(epoch: epoch)
     }
     return TransferFees(input: try fee(inputVault, inputMint), output: try fee(outputVault, outputMint))
+}
+
+/// `COption<Pubkey>`: a u32 tag (exactly 0 or 1) then 32 bytes.
+func cOptionAddress(_ b: AccountBytes, _ o: Int) throws(VenueError) -> Address? {
+    switch try b.u32(o) {
+    case 0: return nil
+    case 1: return try b.address(o + 4)
+    case let t: throw VenueError(.invalidState, "\(b.what): COption tag \(t) at \(o)")
+    }
+}
+
+/// `COption<u64>`.
+func cOptionU64(_ b: AccountBytes, _ o: Int) throws(VenueError) -> UInt64? {
+    switch try b.u32(o) {
+    case 0: return nil
+    case 1: return try b.u64(o + 4)
+    case let t: throw VenueError(.invalidState, "\(b.what): COption tag \(t) at \(o)")
+    }
 }
