@@ -19,11 +19,16 @@ let package = Package(
         .library(name: "SolanaKeys", targets: ["SolanaKeys"]),
         .library(name: "ArbTestSupport", targets: ["ArbTestSupport"]),
         .library(name: "ArbEngine", targets: ["ArbEngine"]),
+        // MARK: AI runtime (issue #9)
+        .library(name: "ArbFeatures", targets: ["ArbFeatures"]),
+        .library(name: "ArbInference", targets: ["ArbInference"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        // MARK: gossip (issue 10)
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         // MARK: L0 — pure
@@ -42,6 +47,31 @@ let package = Package(
         .target(name: "ArbSBPF", swiftSettings: strict),
         .target(name: "ArbGuard", dependencies: ["ArbSBPF", "SolanaPrimitives", "SolanaKeys"], swiftSettings: strict),
 
+        // MARK: gossip (issue 10) — L0 pure membership/ownership, L1 NIO UDP shell
+        .target(
+            name: "ArbCoordination",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "ArbGossip",
+            dependencies: [
+                "ArbCoordination",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ArbCoordinationTests",
+            dependencies: ["ArbCoordination", "ArbGossip"],
+            swiftSettings: strict
+        ),
+        // MARK: AI runtime (issue #9): feature schema (L0, pure) and the ONNX evaluator (L1)
+        .target(name: "ArbFeatures", swiftSettings: strict),
+        .target(name: "ArbInference", dependencies: ["ArbFeatures"], swiftSettings: strict),
+        /// Counts malloc-family calls per thread (interposes malloc; linked only into the CLI and inference tests).
+        .target(name: "CMallocCounter"),
         // MARK: L0 — venues (ArbMath: pure integer pool math; ArbVenues: decode/quote/swap ix per DEX)
         .target(
             name: "ArbMath",
@@ -62,9 +92,11 @@ let package = Package(
             dependencies: [
                 "SolanaPrimitives", "SolanaKeys", "ArbTestSupport",
                 "ArbGuard", "ArbSBPF",
+                "ArbCoordination", "ArbGossip",  // gossip (issue 10)
                 "ArbMath", "ArbVenues",
                 "ArbEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "ArbFeatures", "ArbInference", "CMallocCounter",
             ],
             swiftSettings: strict
         ),
@@ -120,6 +152,13 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // MARK: AI runtime tests (issue #9)
+        .testTarget(
+            name: "ArbInferenceTests",
+            dependencies: ["ArbInference", "ArbFeatures", "CMallocCounter"],
+            resources: [.copy("Resources")],
+            swiftSettings: strict
+        ),
         // MARK: Venue tests
         .testTarget(
             name: "ArbMathTests",

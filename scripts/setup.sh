@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages (root on these machines; sudo elsewhere).
-APT_PACKAGES=(python3-venv libsqlite3-dev)
+APT_PACKAGES=(python3-venv libsqlite3-dev iptables)  # iptables: scripts/test.d/50-gossip.sh fault injection
 missing=()
 for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

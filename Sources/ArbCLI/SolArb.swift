@@ -17,6 +17,8 @@ struct SolArb: AsyncParsableCommand {
             TxCommand.self,
             BenchCommand.self,
             GuardCommand.self,
+            GossipCommand.self,
+            FeaturesCommand.self, ModelCommand.self,
             PoolCommand.self,
         ]
     )

@@ -129,12 +129,18 @@ public enum VenueProgramIDs {
 enum VenueTransferFee {
     /// The fee schedule of a side: none for SPL Token (or an unloaded plain mint), else the mint's fee at `epoch`.
     /// Mints with a transfer hook are refused (their extra accounts are not built).
-    static func fee(_ mint: MintAccount?, tokenProgram: Address, epoch: UInt64?, venue: String) throws(VenueError)
+    static func fee(
+        _ mint: MintAccount?, tokenProgram: Address, epoch: UInt64?, venue: @autoclosure () -> String
+    ) throws(VenueError)
         -> TransferFee
     {
         guard tokenProgram == VenueProgramIDs.token2022 else { return .none }
-        guard let mint else { throw VenueError(.missingAccount, "\(venue): Token-2022 mint not loaded (call update)") }
-        if mint.hasTransferHook { throw VenueError(.unsupported, "\(venue): mint \(mint.address) has a transfer hook") }
+        guard let mint else {
+            throw VenueError(.missingAccount, "\(venue()): Token-2022 mint not loaded (call update)")
+        }
+        if mint.hasTransferHook {
+            throw VenueError(.unsupported, "\(venue()): mint \(mint.address) has a transfer hook")
+        }
         return try mint.transferFee(epoch: epoch)
     }
 

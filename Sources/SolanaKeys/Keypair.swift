@@ -39,7 +39,7 @@ public struct Keypair: TransactionSigner, CustomStringConvertible, CustomDebugSt
         }
     }
 
-    public func sign(message: [UInt8]) throws -> Signature {
+    public func sign(message: ArraySlice<UInt8>) throws -> Signature {
         do {
             return try Signature(bytes: privateKey.signature(for: message))
         } catch {

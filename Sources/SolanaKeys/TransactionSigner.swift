@@ -3,7 +3,12 @@ import SolanaPrimitives
 /// Anything that can sign a message for one address: an in-memory keypair, an HSM key (PKCS#11), a remote signer.
 public protocol TransactionSigner: Sendable {
     var address: Address { get }
-    func sign(message: [UInt8]) throws -> Signature
+    /// Signs the message bytes (a slice, so a transaction buffer can be signed in place without a copy).
+    func sign(message: ArraySlice<UInt8>) throws -> Signature
+}
+
+extension TransactionSigner {
+    public func sign(message: [UInt8]) throws -> Signature { try sign(message: message[...]) }
 }
 
 /// The one error type of `SolanaKeys`. Descriptions never contain secret material.
@@ -39,7 +44,7 @@ extension VersionedTransaction {
     /// Signs `message` with exactly the required signers, placing each signature at its signer's position.
     /// Every required signer must be given, and no other.
     public init(message: VersionedMessage, signers: [any TransactionSigner]) throws {
-        let sigs = try Self.signatures(for: message, messageBytes: message.serialize(), signers: signers)
+        let sigs = try Self.signatures(for: message, messageBytes: message.serialize()[...], signers: signers)
         self.init(signatures: sigs, message: message)
     }
 
@@ -48,21 +53,32 @@ extension VersionedTransaction {
     public static func signedWireBytes(message: VersionedMessage, signers: [any TransactionSigner]) throws -> (
         transaction: VersionedTransaction, bytes: [UInt8]
     ) {
-        let messageBytes = message.serialize()
-        let sigs = try signatures(for: message, messageBytes: messageBytes, signers: signers)
-        var w = ByteWriter(capacity: 1 + 64 * sigs.count + messageBytes.count)
-        w.shortVec(sigs.count)
-        for s in sigs { w.signature(s) }
-        w.write(messageBytes)
+        // One buffer: signature slots first, the message after them; sign the message in place, fill the slots.
+        let count = Int(message.header.numRequiredSignatures)
+        var w = ByteWriter(capacity: 3 + 64 * count + message.serializedSizeBound)
+        w.shortVec(count)
+        let slots = w.bytes.count
+        w.write(repeatElement(0, count: 64 * count))
+        let messageStart = w.bytes.count
+        message.serialize(into: &w)
         guard w.bytes.count <= TransactionLimits.packetDataSize else {
             throw PrimitivesError(
                 .packetTooLarge,
                 "transaction is \(w.bytes.count) bytes, the limit is \(TransactionLimits.packetDataSize)")
         }
-        return (VersionedTransaction(signatures: sigs, message: message), w.bytes)
+        var bytes = w.bytes
+        let sigs = try signatures(for: message, messageBytes: bytes[messageStart...], signers: signers)
+        for (i, s) in sigs.enumerated() {
+            let at = slots + 64 * i
+            s.lo.withBytes { bytes.replaceSubrange(at..<at + 32, with: $0) }
+            s.hi.withBytes { bytes.replaceSubrange(at + 32..<at + 64, with: $0) }
+        }
+        return (VersionedTransaction(signatures: sigs, message: message), bytes)
     }
 
-    static func signatures(for message: VersionedMessage, messageBytes: [UInt8], signers: [any TransactionSigner])
+    static func signatures(
+        for message: VersionedMessage, messageBytes: ArraySlice<UInt8>, signers: [any TransactionSigner]
+    )
         throws
         -> [Signature]
     {

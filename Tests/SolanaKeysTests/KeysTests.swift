@@ -84,6 +84,11 @@ import Testing
         #expect(throws: KeysError.self) {
             try VersionedTransaction(message: message, signers: [payer, other, stranger])
         }
+        // The one-pass hot-path encoder produces exactly the same bytes.
+        let (oneshot, wire) = try VersionedTransaction.signedWireBytes(message: message, signers: [payer, other])
+        #expect(oneshot == tx)
+        #expect(wire == tx.serialize())
+        #expect(try VersionedTransaction.deserialize(wire) == tx)
         var tampered = tx
         tampered.signatures[1] = tx.signatures[0]
         #expect(throws: KeysError.self) { try tampered.verifySignatures() }

@@ -126,6 +126,24 @@ struct BenchQuotes: AsyncParsableCommand {
                 }
             }
         }
+        // Constant-product venues and DLMM (full venue quote path on synthetic pools: VenueBenchWorkloads).
+        print("")
+        let amm = VenueBenchWorkloads.raydiumAMMv4()
+        let cpmm = VenueBenchWorkloads.raydiumCPMM()
+        let cpRequest = QuoteRequest(amount: 1_000_000_000, direction: .aToB)
+        let ammNs = measure { sink &+= UInt128((try? amm.quote(cpRequest))?.amountOut ?? 0) }
+        let cpmmNs = measure { sink &+= UInt128((try? cpmm.quote(cpRequest))?.amountOut ?? 0) }
+        print(
+            String(
+                format: "Raydium AMM v4 quote %.0f ns (%.1fx ref), Raydium CPMM quote %.0f ns (%.1fx ref)",
+                ammNs, ammNs / reference, cpmmNs, cpmmNs / reference))
+        print("bins crossed | Meteora DLMM ns (x ref)")
+        for k in [1, 2, 10, 70, 200] {
+            let (pair, request) = VenueBenchWorkloads.meteoraDLMM(binsToCross: k)
+            let crossed = (try? pair.quote(request))?.crossings ?? -1
+            let ns = measure { sink &+= UInt128((try? pair.quote(request))?.amountOut ?? 0) }
+            print(String(format: "%12d | %10.0f (%6.1fx)", crossed, ns, ns / reference))
+        }
         if sink == 42 { print("") }  // keeps the optimizer honest
     }
 }

@@ -8,6 +8,8 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Measure hot paths, reported as ratios against a reference measured in the same run.",
         subcommands: [
             BenchTxCommand.self,
+            BenchGossipSimCommand.self,
+            InferenceBench.self,
             BenchQuotes.self,
             BenchEngineCommand.self,
         ]

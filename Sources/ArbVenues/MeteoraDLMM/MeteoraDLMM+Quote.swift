@@ -33,16 +33,17 @@ extension MeteoraDLMMPair {
         guard request.amount > 0 else { throw VenueError(.zeroAmount, "DLMM: amount is 0") }
         let swapForY = request.direction == .aToB
         // Token-2022 transfer fees as the SDK's quote_exact_in/out apply them around the bin walk.
-        let venue = "DLMM pair \(address)"
-        let feeX = try VenueTransferFee.fee(mintX, tokenProgram: tokenXProgram, epoch: clock?.epoch, venue: venue)
-        let feeY = try VenueTransferFee.fee(mintY, tokenProgram: tokenYProgram, epoch: clock?.epoch, venue: venue)
+        let feeX = try VenueTransferFee.fee(
+            mintX, tokenProgram: tokenXProgram, epoch: clock?.epoch, venue: "DLMM pair \(address)")
+        let feeY = try VenueTransferFee.fee(
+            mintY, tokenProgram: tokenYProgram, epoch: clock?.epoch, venue: "DLMM pair \(address)")
         let (feeIn, feeOut) = swapForY ? (feeX, feeY) : (feeY, feeX)
         let arrays = binArrays
         do {
             if request.exactIn {
                 let net = try VenueTransferFee.excluded(feeIn, request.amount)
                 guard net > 0 else {
-                    throw VenueError(.insufficientLiquidity, "\(venue): input consumed by transfer fee")
+                    throw VenueError(.insufficientLiquidity, "DLMM pair \(address): input consumed by transfer fee")
                 }
                 var r = try DLMM.swap(
                     pair: pairState, amount: net, swapForY: swapForY, exactIn: true, now: quoteTimestamp,

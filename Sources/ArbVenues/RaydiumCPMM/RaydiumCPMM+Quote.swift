@@ -43,10 +43,11 @@ extension RaydiumCPMMPool {
         let (reserveIn, reserveOut) = aToB ? (r0, r1) : (r1, r0)
         // Token-2022 transfer fees (swap_base_input/output.rs): the input transfer loses its fee before the
         // curve; the output transfer loses its fee after it. Exact-out grosses both sides up.
-        let venue = "CPMM pool \(address)"
         let epoch = clock?.epoch
-        let fee0 = try VenueTransferFee.fee(mint0, tokenProgram: token0Program, epoch: epoch, venue: venue)
-        let fee1 = try VenueTransferFee.fee(mint1, tokenProgram: token1Program, epoch: epoch, venue: venue)
+        let fee0 = try VenueTransferFee.fee(
+            mint0, tokenProgram: token0Program, epoch: epoch, venue: "CPMM pool \(address)")
+        let fee1 = try VenueTransferFee.fee(
+            mint1, tokenProgram: token1Program, epoch: epoch, venue: "CPMM pool \(address)")
         let (feeIn, feeOut) = aToB ? (fee0, fee1) : (fee1, fee0)
         let rates = RaydiumCPMMMath.Rates(
             trade: config.tradeFeeRate, protocolRate: config.protocolFeeRate, fund: config.fundFeeRate,
@@ -55,18 +56,20 @@ extension RaydiumCPMMPool {
         if request.exactIn {
             let actualIn = try VenueTransferFee.excluded(feeIn, request.amount)
             guard actualIn > 0 else {
-                throw VenueError(.insufficientLiquidity, "\(venue): input consumed by transfer fee")
+                throw VenueError(.insufficientLiquidity, "CPMM pool \(address): input consumed by transfer fee")
             }
             guard
                 let r = RaydiumCPMMMath.swapBaseInput(
                     amountIn: actualIn, reserveIn: reserveIn, reserveOut: reserveOut, rates: rates,
                     creatorFeeOnInput: onInput)
             else {
-                throw VenueError(.insufficientLiquidity, "\(venue): swap of \(request.amount) yields nothing")
+                throw VenueError(
+                    .insufficientLiquidity, "CPMM pool \(address): swap of \(request.amount) yields nothing")
             }
             let received = try VenueTransferFee.excluded(feeOut, r.outputAmount)
             guard received > 0 else {
-                throw VenueError(.insufficientLiquidity, "\(venue): swap of \(request.amount) yields nothing")
+                throw VenueError(
+                    .insufficientLiquidity, "CPMM pool \(address): swap of \(request.amount) yields nothing")
             }
             // Fees in the input token: trade fee, plus the creator fee when it is charged on the input.
             return Quote(amountIn: request.amount, amountOut: received, fee: r.tradeFee + (onInput ? r.creatorFee : 0))
@@ -78,7 +81,7 @@ extension RaydiumCPMMPool {
                 creatorFeeOnInput: onInput),
             r.inputAmount > 0
         else {
-            throw VenueError(.insufficientLiquidity, "\(venue): cannot take \(request.amount) out")
+            throw VenueError(.insufficientLiquidity, "CPMM pool \(address): cannot take \(request.amount) out")
         }
         let grossIn = try VenueTransferFee.included(feeIn, r.inputAmount)
         return Quote(amountIn: grossIn, amountOut: request.amount, fee: r.tradeFee + (onInput ? r.creatorFee : 0))

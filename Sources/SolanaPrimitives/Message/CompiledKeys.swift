@@ -99,6 +99,10 @@ struct CompiledKeys {
         let tableKey = table.key
         var writableIndexes: [UInt8] = []
         var readonlyIndexes: [UInt8] = []
+        writableIndexes.reserveCapacity(keys.count)
+        readonlyIndexes.reserveCapacity(keys.count)
+        loadedWritable.reserveCapacity(keys.count)
+        loadedReadonly.reserveCapacity(keys.count)
         let table = table.sortedFirstIndexes
         for pass in 0..<2 {
             let wantWritable: UInt8 = pass == 0 ? Self.writable : 0

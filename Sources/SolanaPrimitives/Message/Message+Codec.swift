@@ -27,7 +27,8 @@ extension CompiledInstruction {
 
 extension LegacyMessage {
     public func serialize() -> [UInt8] {
-        var w = ByteWriter(capacity: 64 + accountKeys.count * 32 + instructions.count * 48)
+        var w = ByteWriter(
+            capacity: serializedSizeBound(keys: accountKeys.count, instructions: instructions, lookups: []))
         write(to: &w)
         return w.bytes
     }
@@ -57,9 +58,20 @@ extension LegacyMessage {
     }
 }
 
+/// Exact upper bound of a message's size (short-vec prefixes counted at their 3-byte maximum), so serializing
+/// never reallocates.
+func serializedSizeBound(keys: Int, instructions: [CompiledInstruction], lookups: [MessageAddressTableLookup]) -> Int {
+    var n = 1 + 3 + 3 + 32 * keys + 32 + 3 + 3
+    for ix in instructions { n += 1 + 3 + ix.accounts.count + 3 + ix.data.count }
+    for l in lookups { n += 32 + 3 + l.writableIndexes.count + 3 + l.readonlyIndexes.count }
+    return n
+}
+
 extension V0Message {
     public func serialize() -> [UInt8] {
-        var w = ByteWriter(capacity: 64 + accountKeys.count * 32 + instructions.count * 48)
+        var w = ByteWriter(
+            capacity: serializedSizeBound(
+                keys: accountKeys.count, instructions: instructions, lookups: addressTableLookups))
         write(to: &w)
         return w.bytes
     }
@@ -103,6 +115,15 @@ extension V0Message {
 }
 
 extension VersionedMessage {
+    /// An upper bound of `serialize().count` (for sizing buffers).
+    public var serializedSizeBound: Int {
+        SolanaPrimitives.serializedSizeBound(
+            keys: staticAccountKeys.count, instructions: instructions, lookups: addressTableLookups)
+    }
+
+    /// Appends the message bytes to `w`.
+    public func serialize(into w: inout ByteWriter) { write(to: &w) }
+
     /// The bytes that signers sign.
     public func serialize() -> [UInt8] {
         switch self {

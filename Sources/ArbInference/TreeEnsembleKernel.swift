@@ -1,0 +1,592 @@
+/// TreeEnsembleClassifier / TreeEnsembleRegressor (ai.onnx.ml v1/v3), compiled at load time.
+///
+/// Two layouts:
+/// - **Perfect** (the fast path): when every branch uses the same comparison (BRANCH_LEQ or BRANCH_LT) with the
+///   same missing-value rule, and every leaf adds exactly one weight to target 0, each tree is padded to a
+///   complete binary tree of the ensemble's maximum depth D (a leaf above depth D becomes a branch whose two
+///   subtrees carry the same leaf value). A decision is then D branch-free steps `i = 2i + 1 + (x[f] ≤ t ? 0 : 1)`
+///   per tree, and 8 trees are walked in lockstep so their loads overlap.
+/// - **Generic**: a node array walked by pointer chasing, any mode, leaves with any number of (target, weight).
+///
+/// Aggregation follows onnxruntime (tree_ensemble_aggregator.h): leaf weights are summed in float, tree by tree
+/// in tree order; base values are added after the sum (AVERAGE divides the sum by the tree count first); then the
+/// classifier's binary/multiclass label and post-transform rules. onnxruntime may split a single row's trees
+/// across threads and add the partial sums, so its float sum can differ from ours in the last bits.
+final class TreeEnsembleKernel: @unchecked Sendable {
+    enum Mode: UInt8 {
+        case leq = 0
+        case lt, gte, gt, eq, neq, leaf
+        init?(_ s: String) {
+            switch s {
+            case "BRANCH_LEQ": self = .leq
+            case "BRANCH_LT": self = .lt
+            case "BRANCH_GTE": self = .gte
+            case "BRANCH_GT": self = .gt
+            case "BRANCH_EQ": self = .eq
+            case "BRANCH_NEQ": self = .neq
+            case "LEAF": self = .leaf
+            default: return nil
+            }
+        }
+    }
+
+    struct Node {
+        var feature: Int32
+        var threshold: Float
+        var trueChild: Int32
+        var falseChild: Int32
+        var mode: Mode
+        var missingTrue: Bool
+        /// Leaves: range in `leafTargets` / `leafWeights`.
+        var weightStart: Int32
+        var weightCount: Int32
+    }
+
+    enum Aggregate: String {
+        case sum = "SUM"
+        case average = "AVERAGE"
+    }
+
+    let treeCount: Int
+    let targets: Int
+    let baseValues: [Float]
+    let aggregate: Aggregate
+    let post: PostTransform
+    let inputWidth: Int
+
+    // Classifier only.
+    let isClassifier: Bool
+    let classLabels: [Int64]
+    let binaryCase: Bool
+    let weightsAllPositive: Bool
+
+    // Generic layout.
+    let nodes: UnsafeMutablePointer<Node>
+    let nodeCount: Int
+    let roots: [Int32]
+    let leafTargets: UnsafeMutablePointer<Int32>
+    let leafWeights: UnsafeMutablePointer<Float>
+
+    // Perfect layout (nil when not applicable).
+    let perfectDepth: Int
+    let perfectFeatures: UnsafeMutablePointer<Int32>?
+    /// Feature and threshold side by side (one 8-byte load per step).
+    let perfectNodes: UnsafeMutablePointer<PerfectNode>?
+    let perfectThresholds: UnsafeMutablePointer<Float>?
+    let perfectLeaves: UnsafeMutablePointer<Float>?
+    let perfectMode: Mode
+    let perfectMissingTrue: Bool
+
+    /// Number of score columns the kernel writes.
+    var scoreWidth: Int { isClassifier ? classLabels.count : targets }
+    var usesFastPath: Bool { perfectFeatures != nil }
+    var maxDepth: Int
+
+    deinit {
+        nodes.deallocate()
+        leafTargets.deallocate()
+        leafWeights.deallocate()
+        perfectFeatures?.deallocate()
+        perfectNodes?.deallocate()
+        perfectThresholds?.deallocate()
+        perfectLeaves?.deallocate()
+    }
+
+    struct Spec {
+        var treeIds: [Int64]
+        var nodeIds: [Int64]
+        var featureIds: [Int64]
+        var modes: [String]
+        var values: [Float]
+        var trueIds: [Int64]
+        var falseIds: [Int64]
+        var missingTrue: [Int64]
+        var weightTreeIds: [Int64]
+        var weightNodeIds: [Int64]
+        var weightTargets: [Int64]
+        var weights: [Float]
+        var baseValues: [Float]
+        var targets: Int
+        var classLabels: [Int64]
+        var isClassifier: Bool
+        var post: PostTransform
+        var aggregate: Aggregate
+        var inputWidth: Int
+        var opName: String
+    }
+
+    // swiftlint:disable:next function_body_length
+    init(_ s: Spec) throws(InferenceError) {
+        let op = s.opName
+        func invalid(_ d: String) -> InferenceError { InferenceError(.invalidModel, "\(op): \(d)") }
+        let n = s.nodeIds.count
+        guard n > 0 else { throw invalid("no nodes") }
+        for (name, c) in [
+            ("nodes_treeids", s.treeIds.count), ("nodes_featureids", s.featureIds.count),
+            ("nodes_modes", s.modes.count), ("nodes_values", s.values.count),
+            ("nodes_truenodeids", s.trueIds.count), ("nodes_falsenodeids", s.falseIds.count),
+        ] where c != n {
+            throw invalid("\(name) has \(c) entries, nodes_nodeids has \(n)")
+        }
+        guard s.missingTrue.isEmpty || s.missingTrue.count == n else {
+            throw invalid("nodes_missing_value_tracks_true has \(s.missingTrue.count) entries, expected \(n)")
+        }
+        let w = s.weights.count
+        guard s.weightTreeIds.count == w, s.weightNodeIds.count == w, s.weightTargets.count == w else {
+            throw invalid("leaf weight attributes have different lengths")
+        }
+        guard n <= 10_000_000, w <= 10_000_000 else { throw invalid("too many nodes") }
+
+        // Map (tree, node) → local index; group by tree in order of first appearance of each tree id.
+        var index: [Int64: [Int64: Int]] = [:]
+        var treeOrder: [Int64] = []
+        for i in 0..<n {
+            let t = s.treeIds[i]
+            if index[t] == nil {
+                index[t] = [:]
+                treeOrder.append(t)
+            }
+            guard index[t]![s.nodeIds[i]] == nil else { throw invalid("duplicate node \(s.nodeIds[i]) in tree \(t)") }
+            index[t]![s.nodeIds[i]] = i
+        }
+        // ORT visits trees in ascending tree id order; so do we.
+        treeOrder.sort()
+
+        var modes: [Mode] = []
+        modes.reserveCapacity(n)
+        for m in s.modes {
+            guard let mode = Mode(m) else {
+                throw InferenceError(.unsupportedAttribute, "\(op): nodes_modes value '\(m)'")
+            }
+            modes.append(mode)
+        }
+
+        // Leaf weights per source node.
+        var leafWeightsBySource: [Int: [(Int32, Float)]] = [:]
+        var targetsSeen = Set<Int64>()
+        var allPositive = true
+        for j in 0..<w {
+            guard let tree = index[s.weightTreeIds[j]], let src = tree[s.weightNodeIds[j]] else {
+                throw invalid("leaf weight for unknown node \(s.weightNodeIds[j]) of tree \(s.weightTreeIds[j])")
+            }
+            let target = s.weightTargets[j]
+            let limit = s.isClassifier ? s.classLabels.count : s.targets
+            guard target >= 0, target < Int64(limit) else {
+                throw invalid("leaf weight target \(target) outside 0..<\(limit)")
+            }
+            targetsSeen.insert(target)
+            if s.weights[j] < 0 { allPositive = false }
+            leafWeightsBySource[src, default: []].append((Int32(target), s.weights[j]))
+        }
+
+        // Lay out nodes tree by tree in depth-first order, validating structure (each node reached once).
+        var out: [Node] = []
+        out.reserveCapacity(n)
+        var lt: [Int32] = []
+        var lw: [Float] = []
+        var rootList: [Int32] = []
+        var depthMax = 0
+        var uniform = true
+        var firstBranch: (Mode, Bool)?
+        for t in treeOrder {
+            let local = index[t]!
+            var isChild = Set<Int>()
+            for (_, src) in local where modes[src] != .leaf {
+                for c in [s.trueIds[src], s.falseIds[src]] {
+                    guard let ci = local[c] else { throw invalid("tree \(t) node refers to missing child \(c)") }
+                    isChild.insert(ci)
+                }
+            }
+            let rootsHere = local.values.filter { !isChild.contains($0) }
+            guard rootsHere.count == 1, let root = rootsHere.first else {
+                throw invalid("tree \(t) has \(rootsHere.count) roots")
+            }
+            rootList.append(Int32(out.count))
+            // Iterative DFS; children are patched once placed.
+            var visited = Set<Int>()
+            var stack: [(src: Int, parent: Int, isTrue: Bool, depth: Int)] = [(root, -1, false, 0)]
+            while let (src, parent, isTrue, depth) = stack.popLast() {
+                guard visited.insert(src).inserted else {
+                    throw invalid("tree \(t) is not a tree (node reached twice)")
+                }
+                guard depth <= 4096 else { throw invalid("tree \(t) deeper than 4096") }
+                let me = out.count
+                if parent >= 0 {
+                    if isTrue { out[parent].trueChild = Int32(me) } else { out[parent].falseChild = Int32(me) }
+                }
+                let mode = modes[src]
+                let missing = s.missingTrue.isEmpty ? false : s.missingTrue[src] != 0
+                if mode == .leaf {
+                    let ws = leafWeightsBySource[src] ?? []
+                    out.append(
+                        Node(
+                            feature: 0, threshold: 0, trueChild: -1, falseChild: -1, mode: .leaf, missingTrue: false,
+                            weightStart: Int32(lt.count), weightCount: Int32(ws.count)))
+                    for (tg, wv) in ws {
+                        lt.append(tg)
+                        lw.append(wv)
+                    }
+                    if ws.count != 1 || ws[0].0 != 0 { uniform = false }
+                    depthMax = max(depthMax, depth)
+                } else {
+                    let f = s.featureIds[src]
+                    guard f >= 0, f < Int64(s.inputWidth) else {
+                        throw invalid("tree \(t) splits on feature \(f), input has \(s.inputWidth)")
+                    }
+                    out.append(
+                        Node(
+                            feature: Int32(f), threshold: s.values[src], trueChild: -1, falseChild: -1, mode: mode,
+                            missingTrue: missing, weightStart: 0, weightCount: 0))
+                    if let fb = firstBranch {
+                        if fb.0 != mode || fb.1 != missing { uniform = false }
+                    } else {
+                        firstBranch = (mode, missing)
+                    }
+                    // Push false first so the true subtree is laid out right after its parent.
+                    stack.append((local[s.falseIds[src]]!, me, false, depth + 1))
+                    stack.append((local[s.trueIds[src]]!, me, true, depth + 1))
+                }
+            }
+            guard visited.count == local.count else {
+                throw invalid("tree \(t) has \(local.count - visited.count) unreachable nodes")
+            }
+        }
+
+        self.treeCount = treeOrder.count
+        self.targets = s.targets
+        self.baseValues = s.baseValues
+        self.aggregate = s.aggregate
+        self.post = s.post
+        self.inputWidth = s.inputWidth
+        self.isClassifier = s.isClassifier
+        self.classLabels = s.classLabels
+        self.binaryCase = s.isClassifier && s.classLabels.count == 2 && targetsSeen.count == 1
+        self.weightsAllPositive = allPositive
+        self.maxDepth = depthMax
+        self.nodeCount = out.count
+        self.nodes = .allocate(capacity: max(1, out.count))
+        self.nodes.initialize(from: out, count: out.count)
+        self.roots = rootList
+        self.leafTargets = .allocate(capacity: max(1, lt.count))
+        self.leafTargets.initialize(from: lt, count: lt.count)
+        self.leafWeights = .allocate(capacity: max(1, lw.count))
+        self.leafWeights.initialize(from: lw, count: lw.count)
+
+        // The perfect layout: uniform LEQ/LT branches, one weight to target 0 per leaf, bounded padded size.
+        let mode = firstBranch?.0 ?? .leq
+        let padded = treeOrder.count << depthMax
+        if uniform, mode == .leq || mode == .lt, depthMax <= 12, padded <= 1 << 22 {
+            let innerCount = (1 << depthMax) - 1
+            let leaves = 1 << depthMax
+            let pf = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, treeCount * innerCount))
+            let pt = UnsafeMutablePointer<Float>.allocate(capacity: max(1, treeCount * innerCount))
+            let pl = UnsafeMutablePointer<Float>.allocate(capacity: treeCount * leaves)
+            pf.initialize(repeating: 0, count: max(1, treeCount * innerCount))
+            pt.initialize(repeating: 0, count: max(1, treeCount * innerCount))
+            pl.initialize(repeating: 0, count: treeCount * leaves)
+            for (ti, root) in rootList.enumerated() {
+                // (node, perfect index at its depth, depth)
+                var stack: [(Int, Int, Int)] = [(Int(root), 0, 0)]
+                while let (ni, pi, d) = stack.popLast() {
+                    let node = out[ni]
+                    if node.mode == .leaf {
+                        // Fill every perfect leaf under position pi (at depth d) with this leaf's value.
+                        let span = 1 << (depthMax - d)
+                        let firstLeaf = ((pi + 1) << (depthMax - d)) - 1 - innerCount
+                        let value = lw[Int(node.weightStart)]
+                        for k in 0..<span { pl[ti * leaves + firstLeaf + k] = value }
+                        // Internal pseudo-nodes below keep feature 0 / threshold 0: both sides lead to `value`.
+                    } else {
+                        pf[ti * innerCount + pi] = node.feature
+                        pt[ti * innerCount + pi] = node.threshold
+                        stack.append((Int(node.trueChild), 2 * pi + 1, d + 1))
+                        stack.append((Int(node.falseChild), 2 * pi + 2, d + 1))
+                    }
+                }
+            }
+            self.perfectDepth = depthMax
+            self.perfectFeatures = pf
+            self.perfectThresholds = pt
+            let count = max(1, treeCount * innerCount)
+            let packed = UnsafeMutablePointer<PerfectNode>.allocate(capacity: count)
+            for k in 0..<count { (packed + k).initialize(to: PerfectNode(threshold: pt[k], feature: pf[k])) }
+            self.perfectNodes = packed
+            self.perfectLeaves = pl
+        } else {
+            self.perfectDepth = 0
+            self.perfectFeatures = nil
+            self.perfectNodes = nil
+            self.perfectThresholds = nil
+            self.perfectLeaves = nil
+        }
+        self.perfectMode = mode
+        self.perfectMissingTrue = firstBranch?.1 ?? false
+    }
+
+    // MARK: Evaluation
+
+    @inline(__always)
+    static func goesTrue(_ v: Float, _ t: Float, _ mode: Mode, _ missingTrue: Bool) -> Bool {
+        if missingTrue && v.isNaN { return true }
+        switch mode {
+        case .leq: return v <= t
+        case .lt: return v < t
+        case .gte: return v >= t
+        case .gt: return v > t
+        case .eq: return v == t
+        case .neq: return v != t
+        case .leaf: return false
+        }
+    }
+
+    /// Sum over trees with the perfect layout (single target). `x` has `inputWidth` floats.
+    @inline(__always)
+    func perfectSum(_ x: UnsafePointer<Float>) -> Float {
+        switch (perfectMode == .lt, perfectMissingTrue) {
+        case (false, false): return perfectSum(x, GoRightLEQ.self)
+        case (true, false): return perfectSum(x, GoRightLT.self)
+        case (false, true): return perfectSum(x, GoRightLEQMissingTrue.self)
+        case (true, true): return perfectSum(x, GoRightLTMissingTrue.self)
+        }
+    }
+
+    /// Eight trees walked in lockstep (independent load chains overlap), then their leaves added in tree order,
+    /// so the float sum is the sequential tree-order sum onnxruntime computes for one row.
+    @inline(__always)
+    func perfectSum<Rule: GoRightRule>(_ x: UnsafePointer<Float>, _: Rule.Type) -> Float {
+        let nodes = perfectNodes.unsafelyUnwrapped
+        let pl = perfectLeaves.unsafelyUnwrapped
+        let depth = perfectDepth
+        let inner = (1 << depth) - 1
+        let leaves = 1 << depth
+        var sum: Float = 0
+        var t = 0
+        @inline(__always) func step(_ base: UnsafePointer<PerfectNode>, _ i: Int) -> Int {
+            let n = base[i]
+            return 2 &* i &+ 1 &+ (Rule.goRight(x[Int(n.feature)], n.threshold) ? 1 : 0)
+        }
+        while t &+ 8 <= treeCount {
+            let b0 = UnsafePointer(nodes + t &* inner)
+            let b1 = b0 + inner
+            let b2 = b1 + inner
+            let b3 = b2 + inner
+            let b4 = b3 + inner
+            let b5 = b4 + inner
+            let b6 = b5 + inner
+            let b7 = b6 + inner
+            var i0 = 0
+            var i1 = 0
+            var i2 = 0
+            var i3 = 0
+            var i4 = 0
+            var i5 = 0
+            var i6 = 0
+            var i7 = 0
+            for _ in 0..<depth {
+                i0 = step(b0, i0)
+                i1 = step(b1, i1)
+                i2 = step(b2, i2)
+                i3 = step(b3, i3)
+                i4 = step(b4, i4)
+                i5 = step(b5, i5)
+                i6 = step(b6, i6)
+                i7 = step(b7, i7)
+            }
+            let l = pl + (t &* leaves &- inner)
+            sum += l[i0]
+            sum += l[leaves &+ i1]
+            sum += l[2 &* leaves &+ i2]
+            sum += l[3 &* leaves &+ i3]
+            sum += l[4 &* leaves &+ i4]
+            sum += l[5 &* leaves &+ i5]
+            sum += l[6 &* leaves &+ i6]
+            sum += l[7 &* leaves &+ i7]
+            t &+= 8
+        }
+        while t < treeCount {
+            let b = UnsafePointer(nodes + t &* inner)
+            var i = 0
+            for _ in 0..<depth { i = step(b, i) }
+            sum += pl[t &* leaves &+ i &- inner]
+            t &+= 1
+        }
+        return sum
+    }
+
+    /// Generic walk: adds each tree's leaf weights into `scores[0..<width]`, marking `has` per target.
+    @inline(__always)
+    func genericSum(_ x: UnsafePointer<Float>, _ scores: UnsafeMutablePointer<Float>, _ has: UnsafeMutablePointer<Bool>)
+    {
+        for r in roots {
+            var node = nodes + Int(r)
+            while node.pointee.mode != .leaf {
+                let nd = node.pointee
+                let go = Self.goesTrue(x[Int(nd.feature)], nd.threshold, nd.mode, nd.missingTrue)
+                node = nodes + Int(go ? nd.trueChild : nd.falseChild)
+            }
+            let start = Int(node.pointee.weightStart)
+            for k in start..<(start + Int(node.pointee.weightCount)) {
+                let tg = Int(leafTargets[k])
+                scores[tg] += leafWeights[k]
+                has[tg] = true
+            }
+        }
+    }
+
+    /// Raw sums into `scores` (width = scoreWidth); `has` (same width) tells which targets received a weight.
+    @inline(__always)
+    func accumulate(_ x: UnsafePointer<Float>, _ scores: UnsafeMutablePointer<Float>, _ has: UnsafeMutablePointer<Bool>)
+    {
+        let width = scoreWidth
+        for k in 0..<width {
+            scores[k] = 0
+            has[k] = false
+        }
+        if perfectFeatures != nil {
+            scores[0] = perfectSum(x)
+            has[0] = treeCount > 0
+        } else {
+            genericSum(x, scores, has)
+        }
+    }
+
+    func regress(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ has: UnsafeMutablePointer<Bool>) {
+        accumulate(x, y, has)
+        for k in 0..<targets {
+            var v = y[k]
+            if aggregate == .average { v /= Float(treeCount) }
+            if k < baseValues.count { v += baseValues[k] }
+            y[k] = v
+        }
+        // Only NONE is accepted for regressors at load time.
+    }
+
+    /// Classifier finalization, mirroring onnxruntime's TreeAggregatorClassifier::FinalizeScores.
+    func classify(
+        _ x: UnsafePointer<Float>, label: UnsafeMutablePointer<Int64>, scores: UnsafeMutablePointer<Float>,
+        has: UnsafeMutablePointer<Bool>
+    ) {
+        accumulate(x, scores, has)
+        let k = classLabels.count
+        if k > 2 {
+            for c in 0..<min(baseValues.count, k) {
+                if has[c] {
+                    scores[c] += baseValues[c]
+                } else {
+                    scores[c] = baseValues[c]
+                    has[c] = true
+                }
+            }
+            var best = -1
+            var bestValue: Float = 0
+            for c in 0..<k where has[c] && (best == -1 || scores[c] > bestValue) {
+                best = c
+                bestValue = scores[c]
+            }
+            label.pointee = classLabels[max(0, best)]
+            applyPost(scores, k)
+            return
+        }
+        // Binary (k == 2).
+        var size = 2
+        var additional = -1
+        if baseValues.count == 2 {
+            if has[1] {
+                scores[1] = baseValues[1] + scores[0]
+                scores[0] = -scores[1]
+            } else {
+                scores[1] += baseValues[1]
+                scores[0] += baseValues[0]
+            }
+        } else if baseValues.count == 1 {
+            scores[0] += baseValues[0]
+            if !has[1] { size = 1 }
+        } else if baseValues.isEmpty {
+            additional = 3
+            if !has[1] { size = 1 }
+        }
+        let posWeight: Float = (size == 2 && has[1]) ? scores[1] : (has[0] ? scores[0] : 0)
+        if binaryCase {
+            if weightsAllPositive {
+                if posWeight > 0.5 {
+                    additional = 0
+                    label.pointee = classLabels[1]
+                } else {
+                    additional = 1
+                    label.pointee = classLabels[0]
+                }
+            } else {
+                if posWeight > 0 {
+                    additional = 2
+                    label.pointee = classLabels[1]
+                } else {
+                    additional = 3
+                    label.pointee = classLabels[0]
+                }
+            }
+        } else {
+            label.pointee = posWeight > 0 ? 1 : 0
+        }
+        if size == 2 {
+            applyPost(scores, 2)
+            return
+        }
+        let s = scores[0]
+        switch additional {
+        case 0, 1:
+            scores[0] = 1 - s
+            scores[1] = s
+        case 2, 3:
+            if post == .logistic {
+                scores[0] = mlLogistic(-s)
+                scores[1] = mlLogistic(s)
+            } else {
+                scores[0] = -s
+                scores[1] = s
+            }
+        default:
+            scores[1] = 0
+        }
+    }
+
+    @inline(__always)
+    func applyPost(_ p: UnsafeMutablePointer<Float>, _ n: Int) {
+        switch post {
+        case .none: break
+        case .logistic: for i in 0..<n { p[i] = mlLogistic(p[i]) }
+        case .softmax: mlSoftmax(p, n)
+        case .softmaxZero: mlSoftmaxZero(p, n)
+        case .probit: for i in 0..<n { p[i] = probit(p[i]) }
+        }
+    }
+}
+
+struct PerfectNode {
+    var threshold: Float
+    var feature: Int32
+}
+
+/// The branch rule of the perfect layout, resolved at load time and specialized into the traversal loop.
+protocol GoRightRule {
+    static func goRight(_ v: Float, _ threshold: Float) -> Bool
+}
+
+/// BRANCH_LEQ: true (left) iff v ≤ t; NaN goes right.
+enum GoRightLEQ: GoRightRule {
+    @inline(__always) static func goRight(_ v: Float, _ t: Float) -> Bool { !(v <= t) }
+}
+
+/// BRANCH_LT: true (left) iff v < t; NaN goes right.
+enum GoRightLT: GoRightRule {
+    @inline(__always) static func goRight(_ v: Float, _ t: Float) -> Bool { !(v < t) }
+}
+
+/// BRANCH_LEQ with missing values tracking true: NaN goes left.
+enum GoRightLEQMissingTrue: GoRightRule {
+    @inline(__always) static func goRight(_ v: Float, _ t: Float) -> Bool { v > t }
+}
+
+/// BRANCH_LT with missing values tracking true: NaN goes left.
+enum GoRightLTMissingTrue: GoRightRule {
+    @inline(__always) static func goRight(_ v: Float, _ t: Float) -> Bool { v >= t }
+}
