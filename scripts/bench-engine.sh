@@ -1,9 +1,7 @@
 #!/usr/bin/env bash
-# Engine benchmark with allocation counting: builds solarb (release) and the malloc counter, then runs
-# `solarb bench engine` with the counter preloaded. Extra arguments go to the bench command.
+# Engine benchmark: builds solarb in release mode (own scratch path, so it never waits on a debug build) and runs
+# `solarb bench engine`. Extra arguments go to the bench command, e.g. --pools 100,1000,10000 --max-legs 4.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mkdir -p .build
-cc -O2 -shared -fPIC -o .build/malloc_count.so scripts/malloc-count/malloc_count.c
 swift build -c release --product solarb --scratch-path .build-release
-LD_PRELOAD="$PWD/.build/malloc_count.so" "$(swift build -c release --scratch-path .build-release --show-bin-path)/solarb" bench engine "$@"
+"$(swift build -c release --scratch-path .build-release --show-bin-path)/solarb" bench engine "$@"

@@ -634,7 +634,7 @@ public struct ArbEngine<Pool: PoolQuoter>: Sendable {
         let breakEven = UInt128(r.amountIn) + UInt128(r.costInBase) + UInt128(tokenMinProfit[base])
         let slippageFloor = UInt128(r.expectedOut) * UInt128(10_000 - min(config.slippageBps, 10_000)) / 10_000
         let minOut = UInt64(clamping: min(max(breakEven, slippageFloor), UInt128(r.expectedOut)))
-        let features = OpportunityFeatures(
+        let features = EngineFeatures(
             spreadBps: (Double(r.probeOut) - Double(r.probeIn)) / Double(r.probeIn) * 10_000,
             profitBps: Double(r.netProfit) / Double(r.amountIn) * 10_000,
             depthFraction: Double(r.amountIn) / Double(max(tokenMaxIn[base], 1)),

@@ -36,7 +36,7 @@ public struct Opportunity: Sendable, Hashable {
     public var accountCount: Int
     /// Newest slot the engine had seen when it computed this.
     public var slot: UInt64
-    public var features: OpportunityFeatures
+    public var features: EngineFeatures
 
     /// A canonical byte encoding (little-endian fields in declaration order), for determinism checks and journals.
     public func canonicalBytes() -> [UInt8] {
@@ -70,7 +70,7 @@ public struct Opportunity: Sendable, Hashable {
 
 /// Inputs for the AI gate, computed from values the engine already has while sizing (no extra quotes).
 /// `Double` because these are model features, not money.
-public struct OpportunityFeatures: Sendable, Hashable {
+public struct EngineFeatures: Sendable, Hashable {
     /// Cycle return at the probe size, in bps (the marginal spread).
     public var spreadBps: Double
     /// Net profit / input, in bps.

@@ -1,24 +1,20 @@
 import ArbEngine
 import ArbVenues
 import ArgumentParser
+import CMallocCounter
 import Foundation
 import SolanaPrimitives
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// `solarb bench engine`: latency from a pool update to the ranked decision, on synthetic markets with realistic
-/// token overlap, at several market sizes; plus heap allocations per steady-state update when run under the
-/// malloc counter (scripts/bench-engine.sh preloads it).
+/// token overlap, at several market sizes; plus heap allocations per steady-state update (CMallocCounter).
 struct BenchEngineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "engine",
         abstract: "Pool update → ranked decision latency (p50/p99) at 100, 1,000 and 10,000 pools; allocations.",
         discussion: """
-            Build with -c release for meaningful numbers; scripts/bench-engine.sh builds, preloads the malloc
-            counter (scripts/malloc-count) and runs this. The reference is one constant-product quote measured in
-            the same run, so the ratio column is comparable across machines.
+            Build with -c release for meaningful numbers (scripts/bench-engine.sh builds and runs it). Allocations
+            are counted on the measuring thread by the CMallocCounter target linked into solarb. The reference is
+            one constant-product quote measured in the same run.
             """
     )
 
@@ -36,7 +32,7 @@ struct BenchEngineCommand: ParsableCommand {
     var maxTradeBps: UInt64 = 10
     @Option(help: "Seed of the synthetic market and its trades.")
     var seed: UInt64 = 1
-    @Flag(help: "Exit non-zero if a steady-state update allocates (needs the malloc counter preloaded).")
+    @Flag(help: "Exit non-zero if a steady-state update allocates (needs glibc's malloc counter).")
     var assertNoAllocations = false
 
     func run() throws {
@@ -50,7 +46,7 @@ struct BenchEngineCommand: ParsableCommand {
         print(String(format: "reference: one constant-product quote = %.1f ns (same run)", quoteNs))
         print(
             "malloc counter: "
-                + (counter == nil ? "not preloaded (run scripts/bench-engine.sh to count allocations)" : "preloaded"))
+                + (counter == nil ? "unavailable on this platform (glibc only)" : "CMallocCounter, measuring thread"))
         print(
             "   pools  tokens    cycles  max cyc/pool  cyc/update   p50 ns   p90 ns   p99 ns   max ns  p99/quote  "
                 + "ns/cycle  opp/update  allocs/update")
@@ -127,7 +123,7 @@ struct BenchEngineCommand: ParsableCommand {
         var times = [Double](repeating: 0, count: updates)
         var cyclesTouched = 0
         var opportunities = 0
-        var allocations: UInt = 0
+        var allocations: UInt64 = 0
         let clock = ContinuousClock()
         for k in 0..<updates {
             let (i, p) = market.randomTrade(maxBps: maxTradeBps)
@@ -215,19 +211,11 @@ struct BenchEngineCommand: ParsableCommand {
     }
 }
 
-/// Reads the allocation counter exported by scripts/malloc-count/malloc_count.c when it is LD_PRELOADed.
+/// The per-thread allocation counter of the `CMallocCounter` target (malloc family interposed in `solarb`).
 struct MallocCounter {
-    typealias CountFunction = @convention(c) () -> UInt
-    let function: CountFunction
-
     static func find() -> MallocCounter? {
-        #if canImport(Glibc)
-            guard let symbol = dlsym(nil, "solarb_malloc_count") else { return nil }
-            return MallocCounter(function: unsafeBitCast(symbol, to: CountFunction.self))
-        #else
-            return nil
-        #endif
+        solarb_thread_allocation_count() == UInt64.max ? nil : MallocCounter()
     }
 
-    func count() -> UInt { function() }
+    func count() -> UInt64 { solarb_thread_allocation_count() }
 }
