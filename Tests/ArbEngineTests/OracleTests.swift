@@ -140,8 +140,10 @@ struct OracleTests {
             }
             let oracleNet = best - Int128(cost)
             guard let o = found[c] else {
-                // Only a cycle within the 0.1 % band of break-even may be missed.
-                #expect(oracleNet * 1_000 <= best, "seed \(seed): missed profitable cycle \(c), oracle best \(best)")
+                // Only a cycle within the 0.1 % band of break-even (or the 64-unit rounding band) may be missed.
+                let nearBreakEven = oracleNet * 1_000 <= best || oracleNet <= 64
+                if !(oracleNet * 1_000 <= best) { roundingBand += 1 }
+                #expect(nearBreakEven, "seed \(seed): missed profitable cycle \(c), oracle best \(best)")
                 continue
             }
             profitable += 1

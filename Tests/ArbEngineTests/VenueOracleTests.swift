@@ -111,17 +111,21 @@ struct VenueOracleTests {
     func venueMarkets() throws {
         let trials = Environment.stress ? 60 : 6
         var profitable = 0
+        var band = 0
         var kindsInProfitable: Set<VenueKind> = []
         for seed in 0..<UInt64(trials) {
             let pools = try #require(Self.market(seed: seed), "venue pool construction failed")
             let r = OracleTests.check(pools: pools, seed: seed, maxLegs: 4, gridPoints: 300)
             profitable += r.profitable
+            band += r.roundingBand
             var engine = ArbEngine<AnyPoolQuoter>(config: T.config())
             for p in pools { engine.insert(p, slot: 100) }
             engine.evaluateAll()
             for o in engine.opportunities() { for l in o.legs { kindsInProfitable.insert(l.kind) } }
         }
+        print("venue oracle: \(trials) markets, \(profitable) profitable, \(band) in the rounding band")
         #expect(profitable > 0)
+        #expect(band * 50 <= profitable)
         #expect(kindsInProfitable.isSuperset(of: [.raydiumAmmV4, .raydiumCpmm, .meteoraDlmm]), "\(kindsInProfitable)")
     }
 }
