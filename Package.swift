@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "SolanaPrimitives", targets: ["SolanaPrimitives"]),
         .library(name: "SolanaKeys", targets: ["SolanaKeys"]),
         .library(name: "ArbTestSupport", targets: ["ArbTestSupport"]),
+        .library(name: "ArbEngine", targets: ["ArbEngine"]),
         // MARK: AI runtime (issue #9)
         .library(name: "ArbFeatures", targets: ["ArbFeatures"]),
         .library(name: "ArbInference", targets: ["ArbInference"]),
@@ -136,6 +137,9 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // MARK: L0 — the arbitrage engine
+        .target(name: "ArbEngine", dependencies: ["SolanaPrimitives", "ArbVenues"], swiftSettings: strict),
+
         // MARK: L3 — CLI and tools
         .executableTarget(
             name: "ArbCLI",
@@ -145,6 +149,7 @@ let package = Package(
                 "ArbCoordination", "ArbGossip",  // gossip (issue 10)
                 "ArbMath", "ArbVenues",
                 "ArbSimCluster",
+                "ArbEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "ArbState", "ArbRPC", "ArbFeeds", .product(name: "Logging", package: "swift-log"),  // connectivity (#5)
                 "ArbFeatures", "ArbInference", "CMallocCounter",
@@ -175,6 +180,16 @@ let package = Package(
         .testTarget(
             name: "SolanaKeysTests",
             dependencies: ["SolanaKeys", "SolanaPrimitives", "ArbTestSupport"],
+            swiftSettings: strict
+        ),
+
+        // MARK: Tests — arbitrage engine
+        .testTarget(
+            name: "ArbEngineTests",
+            dependencies: [
+                "ArbEngine", "ArbVenues", "SolanaPrimitives",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             swiftSettings: strict
         ),
 

@@ -12,6 +12,7 @@ struct BenchCommand: AsyncParsableCommand {
             InferenceBench.self,
             BenchQuotes.self,
             BenchFeeds.self,
+            BenchEngineCommand.self,
         ]
     )
 }

@@ -1,0 +1,221 @@
+import ArbEngine
+import ArbVenues
+import ArgumentParser
+import CMallocCounter
+import Foundation
+import SolanaPrimitives
+
+/// `solarb bench engine`: latency from a pool update to the ranked decision, on synthetic markets with realistic
+/// token overlap, at several market sizes; plus heap allocations per steady-state update (CMallocCounter).
+struct BenchEngineCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "engine",
+        abstract: "Pool update → ranked decision latency (p50/p99) at 100, 1,000 and 10,000 pools; allocations.",
+        discussion: """
+            Build with -c release for meaningful numbers (scripts/bench-engine.sh builds and runs it). Allocations
+            are counted on the measuring thread by the CMallocCounter target linked into solarb. The reference is
+            one constant-product quote measured in the same run.
+            """
+    )
+
+    @Option(help: "Comma-separated market sizes (pools).")
+    var pools = "100,1000,10000"
+    @Option(help: "Measured updates per market size.")
+    var updates = 20_000
+    @Option(help: "Warm-up updates per market size (not measured).")
+    var warmup = 2_000
+    @Option(help: "Longest cycle indexed and traded.")
+    var maxLegs = 3
+    @Option(help: "Cap on indexed cycles (EngineConfig.maxIndexedCycles); the table marks a truncated index.")
+    var maxCycles = 2_000_000
+    @Option(help: "Largest random trade, in bps of the pool's input reserve (trades are uniform in 1...max).")
+    var maxTradeBps: UInt64 = 10
+    @Option(help: "Seed of the synthetic market and its trades.")
+    var seed: UInt64 = 1
+    @Flag(help: "Exit non-zero if a steady-state update allocates (needs glibc's malloc counter).")
+    var assertNoAllocations = false
+
+    func run() throws {
+        let sizes = pools.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !sizes.isEmpty, sizes.allSatisfy({ $0 >= 3 }) else { throw ValidationError("--pools: sizes >= 3") }
+        let counter = MallocCounter.find()
+        let quoteNs = referenceQuoteNs()
+        print(
+            "engine bench: max legs \(maxLegs), \(updates) measured updates per size, trades up to \(maxTradeBps) bps "
+                + "of a reserve, seed \(seed)")
+        print(String(format: "reference: one constant-product quote = %.1f ns (same run)", quoteNs))
+        print(
+            "malloc counter: "
+                + (counter == nil ? "unavailable on this platform (glibc only)" : "CMallocCounter, measuring thread"))
+        print(
+            "   pools  tokens    cycles  max cyc/pool  cyc/update   p50 ns   p90 ns   p99 ns   max ns  p99/quote  "
+                + "ns/cycle  opp/update  allocs/update")
+        var failed = false
+        for n in sizes {
+            let r = measure(poolCount: n, counter: counter)
+            let allocText = r.allocsPerUpdate.map { String(format: "%.3f", $0) } ?? "n/a"
+            let head = String(format: "%8d %7d %9d", n, r.tokens, r.cycles) + (r.truncated ? "+" : " ")
+            let body = String(
+                format: " %12d %11.1f %8.0f %8.0f %8.0f %8.0f %10.1f %9.1f %11.3f  ", r.maxCyclesPerPool,
+                r.cyclesPerUpdate, r.p50, r.p90, r.p99, r.max, r.p99 / quoteNs, r.nsPerCycle,
+                r.opportunitiesPerUpdate)
+            print(head + body + allocText)
+            if assertNoAllocations, let a = r.allocsPerUpdate, a > 0 { failed = true }
+        }
+        if assertNoAllocations {
+            guard counter != nil else { throw ValidationError("--assert-no-allocations needs the malloc counter") }
+            if failed { throw ExitCode(1) }
+            print("steady-state updates allocated nothing")
+        }
+    }
+
+    struct Result {
+        var tokens: Int
+        var cycles: Int
+        var maxCyclesPerPool: Int
+        var truncated: Bool
+        var cyclesPerUpdate: Double
+        var p50: Double
+        var p90: Double
+        var p99: Double
+        var max: Double
+        var nsPerCycle: Double
+        var opportunitiesPerUpdate: Double
+        var allocsPerUpdate: Double?
+    }
+
+    func config() -> EngineConfig {
+        var c = EngineConfig(
+            baseTokens: [EngineConfig.wrappedSol, SyntheticMarket.usdc],
+            capital: [EngineConfig.wrappedSol: 1_000_000_000_000, SyntheticMarket.usdc: 200_000_000_000])
+        c.maxCycleLegs = maxLegs
+        c.maxIndexedCycles = maxCycles
+        c.risk.maxLegs = maxLegs
+        c.costs.computeUnitPriceMicroLamports = 10_000
+        c.costs.tipLamports = 10_000
+        // The synthetic feed advances one slot per 100 updates and every pool is live; a real feed confirms
+        // quiet accounts, so staleness is not what this measures.
+        c.risk.maxStaleSlots = 1 << 40
+        return c
+    }
+
+    func measure(poolCount: Int, counter: MallocCounter?) -> Result {
+        var market = SyntheticMarket(poolCount: poolCount, seed: seed)
+        var engine = ArbEngine<ConstantProductQuoter>(config: config())
+        for p in market.pools { engine.insert(p, slot: 1) }
+        engine.rebuildIndex()
+        let stats = engine.stats
+        // Equilibrium: arbitrage the synthetic market until no cycle pays, as competing bots would.
+        engine.evaluateAll()
+        var rounds = 0
+        while !engine.ranked.isEmpty, rounds < 100_000 {
+            execute(engine.ranked[0], &engine, &market, slot: 1)
+            engine.evaluateAll()
+            rounds += 1
+        }
+        var slot: UInt64 = 2
+        for k in 0..<warmup {
+            let (i, p) = market.randomTrade(maxBps: maxTradeBps)
+            engine.update(poolAt: i, p, slot: slot + UInt64(k / 100))
+            arbitrageAway(&engine, &market, slot: slot + UInt64(k / 100))
+        }
+        slot += UInt64(warmup / 100) + 1
+        var times = [Double](repeating: 0, count: updates)
+        var cyclesTouched = 0
+        var opportunities = 0
+        var allocations: UInt64 = 0
+        let clock = ContinuousClock()
+        for k in 0..<updates {
+            let (i, p) = market.randomTrade(maxBps: maxTradeBps)
+            let s = slot + UInt64(k / 100)
+            cyclesTouched += engine.cyclesThrough(poolAt: i)
+            let before = counter?.count() ?? 0
+            let t0 = clock.now
+            let n = engine.update(poolAt: i, p, slot: s)
+            let t1 = clock.now
+            allocations += (counter?.count() ?? 0) - before
+            opportunities += n
+            times[k] = ns(t1 - t0)
+            // Not measured: the opportunities found are taken (by us or a competitor), which moves the pools.
+            arbitrageAway(&engine, &market, slot: s)
+        }
+        times.sort()
+        let total = times.reduce(0, +)
+        return Result(
+            tokens: stats.tokens, cycles: stats.cycles, maxCyclesPerPool: stats.maxCyclesPerPool,
+            truncated: stats.indexTruncated,
+            cyclesPerUpdate: Double(cyclesTouched) / Double(updates),
+            p50: times[updates / 2], p90: times[updates * 9 / 10], p99: times[updates * 99 / 100],
+            max: times[updates - 1], nsPerCycle: total / Double(max(cyclesTouched, 1)),
+            opportunitiesPerUpdate: Double(opportunities) / Double(updates),
+            allocsPerUpdate: counter == nil ? nil : Double(allocations) / Double(updates))
+    }
+
+    /// Executes a ranked decision on the synthetic pools and feeds the changed pools back (not measured).
+    func execute(
+        _ r: RankedCandidate, _ engine: inout ArbEngine<ConstantProductQuoter>, _ market: inout SyntheticMarket,
+        slot: UInt64
+    ) {
+        let legs = engine.opportunity(r).legs
+        for leg in legs {
+            guard let i = engine.poolHandle(leg.pool),
+                let next = market.pools[i].afterSwap(amountIn: leg.amountIn, direction: leg.direction)
+            else { continue }
+            market.pools[i] = next
+        }
+        for leg in legs {
+            if let i = engine.poolHandle(leg.pool) { engine.insert(market.pools[i], slot: slot) }
+        }
+    }
+
+    /// Takes the best opportunity until none is left (at most 20 rounds), re-evaluating the touched pools.
+    func arbitrageAway(_ engine: inout ArbEngine<ConstantProductQuoter>, _ market: inout SyntheticMarket, slot: UInt64)
+    {
+        var rounds = 0
+        while !engine.ranked.isEmpty, rounds < 20 {
+            let r = engine.ranked[0]
+            let legs = engine.legs(of: r)
+            execute(r, &engine, &market, slot: slot)
+            var best = 0
+            for leg in legs {
+                if let i = engine.poolHandle(leg.pool) {
+                    best = max(best, engine.update(poolAt: i, market.pools[i], slot: slot))
+                    if best > 0 { break }
+                }
+            }
+            rounds += 1
+        }
+    }
+
+    func referenceQuoteNs() -> Double {
+        let pool = ConstantProductQuoter(
+            address: .zero, mintA: .zero, mintB: .zero, reserveA: 1_000_000_000_000, reserveB: 200_000_000_000,
+            feeBps: 25)
+        let clock = ContinuousClock()
+        var samples: [Double] = []
+        var sink: UInt64 = 0
+        for round in 0..<50 {
+            let t0 = clock.now
+            for k in 0..<10_000 {
+                sink &+= pool.quote(amountIn: UInt64(1_000_000 + k + round), direction: .aToB) ?? 0
+            }
+            samples.append(ns(clock.now - t0) / 10_000)
+        }
+        if sink == 42 { print("") }
+        samples.sort()
+        return samples[samples.count / 2]
+    }
+
+    func ns(_ d: Duration) -> Double {
+        Double(d.components.seconds) * 1e9 + Double(d.components.attoseconds) / 1e9
+    }
+}
+
+/// The per-thread allocation counter of the `CMallocCounter` target (malloc family interposed in `solarb`).
+struct MallocCounter {
+    static func find() -> MallocCounter? {
+        solarb_thread_allocation_count() == UInt64.max ? nil : MallocCounter()
+    }
+
+    func count() -> UInt64 { solarb_thread_allocation_count() }
+}

@@ -1,0 +1,145 @@
+import ArbVenues
+import SolanaPrimitives
+
+/// What the engine needs from a pool: its two tokens and an exact, pure exact-in quote.
+///
+/// The engine never looks inside a venue; any `Venue` becomes a quoter through `VenueQuoter`, and tests or the
+/// simulator can plug in `ConstantProductQuoter`. A quote must be a pure function of the value's state: the
+/// engine calls it many times per update while sizing and relies on same input → same output.
+public protocol PoolQuoter: Sendable {
+    /// The pool (state) account; the key of the pool in the engine.
+    var address: Address { get }
+    var mintA: Address { get }
+    var mintB: Address { get }
+    /// Which program the pool belongs to: selects the compute-unit and transaction-shape estimates.
+    var kind: VenueKind { get }
+    /// Exact-in quote: the output the program would pay for `amountIn`, or nil when it would fail
+    /// (no liquidity, overflow, disabled pool, zero output).
+    func quote(amountIn: UInt64, direction: SwapDirection) -> UInt64?
+    /// Output per unit of input at the margin, after fees (an upper bound for any finite input, since output is
+    /// concave in input). Used only to screen cycles before exact quoting, never for amounts. nil: no liquidity.
+    func marginalRate(direction: SwapDirection) -> Double?
+}
+
+extension PoolQuoter {
+    /// Default estimate from exact quotes: the smallest input among 10, 100, … whose output is at least 10^6 units
+    /// (rounding below 1e-6), the average rates r1 at that input and r2 at twice it, and r1 + 2·(r1 − r2): for a
+    /// constant-product curve the true margin is ≈ r1 + (r1 − r2), so this over-estimates (the screen stays
+    /// sound) while still rejecting cycles that are clearly unprofitable. Venues may override with their spot
+    /// price (CLMM √P², DLMM active bin).
+    public func marginalRate(direction: SwapDirection) -> Double? {
+        var amount: UInt64 = 10
+        while amount <= 1_000_000_000_000_000 {
+            if let out = quote(amountIn: amount, direction: direction), out >= 1_000_000 {
+                let r1 = Double(out) / Double(amount)
+                guard let out2 = quote(amountIn: amount * 2, direction: direction) else { return r1 * 2 }
+                let r2 = Double(out2) / Double(amount * 2)
+                return r1 + 2 * max(0, r1 - r2)
+            }
+            amount *= 10
+        }
+        return nil
+    }
+}
+
+/// Adapts any `Venue` (decoded and updated from account bytes) to the engine's quoting abstraction.
+/// A venue error (insufficient liquidity, overflow…) is "no fill" for the engine.
+public struct VenueQuoter<V: Venue>: PoolQuoter {
+    public var venue: V
+
+    public init(_ venue: V) { self.venue = venue }
+
+    public var address: Address { venue.address }
+    public var mintA: Address { venue.mintA }
+    public var mintB: Address { venue.mintB }
+    public var kind: VenueKind { V.kind }
+
+    public func quote(amountIn: UInt64, direction: SwapDirection) -> UInt64? {
+        guard amountIn > 0 else { return nil }
+        guard let q = try? venue.quote(QuoteRequest(amount: amountIn, direction: direction, exactIn: true)),
+            q.amountOut > 0
+        else { return nil }
+        return q.amountOut
+    }
+}
+
+/// A type-erased quoter, for an engine over pools of several venue kinds (`ArbEngine<AnyPoolQuoter>`).
+public struct AnyPoolQuoter: PoolQuoter {
+    public let base: any PoolQuoter
+
+    public init(_ base: any PoolQuoter) { self.base = base }
+
+    public var address: Address { base.address }
+    public var mintA: Address { base.mintA }
+    public var mintB: Address { base.mintB }
+    public var kind: VenueKind { base.kind }
+    public func quote(amountIn: UInt64, direction: SwapDirection) -> UInt64? {
+        base.quote(amountIn: amountIn, direction: direction)
+    }
+    public func marginalRate(direction: SwapDirection) -> Double? { base.marginalRate(direction: direction) }
+}
+
+/// An exact constant-product pool (x·y = k) with an input fee in basis points, floor rounding everywhere:
+/// `in' = ⌊in·(10000−fee)/10000⌋`, `out = ⌊y·in'/(x+in')⌋`. It is a reference model for tests, benchmarks and
+/// simulation, not a venue: real pools come through `VenueQuoter`.
+public struct ConstantProductQuoter: PoolQuoter, Hashable {
+    public var address: Address
+    public var mintA: Address
+    public var mintB: Address
+    public var reserveA: UInt64
+    public var reserveB: UInt64
+    public var feeBps: UInt64
+    public var kind: VenueKind
+
+    public init(
+        address: Address, mintA: Address, mintB: Address, reserveA: UInt64, reserveB: UInt64, feeBps: UInt64,
+        kind: VenueKind = .raydiumCpmm
+    ) {
+        precondition(feeBps < 10_000, "fee must be below 100%")
+        self.address = address
+        self.mintA = mintA
+        self.mintB = mintB
+        self.reserveA = reserveA
+        self.reserveB = reserveB
+        self.feeBps = feeBps
+        self.kind = kind
+    }
+
+    @inlinable
+    public func quote(amountIn: UInt64, direction: SwapDirection) -> UInt64? {
+        guard amountIn > 0 else { return nil }
+        let (x, y) = direction == .aToB ? (reserveA, reserveB) : (reserveB, reserveA)
+        let inAfterFee = UInt128(amountIn) * UInt128(10_000 - feeBps) / 10_000
+        let denominator = UInt128(x) + inAfterFee
+        guard denominator > 0 else { return nil }
+        let out = UInt128(y) * inAfterFee / denominator
+        guard out > 0, out < UInt128(y) else { return nil }
+        return UInt64(out)
+    }
+
+    /// Spot rate after the input fee: y/x · (1 − fee).
+    public func marginalRate(direction: SwapDirection) -> Double? {
+        let (x, y) = direction == .aToB ? (reserveA, reserveB) : (reserveB, reserveA)
+        guard x > 0, y > 0 else { return nil }
+        return Double(y) / Double(x) * Double(10_000 - feeBps) / 10_000
+    }
+
+    /// The pool after a swap of `amountIn` in `direction` (the fee stays in the pool), or nil if it cannot fill.
+    public func afterSwap(amountIn: UInt64, direction: SwapDirection) -> ConstantProductQuoter? {
+        guard let out = quote(amountIn: amountIn, direction: direction) else { return nil }
+        var next = self
+        switch direction {
+        case .aToB:
+            let (a, o) = reserveA.addingReportingOverflow(amountIn)
+            guard !o else { return nil }
+            next.reserveA = a
+            next.reserveB = reserveB - out
+        case .bToA:
+            let (b, o) = reserveB.addingReportingOverflow(amountIn)
+            guard !o else { return nil }
+            next.reserveB = b
+            next.reserveA = reserveA - out
+        }
+        return next
+    }
+}
