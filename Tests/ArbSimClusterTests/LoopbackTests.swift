@@ -43,13 +43,13 @@ import Testing
         }
     }
 
-    static func rpc(_ url: String, _ method: String, _ params: String = "[]") async throws -> JSONValue {
+    static func rpc(_ url: String, _ method: String, _ params: String = "[]") async throws -> SimJSON {
         var request = URLRequest(url: URL(string: url)!)
         request.httpMethod = "POST"
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         request.httpBody = Data("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"\(method)\",\"params\":\(params)}".utf8)
         let (data, _) = try await URLSession.shared.data(for: request)
-        return try JSONValue.parse(Array(data))
+        return try SimJSON.parse(Array(data))
     }
 
     @Test func transferOverHTTPLandsAndNotifiesOverWebSocket() async throws {
@@ -71,9 +71,9 @@ import Testing
             try await WebSocketClient.connect(url: endpoints.webSocketURL, logger: Logger(label: "test")) {
                 inbound, outbound, _ in
                 var frames = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
-                func next() async throws -> JSONValue {
+                func next() async throws -> SimJSON {
                     guard case .text(let t) = try await frames.next() else { throw TestFailure("socket closed") }
-                    return try JSONValue.parse(t)
+                    return try SimJSON.parse(t)
                 }
                 try await outbound.write(
                     .text(
@@ -196,8 +196,8 @@ import Testing
     @Test func airdropAccountQueriesAndInProcessTransport() async throws {
         let cluster = SimCluster(configuration: .init(seed: 5))
         let bob = T.key(3).address
-        func call(_ method: String, _ params: String = "[]") async throws -> JSONValue {
-            try JSONValue.parse(
+        func call(_ method: String, _ params: String = "[]") async throws -> SimJSON {
+            try SimJSON.parse(
                 await cluster.handleHTTP(
                     Array("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"\(method)\",\"params\":\(params)}".utf8)))
         }
@@ -222,12 +222,12 @@ import Testing
         #expect(try await call("getSlot")["result"]?.uint64Value == 1)
         #expect(try await call("getBlockHeight")["result"]?.uint64Value == 1)
         #expect(try await call("getRecentPrioritizationFees")["result"]?.arrayValue?.count == 1)
-        let batch = try JSONValue.parse(
+        let batch = try SimJSON.parse(
             await cluster.handleHTTP(
                 Array(
                     "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"getSlot\"},{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"getHealth\"}]"
                         .utf8)))
         #expect(batch.arrayValue?.count == 2)
-        #expect(try JSONValue.parse(await cluster.handleHTTP(Array("{nope".utf8)))["error"]?["code"] == .int(-32700))
+        #expect(try SimJSON.parse(await cluster.handleHTTP(Array("{nope".utf8)))["error"]?["code"] == .int(-32700))
     }
 }

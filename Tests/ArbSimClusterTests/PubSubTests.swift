@@ -11,9 +11,9 @@ import Testing
             configuration: .init(seed: 2, genesisAccounts: [payer.address: Account(lamports: 10 * T.sol)]))
         let (conn, messages) = await cluster.openConnection()
         var it = messages.makeAsyncIterator()
-        func next() async throws -> JSONValue {
+        func next() async throws -> SimJSON {
             guard let text = await it.next() else { throw TestFailure("stream ended") }
-            return try JSONValue.parse(text)
+            return try SimJSON.parse(text)
         }
         let ata = AssociatedTokenAccount.address(wallet: payer.address, mint: Mints.wrappedSOL)
         await cluster.handlePubSub(
@@ -36,7 +36,7 @@ import Testing
             payer: payer, blockhash: await cluster.latestBlockhash)
         _ = try await cluster.submit(create)
         await cluster.advanceSlot()
-        var got: [String: JSONValue] = [:]
+        var got: [String: SimJSON] = [:]
         for _ in 0..<2 {
             let n = try await next()
             got[n["method"]?.stringValue ?? "?"] = n["params"]?["result"]

@@ -55,20 +55,20 @@ public actor SimCluster {
 
     /// Handles one HTTP body (a request or a batch) and returns the response body.
     public func handleHTTP(_ body: [UInt8]) -> String {
-        let parsed: JSONValue
-        do { parsed = try JSONValue.parse(body) } catch {
+        let parsed: SimJSON
+        do { parsed = try SimJSON.parse(body) } catch {
             return RPCResponse.error(id: .null, code: -32700, message: "Parse error").serialized()
         }
         if case .array(let batch) = parsed {
             guard !batch.isEmpty else {
                 return RPCResponse.error(id: .null, code: -32600, message: "Invalid request").serialized()
             }
-            return JSONValue.array(batch.map { handleRequest($0) }).serialized()
+            return SimJSON.array(batch.map { handleRequest($0) }).serialized()
         }
         return handleRequest(parsed).serialized()
     }
 
-    func handleRequest(_ request: JSONValue) -> JSONValue {
+    func handleRequest(_ request: SimJSON) -> SimJSON {
         let id = request["id"] ?? .null
         guard request["jsonrpc"]?.stringValue == "2.0", let method = request["method"]?.stringValue else {
             return RPCResponse.error(id: id, code: -32600, message: "Invalid request")
@@ -112,9 +112,9 @@ public actor SimCluster {
 
     /// Handles one text frame from a PubSub connection; the response is delivered on the connection's stream.
     public func handlePubSub(connection: UInt64, text: String) {
-        let response: JSONValue
+        let response: SimJSON
         do {
-            let request = try JSONValue.parse(text)
+            let request = try SimJSON.parse(text)
             let id = request["id"] ?? .null
             let method = request["method"]?.stringValue ?? ""
             let params = request["params"]?.arrayValue ?? []
@@ -132,7 +132,7 @@ public actor SimCluster {
         connections[connection]?.yield(response.serialized())
     }
 
-    func subscribe(connection: UInt64, method: String, params: [JSONValue]) throws -> JSONValue {
+    func subscribe(connection: UInt64, method: String, params: [SimJSON]) throws -> SimJSON {
         let kind: Subscription.Kind
         switch method {
         case "accountSubscribe": kind = .account(try RPCParams.address(params, 0))
@@ -165,7 +165,7 @@ public actor SimCluster {
             guard let sink = connections[sub.connection] else { continue }
             switch sub.kind {
             case .slot:
-                let result: JSONValue = .object([
+                let result: SimJSON = .object([
                     "slot": .uint(summary.slot), "parent": .uint(summary.parent), "root": .uint(summary.parent),
                 ])
                 sink.yield(Self.notification("slotNotification", sub: subID, result: result))
@@ -181,7 +181,7 @@ public actor SimCluster {
                     guard let a = bank.account(address), a.owner == program,
                         filters.allSatisfy({ $0.matches(a) })
                     else { continue }
-                    let value: JSONValue = .object([
+                    let value: SimJSON = .object([
                         "pubkey": .string(address.base58), "account": RPCEncoding.accountInfo(a),
                     ])
                     sink.yield(
@@ -190,7 +190,7 @@ public actor SimCluster {
                 }
             case .signature(let signature):
                 guard let r = included[signature] else { continue }
-                let value: JSONValue = .object(["err": r.error?.json ?? .null])
+                let value: SimJSON = .object(["err": r.error?.json ?? .null])
                 sink.yield(
                     Self.notification(
                         "signatureNotification", sub: subID, result: RPCEncoding.context(summary.slot, value)))
@@ -199,8 +199,8 @@ public actor SimCluster {
         }
     }
 
-    static func notification(_ method: String, sub: UInt64, result: JSONValue) -> String {
-        JSONValue.object([
+    static func notification(_ method: String, sub: UInt64, result: SimJSON) -> String {
+        SimJSON.object([
             "jsonrpc": .string("2.0"), "method": .string(method),
             "params": .object(["result": result, "subscription": .uint(sub)]),
         ]).serialized()

@@ -57,7 +57,7 @@ public enum InstructionError: Error, Hashable, Sendable, CustomStringConvertible
     }
 
     /// The JSON value (`"InvalidArgument"` or `{"Custom": n}`).
-    public var json: JSONValue {
+    public var json: SimJSON {
         if case .custom(let n) = self { return .object(["Custom": .int(Int64(n))]) }
         return .string(name)
     }
@@ -91,7 +91,7 @@ public enum TransactionError: Error, Hashable, Sendable, CustomStringConvertible
     case insufficientFundsForRent(accountIndex: UInt8)
     case wouldExceedMaxBlockCostLimit
 
-    public var json: JSONValue {
+    public var json: SimJSON {
         switch self {
         case .instructionError(let i, let e): .object(["InstructionError": .array([.int(Int64(i)), e.json])])
         case .duplicateInstruction(let i): .object(["DuplicateInstruction": .int(Int64(i))])

@@ -5,17 +5,17 @@ import SolanaPrimitives
 struct RPCFailure: Error {
     var code: Int64
     var message: String
-    var data: JSONValue? = nil
+    var data: SimJSON? = nil
 
     static func invalidParams(_ m: String) -> RPCFailure { RPCFailure(code: -32602, message: m) }
 }
 
 enum RPCResponse {
-    static func result(id: JSONValue, _ result: JSONValue) -> JSONValue {
+    static func result(id: SimJSON, _ result: SimJSON) -> SimJSON {
         .object(["jsonrpc": .string("2.0"), "result": result, "id": id])
     }
-    static func error(id: JSONValue, code: Int64, message: String, data: JSONValue? = nil) -> JSONValue {
-        var e: [String: JSONValue] = ["code": .int(code), "message": .string(message)]
+    static func error(id: SimJSON, code: Int64, message: String, data: SimJSON? = nil) -> SimJSON {
+        var e: [String: SimJSON] = ["code": .int(code), "message": .string(message)]
         if let data { e["data"] = data }
         return .object(["jsonrpc": .string("2.0"), "error": .object(e), "id": id])
     }
@@ -37,21 +37,21 @@ public enum AccountFilter: Sendable {
 }
 
 enum RPCParams {
-    static func address(_ p: [JSONValue], _ i: Int) throws -> Address {
+    static func address(_ p: [SimJSON], _ i: Int) throws -> Address {
         guard let s = p[safe: i]?.stringValue, let a = try? Address(base58: s) else {
             throw RPCFailure.invalidParams("Invalid param: Invalid")
         }
         return a
     }
-    static func signature(_ p: [JSONValue], _ i: Int) throws -> Signature {
+    static func signature(_ p: [SimJSON], _ i: Int) throws -> Signature {
         guard let s = p[safe: i]?.stringValue, let sig = try? Signature(base58: s) else {
             throw RPCFailure.invalidParams("Invalid param: Invalid")
         }
         return sig
     }
-    static func config(_ p: [JSONValue], _ i: Int) -> JSONValue { p[safe: i] ?? .object([:]) }
+    static func config(_ p: [SimJSON], _ i: Int) -> SimJSON { p[safe: i] ?? .object([:]) }
 
-    static func filters(_ config: JSONValue?) throws -> [AccountFilter] {
+    static func filters(_ config: SimJSON?) throws -> [AccountFilter] {
         guard let list = config?["filters"]?.arrayValue else { return [] }
         return try list.map { f in
             if let n = f["dataSize"]?.uint64Value { return .dataSize(Int(n)) }
@@ -69,7 +69,7 @@ enum RPCParams {
     }
 
     /// Accepted account data encodings (jsonParsed falls back to base64, as the real RPC does for unknown owners).
-    static func encoding(_ config: JSONValue) throws -> String {
+    static func encoding(_ config: SimJSON) throws -> String {
         let e = config["encoding"]?.stringValue ?? "base64"
         switch e {
         case "base64", "jsonParsed": return "base64"
@@ -80,13 +80,13 @@ enum RPCParams {
 }
 
 enum RPCEncoding {
-    static func context(_ slot: UInt64, _ value: JSONValue) -> JSONValue {
+    static func context(_ slot: UInt64, _ value: SimJSON) -> SimJSON {
         .object(["context": .object(["slot": .uint(slot), "apiVersion": .string("2.2.0")]), "value": value])
     }
 
-    static func accountInfo(_ a: Account?, encoding: String = "base64", deletedAsEmpty: Bool = false) -> JSONValue {
+    static func accountInfo(_ a: Account?, encoding: String = "base64", deletedAsEmpty: Bool = false) -> SimJSON {
         guard let a = a ?? (deletedAsEmpty ? Account.empty : nil), a.exists || deletedAsEmpty else { return .null }
-        let data: JSONValue =
+        let data: SimJSON =
             encoding == "base58"
             ? .array([.string(Base58.encode(a.data)), .string("base58")])
             : .array([.string(Data(a.data).base64EncodedString()), .string("base64")])
@@ -110,7 +110,7 @@ enum RPCEncoding {
         return (Double(amount) / pow(10, Double(d)), digits)
     }
 
-    static func tokenAmount(_ amount: UInt64, decimals: UInt8) -> JSONValue {
+    static func tokenAmount(_ amount: UInt64, decimals: UInt8) -> SimJSON {
         let (ui, text) = uiAmount(amount, decimals: decimals)
         return .object([
             "amount": .string(String(amount)), "decimals": .int(Int64(decimals)), "uiAmount": .double(ui),
@@ -118,7 +118,7 @@ enum RPCEncoding {
         ])
     }
 
-    static func tokenBalances(_ list: [TokenBalance]) -> JSONValue {
+    static func tokenBalances(_ list: [TokenBalance]) -> SimJSON {
         .array(
             list.map {
                 .object([
@@ -129,7 +129,7 @@ enum RPCEncoding {
             })
     }
 
-    static func status(_ err: TransactionError?) -> JSONValue {
+    static func status(_ err: TransactionError?) -> SimJSON {
         if let err { return .object(["Err": err.json]) }
         return .object(["Ok": .null])
     }
@@ -137,7 +137,7 @@ enum RPCEncoding {
 
 extension SimCluster {
     /// The RPC methods. Parameter and result shapes follow the Solana JSON-RPC API documentation.
-    func dispatch(method: String, params p: [JSONValue]) throws -> JSONValue {
+    func dispatch(method: String, params p: [SimJSON]) throws -> SimJSON {
         let slot = bank.slot
         switch method {
         case "getVersion":
@@ -172,7 +172,7 @@ extension SimCluster {
                 throw RPCFailure.invalidParams("Invalid param: expected an array of at most 100 addresses")
             }
             let encoding = try RPCParams.encoding(RPCParams.config(p, 1))
-            let values = try list.map { v -> JSONValue in
+            let values = try list.map { v -> SimJSON in
                 guard let s = v.stringValue, let a = try? Address(base58: s) else {
                     throw RPCFailure.invalidParams("Invalid param: Invalid")
                 }
@@ -185,7 +185,7 @@ extension SimCluster {
             let encoding = try RPCParams.encoding(config)
             let filters = try RPCParams.filters(config)
             let list = bank.programAccounts(owner: program).filter { e in filters.allSatisfy { $0.matches(e.1) } }
-            let values = JSONValue.array(
+            let values = SimJSON.array(
                 list.map {
                     .object([
                         "pubkey": .string($0.0.base58), "account": RPCEncoding.accountInfo($0.1, encoding: encoding),
@@ -218,7 +218,7 @@ extension SimCluster {
             guard let list = p.first?.arrayValue, list.count <= 256 else {
                 throw RPCFailure.invalidParams("Invalid param: expected an array of at most 256 signatures")
             }
-            let values = try list.map { v -> JSONValue in
+            let values = try list.map { v -> SimJSON in
                 guard let s = v.stringValue, let sig = try? Signature(base58: s) else {
                     throw RPCFailure.invalidParams("Invalid param: Invalid")
                 }
@@ -261,7 +261,7 @@ extension SimCluster {
         }
     }
 
-    static func decodeWire(_ p: [JSONValue], config: JSONValue) throws -> [UInt8] {
+    static func decodeWire(_ p: [SimJSON], config: SimJSON) throws -> [UInt8] {
         guard let text = p.first?.stringValue else { throw RPCFailure.invalidParams("Invalid param: transaction") }
         let encoding = config["encoding"]?.stringValue ?? "base58"
         let bytes: [UInt8]?
@@ -274,14 +274,14 @@ extension SimCluster {
         return bytes
     }
 
-    static func simulationValue(_ r: ExecutionResult) -> JSONValue {
+    static func simulationValue(_ r: ExecutionResult) -> SimJSON {
         .object([
             "err": r.error?.json ?? .null, "logs": .array(r.logs.map { .string($0) }), "accounts": .null,
             "unitsConsumed": .uint(r.computeUnitsConsumed), "returnData": .null, "innerInstructions": .null,
         ])
     }
 
-    func sendTransaction(_ p: [JSONValue]) throws -> JSONValue {
+    func sendTransaction(_ p: [SimJSON]) throws -> SimJSON {
         let config = RPCParams.config(p, 1)
         let bytes = try Self.decodeWire(p, config: config)
         let tx: VersionedTransaction
@@ -306,7 +306,7 @@ extension SimCluster {
         }
     }
 
-    func simulateTransaction(_ p: [JSONValue]) throws -> JSONValue {
+    func simulateTransaction(_ p: [SimJSON]) throws -> SimJSON {
         let config = RPCParams.config(p, 1)
         let bytes = try Self.decodeWire(p, config: config)
         guard var tx = try? VersionedTransaction.deserialize(bytes), !tx.signatures.isEmpty else {
@@ -337,7 +337,7 @@ extension SimCluster {
         return RPCEncoding.context(bank.slot, value)
     }
 
-    func getTransaction(_ p: [JSONValue]) throws -> JSONValue {
+    func getTransaction(_ p: [SimJSON]) throws -> SimJSON {
         let sig = try RPCParams.signature(p, 0)
         let config = RPCParams.config(p, 1)
         let encoding = config["encoding"]?.stringValue ?? "json"
@@ -349,7 +349,7 @@ extension SimCluster {
                     "Transaction version (0) is not supported by the requesting client. Please try the request again with the following configuration parameter: \"maxSupportedTransactionVersion\": 0"
             )
         }
-        let transaction: JSONValue
+        let transaction: SimJSON
         switch encoding {
         case "base64": transaction = .array([.string(Data(r.wireBytes).base64EncodedString()), .string("base64")])
         case "base58": transaction = .array([.string(Base58.encode(r.wireBytes)), .string("base58")])
@@ -357,7 +357,7 @@ extension SimCluster {
             throw RPCFailure.invalidParams("Invalid param: the simulated cluster serves encoding base64 or base58")
         }
         let m = r.result
-        let meta: JSONValue = .object([
+        let meta: SimJSON = .object([
             "err": m.error?.json ?? .null, "status": RPCEncoding.status(m.error), "fee": .uint(m.fee),
             "preBalances": .array(m.preBalances.map { .uint($0) }),
             "postBalances": .array(m.postBalances.map { .uint($0) }), "innerInstructions": .array([]),

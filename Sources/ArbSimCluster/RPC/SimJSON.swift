@@ -2,21 +2,21 @@ import Foundation
 
 /// A JSON value with deterministic serialization (object keys sorted), used for every RPC and PubSub message.
 /// Integers stay integers (lamports can exceed 2^53 only in theory; they are carried as Int64/UInt64 text).
-public enum JSONValue: Hashable, Sendable {
+public enum SimJSON: Hashable, Sendable {
     case null
     case bool(Bool)
     case int(Int64)
     case uint(UInt64)
     case double(Double)
     case string(String)
-    case array([JSONValue])
-    case object([String: JSONValue])
+    case array([SimJSON])
+    case object([String: SimJSON])
 
-    public subscript(key: String) -> JSONValue? {
+    public subscript(key: String) -> SimJSON? {
         if case .object(let o) = self { return o[key] }
         return nil
     }
-    public subscript(index: Int) -> JSONValue? {
+    public subscript(index: Int) -> SimJSON? {
         if case .array(let a) = self, index >= 0, index < a.count { return a[index] }
         return nil
     }
@@ -24,7 +24,7 @@ public enum JSONValue: Hashable, Sendable {
         if case .string(let s) = self { return s }
         return nil
     }
-    public var arrayValue: [JSONValue]? {
+    public var arrayValue: [SimJSON]? {
         if case .array(let a) = self { return a }
         return nil
     }
@@ -101,7 +101,7 @@ public enum JSONValue: Hashable, Sendable {
     // MARK: parsing
 
     /// Parses JSON text; malformed input is a typed error, never a trap.
-    public static func parse(_ bytes: [UInt8]) throws(SimClusterError) -> JSONValue {
+    public static func parse(_ bytes: [UInt8]) throws(SimClusterError) -> SimJSON {
         let any: Any
         do {
             any = try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
@@ -111,11 +111,11 @@ public enum JSONValue: Hashable, Sendable {
         return from(any)
     }
 
-    public static func parse(_ text: String) throws(SimClusterError) -> JSONValue {
+    public static func parse(_ text: String) throws(SimClusterError) -> SimJSON {
         try parse(Array(text.utf8))
     }
 
-    static func from(_ any: Any) -> JSONValue {
+    static func from(_ any: Any) -> SimJSON {
         switch any {
         case is NSNull: return .null
         case let s as String: return .string(s)
