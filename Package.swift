@@ -263,6 +263,8 @@ let package = Package(
             dependencies: [
                 "ArbRPC", "ArbFeeds", "ArbState", "SolanaPrimitives", "ArbTestServer",
                 .product(name: "Logging", package: "swift-log"),
+                // issue #5 proof against the simulated cluster over loopback
+                "ArbSimCluster", "SolanaKeys",
             ],
             resources: [.copy("Vectors")],
             swiftSettings: strict

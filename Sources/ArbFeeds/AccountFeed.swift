@@ -17,6 +17,29 @@ public struct ProgramSubscription: Sendable, Hashable {
     }
 }
 
+/// A subscription the server refused for good (invalid params, unknown method): it is not retried, its accounts
+/// are dropped from the store (so nothing reads them as fresh) and left out of the backfill; the rest of the feed
+/// keeps working.
+public struct SubscriptionRejection: Sendable, Hashable, CustomStringConvertible {
+    public enum Target: Sendable, Hashable {
+        case account(Address)
+        case program(ProgramSubscription)
+    }
+    public var target: Target
+    public var error: RPCError
+
+    public var description: String {
+        switch target {
+        case .account(let a): "accountSubscribe(\(a)) rejected: \(error)"
+        case .program(let p): "programSubscribe(\(p.program)) rejected: \(error)"
+        }
+    }
+
+    /// The server's answer says the request itself is wrong (-32602 invalid params, -32601 method not found):
+    /// asking again, on this connection or another, gets the same answer.
+    static func isPermanent(_ e: RPCError) -> Bool { e.rpcCode == -32602 || e.rpcCode == -32601 }
+}
+
 public struct FeedConfiguration: Sendable {
     /// ws:// or wss:// PubSub endpoint.
     public var url: String
@@ -70,6 +93,7 @@ public final class AccountFeed: Sendable {
     let logger: Logger
     let clock = ContinuousClock()
     let counters = Mutex(Counters())
+    let rejected = Mutex<[Target: RPCError]>([:])
 
     public struct Counters: Sendable, Hashable {
         public var connects: UInt64 = 0
@@ -78,9 +102,63 @@ public final class AccountFeed: Sendable {
         public var backfillFailures: UInt64 = 0
         public var notifications: UInt64 = 0
         public var decodeErrors: UInt64 = 0
+        /// Subscriptions refused for good (see `rejections`).
+        public var rejectedSubscriptions: UInt64 = 0
     }
 
     public var stats: Counters { counters.withLock { $0 } }
+
+    /// Subscriptions the server refused for good; they are not retried and their accounts are not tracked.
+    public var rejections: [SubscriptionRejection] {
+        rejected.withLock { r in
+            r.compactMap { (t, e) -> SubscriptionRejection? in
+                switch t {
+                case .account(let a): SubscriptionRejection(target: .account(a), error: e)
+                case .program(let k): SubscriptionRejection(target: .program(configuration.programs[k]), error: e)
+                case .slot: nil
+                }
+            }.sorted { $0.description < $1.description }
+        }
+    }
+
+    /// The accounts and programs still tracked (those not rejected for good).
+    var trackedAccounts: [Address] {
+        let r = rejected.withLock { $0 }
+        return r.isEmpty ? configuration.accounts : configuration.accounts.filter { r[.account($0)] == nil }
+    }
+    var trackedPrograms: [(Int, ProgramSubscription)] {
+        let r = rejected.withLock { $0 }
+        return configuration.programs.enumerated().filter { r[.program($0.offset)] == nil }.map {
+            ($0.offset, $0.element)
+        }
+    }
+
+    /// Records a permanent rejection and drops what the store holds for it.
+    func reject(_ target: Target, _ error: RPCError) {
+        let isNew = rejected.withLock { r in
+            defer { r[target] = error }
+            return r[target] == nil
+        }
+        guard isNew else { return }
+        counters.withLock { $0.rejectedSubscriptions += 1 }
+        let tracked = Set(trackedAccounts)
+        switch target {
+        case .account(let a):
+            state.withStore { $0.remove(a) }
+            logger.error(
+                "accountSubscribe rejected; account not tracked", metadata: ["account": "\(a)", "error": "\(error)"])
+        case .program(let k):
+            let program = configuration.programs[k].program
+            state.withStore { s in
+                for (a, e) in s.entries where e.account?.owner == program && !tracked.contains(a) { s.remove(a) }
+            }
+            logger.error(
+                "programSubscribe rejected; program not tracked",
+                metadata: ["program": "\(program)", "error": "\(error)"])
+        case .slot:
+            break
+        }
+    }
 
     public init(configuration: FeedConfiguration, rpc: RPCClient, state: FeedState, logger: Logger) {
         self.configuration = configuration
@@ -169,10 +247,10 @@ public final class AccountFeed: Sendable {
             try await outbound.write(.text(text))
         }
         try await request("slotSubscribe", [], .slot)
-        for a in configuration.accounts {
+        for a in trackedAccounts {
             try await request("accountSubscribe", [.string(a.base58), accountConfig], .account(a))
         }
-        for (k, p) in configuration.programs.enumerated() {
+        for (k, p) in trackedPrograms {
             var cfg: [String: JSONValue] = [
                 "commitment": .string(configuration.commitment.rawValue), "encoding": .string("base64"),
             ]
@@ -225,6 +303,17 @@ public final class AccountFeed: Sendable {
                         signals.confirmed.store(true, ordering: .relaxed)
                     }
                 case .error(let id, let e):
+                    if let id, let t = pending[id], t != .slot, SubscriptionRejection.isPermanent(e) {
+                        // Refused for good: reconnecting would only be refused again. Stop tracking it; the
+                        // other subscriptions carry on.
+                        pending.removeValue(forKey: id)
+                        reject(t, e)
+                        if pending.isEmpty {
+                            allConfirmed = true
+                            signals.confirmed.store(true, ordering: .relaxed)
+                        }
+                        continue
+                    }
                     logger.error(
                         "pubsub request failed", metadata: ["id": "\(id.map(String.init) ?? "-")", "error": "\(e)"])
                     try? await outbound.close(.unexpectedServerError, reason: "subscribe failed")
@@ -260,11 +349,12 @@ public final class AccountFeed: Sendable {
     func backfill(generation: UInt64, minContextSlot: Slot) async {
         while !Task.isCancelled && state.currentGeneration == generation {
             do throws(RPCError) {
+                let accounts = trackedAccounts
                 let result = try await rpc.getMultipleAccounts(
-                    configuration.accounts, commitment: configuration.commitment, minContextSlot: minContextSlot,
+                    accounts, commitment: configuration.commitment, minContextSlot: minContextSlot,
                     source: .backfill)
-                var contextSlot = configuration.accounts.isEmpty ? minContextSlot : result.minContextSlot
-                for p in configuration.programs {
+                var contextSlot = accounts.isEmpty ? minContextSlot : result.minContextSlot
+                for (_, p) in trackedPrograms {
                     let r = try await rpc.getProgramAccounts(
                         p.program, filters: p.filters, commitment: configuration.commitment,
                         minContextSlot: minContextSlot)

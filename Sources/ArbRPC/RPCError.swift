@@ -16,6 +16,8 @@ public struct RPCError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let httpStatus = Code("httpStatus")
         /// -32002: sendTransaction preflight simulation failed; `transactionError` and `logs` say why.
         public static let preflightFailure = Code("preflightFailure")
+        /// -32003: the transaction's signatures do not verify (never retried: the bytes are wrong).
+        public static let signatureVerificationFailure = Code("signatureVerificationFailure")
         /// -32005: the node is behind (unhealthy); `numSlotsBehind` when it says.
         public static let nodeBehind = Code("nodeBehind")
         /// -32016: the node has not reached the requested minContextSlot; `contextSlot` is where it is.
@@ -89,6 +91,8 @@ public struct RPCError: Error, Hashable, Sendable, CustomStringConvertible {
                 e.transactionError = TransactionError(json: errValue)
             }
             e.logs = data?["logs"]?.array?.compactMap(\.string)
+        case -32003:
+            e = RPCError(.signatureVerificationFailure, message, endpoint: endpoint)
         case -32005:
             e = RPCError(.nodeBehind, message, endpoint: endpoint)
             e.numSlotsBehind = data?["numSlotsBehind"]?.uint64

@@ -9,17 +9,17 @@ import Testing
 struct WhirlpoolSwapSuiteTests {
     @Test(arguments: ["whirlpool_swap_test_cases.json", "whirlpool_swap_test_cases_splash_pool.json"])
     func upstreamSwapSuite(file: String) throws {
-        guard let cases = try loadVectors(file) as? [[String: Any]] else {
+        guard let cases = try VectorJSON.load(file) as? [[String: Any]] else {
             Issue.record("cannot read \(file)")
             return
         }
         var failures: [String] = []
         for c in cases {
-            let id = i64(c["testId"])
-            let ts = UInt16(i64(c["tickSpacing"]))
-            let tick = Int32(i64(c["currTickIndex"]))
-            let aToB = bool(c["aToB"])
-            let isInput = bool(c["amountIsInput"])
+            let id = VectorJSON.i64(c["testId"])
+            let ts = UInt16(VectorJSON.i64(c["tickSpacing"]))
+            let tick = Int32(VectorJSON.i64(c["currTickIndex"]))
+            let aToB = VectorJSON.bool(c["aToB"])
+            let isInput = VectorJSON.bool(c["amountIsInput"])
             let ticksInArray = WhirlpoolMath.tickArraySize * Int32(ts)
             let start = FullMath.floorDiv(tick, ticksInArray) * ticksInArray
             let dir: Int32 = aToB ? -1 : 1
@@ -31,22 +31,24 @@ struct WhirlpoolSwapSuiteTests {
                 WhirlpoolMath.maxTickIndex)
             let pool = WhirlpoolSwapPool(
                 sqrtPrice: WhirlpoolMath.sqrtPriceFromTickIndex(tick), tickCurrentIndex: tick,
-                liquidity: u128(c["liquidity"]), tickSpacing: ts, feeRate: UInt16(i64(c["feeRate"])),
-                protocolFeeRate: UInt16(i64(c["protocolFeeRate"])))
+                liquidity: VectorJSON.u128(c["liquidity"]), tickSpacing: ts,
+                feeRate: UInt16(VectorJSON.i64(c["feeRate"])),
+                protocolFeeRate: UInt16(VectorJSON.i64(c["protocolFeeRate"])))
             let exp = c["expectation"] as? [String: Any] ?? [:]
             let exception = exp["exception"] as? String ?? ""
             do {
                 let r = try WhirlpoolMath.swap(
-                    pool: pool, tickArrays: arrays, amount: u64(c["tradeAmount"]),
+                    pool: pool, tickArrays: arrays, amount: VectorJSON.u64(c["tradeAmount"]),
                     sqrtPriceLimit: WhirlpoolMath.sqrtPriceFromTickIndex(lastTick),
                     amountSpecifiedIsInput: isInput, aToB: aToB)
                 let ok =
-                    exception.isEmpty && r.amountA == u64(exp["amountA"]) && r.amountB == u64(exp["amountB"])
-                    && r.nextLiquidity == u128(exp["nextLiquidity"])
-                    && r.nextTickIndex == Int32(i64(exp["nextTickIndex"]))
-                    && r.nextSqrtPrice == u128(exp["nextSqrtPrice"])
-                    && r.nextFeeGrowthGlobal == u128(exp["nextFeeGrowthGlobal"])
-                    && r.nextProtocolFee == u64(exp["nextProtocolFee"])
+                    exception.isEmpty && r.amountA == VectorJSON.u64(exp["amountA"])
+                    && r.amountB == VectorJSON.u64(exp["amountB"])
+                    && r.nextLiquidity == VectorJSON.u128(exp["nextLiquidity"])
+                    && r.nextTickIndex == Int32(VectorJSON.i64(exp["nextTickIndex"]))
+                    && r.nextSqrtPrice == VectorJSON.u128(exp["nextSqrtPrice"])
+                    && r.nextFeeGrowthGlobal == VectorJSON.u128(exp["nextFeeGrowthGlobal"])
+                    && r.nextProtocolFee == VectorJSON.u64(exp["nextProtocolFee"])
                 if !ok { failures.append("\(id): got \(r), expected \(exp)") }
             } catch {
                 if error.rawValue != exception {

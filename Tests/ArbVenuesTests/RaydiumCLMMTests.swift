@@ -95,7 +95,7 @@ enum ClmmSynth {
 @Suite(.enabled(if: Fixtures.root != nil, Comment(rawValue: Fixtures.skipMessage)))
 struct RaydiumCLMMTests {
     @Test func accountDecodeVectors() throws {
-        let cases = try vectorCases("raydium-clmm.json", "account_decode")
+        let cases = try VectorJSON.cases("raydium-clmm.json", "account_decode")
         #expect(cases.count == 3)
         for c in cases {
             let path = try #require(c["fixture"] as? String)
@@ -105,32 +105,36 @@ struct RaydiumCLMMTests {
                 let v = try RaydiumCLMMVenue(pool: acc)
                 #expect(VenueRegistry.detect(acc) == .raydiumClmm)
                 let s = v.state
-                #expect(s.ammConfig == addr(e["amm_config"]))
-                #expect(s.bump == UInt8(i64(e["bump"])))
-                #expect(s.owner == addr(e["owner"]))
-                #expect(s.tokenMint0 == addr(e["token_mint_0"]) && s.tokenMint1 == addr(e["token_mint_1"]))
-                #expect(s.tokenVault0 == addr(e["token_vault_0"]) && s.tokenVault1 == addr(e["token_vault_1"]))
-                #expect(s.observationKey == addr(e["observation_key"]))
+                #expect(s.ammConfig == VectorJSON.addr(e["amm_config"]))
+                #expect(s.bump == UInt8(VectorJSON.i64(e["bump"])))
+                #expect(s.owner == VectorJSON.addr(e["owner"]))
+                #expect(
+                    s.tokenMint0 == VectorJSON.addr(e["token_mint_0"])
+                        && s.tokenMint1 == VectorJSON.addr(e["token_mint_1"]))
+                #expect(
+                    s.tokenVault0 == VectorJSON.addr(e["token_vault_0"])
+                        && s.tokenVault1 == VectorJSON.addr(e["token_vault_1"]))
+                #expect(s.observationKey == VectorJSON.addr(e["observation_key"]))
                 #expect(s.mintDecimals0 == 9 && s.mintDecimals1 == 6)
-                #expect(s.tickSpacing == UInt16(i64(e["tick_spacing"])))
-                #expect(s.liquidity == u128(e["liquidity"]))
-                #expect(s.sqrtPriceX64 == u128(e["sqrt_price_x64"]))
-                #expect(s.tickCurrent == Int32(i64(e["tick_current"])))
-                #expect(s.feeGrowthGlobal0X64 == u128(e["fee_growth_global_0_x64"]))
-                #expect(s.feeGrowthGlobal1X64 == u128(e["fee_growth_global_1_x64"]))
-                #expect(UInt128(s.protocolFeesToken0) == u128(e["protocol_fees_token_0"]))
-                #expect(UInt128(s.protocolFeesToken1) == u128(e["protocol_fees_token_1"]))
-                #expect(s.swapInAmountToken0 == u128(e["swap_in_amount_token_0"]))
-                #expect(s.swapOutAmountToken1 == u128(e["swap_out_amount_token_1"]))
-                #expect(s.swapInAmountToken1 == u128(e["swap_in_amount_token_1"]))
-                #expect(s.swapOutAmountToken0 == u128(e["swap_out_amount_token_0"]))
-                #expect(s.status == UInt8(i64(e["status"])))
-                #expect(UInt128(s.totalFeesToken0) == u128(e["total_fees_token_0"]))
-                #expect(UInt128(s.totalFeesToken1) == u128(e["total_fees_token_1"]))
-                #expect(UInt128(s.fundFeesToken0) == u128(e["fund_fees_token_0"]))
-                #expect(UInt128(s.fundFeesToken1) == u128(e["fund_fees_token_1"]))
-                #expect(UInt128(s.openTime) == u128(e["open_time"]))
-                #expect(UInt128(s.recentEpoch) == u128(e["recent_epoch"]))
+                #expect(s.tickSpacing == UInt16(VectorJSON.i64(e["tick_spacing"])))
+                #expect(s.liquidity == VectorJSON.u128(e["liquidity"]))
+                #expect(s.sqrtPriceX64 == VectorJSON.u128(e["sqrt_price_x64"]))
+                #expect(s.tickCurrent == Int32(VectorJSON.i64(e["tick_current"])))
+                #expect(s.feeGrowthGlobal0X64 == VectorJSON.u128(e["fee_growth_global_0_x64"]))
+                #expect(s.feeGrowthGlobal1X64 == VectorJSON.u128(e["fee_growth_global_1_x64"]))
+                #expect(UInt128(s.protocolFeesToken0) == VectorJSON.u128(e["protocol_fees_token_0"]))
+                #expect(UInt128(s.protocolFeesToken1) == VectorJSON.u128(e["protocol_fees_token_1"]))
+                #expect(s.swapInAmountToken0 == VectorJSON.u128(e["swap_in_amount_token_0"]))
+                #expect(s.swapOutAmountToken1 == VectorJSON.u128(e["swap_out_amount_token_1"]))
+                #expect(s.swapInAmountToken1 == VectorJSON.u128(e["swap_in_amount_token_1"]))
+                #expect(s.swapOutAmountToken0 == VectorJSON.u128(e["swap_out_amount_token_0"]))
+                #expect(s.status == UInt8(VectorJSON.i64(e["status"])))
+                #expect(UInt128(s.totalFeesToken0) == VectorJSON.u128(e["total_fees_token_0"]))
+                #expect(UInt128(s.totalFeesToken1) == VectorJSON.u128(e["total_fees_token_1"]))
+                #expect(UInt128(s.fundFeesToken0) == VectorJSON.u128(e["fund_fees_token_0"]))
+                #expect(UInt128(s.fundFeesToken1) == VectorJSON.u128(e["fund_fees_token_1"]))
+                #expect(UInt128(s.openTime) == VectorJSON.u128(e["open_time"]))
+                #expect(UInt128(s.recentEpoch) == VectorJSON.u128(e["recent_epoch"]))
                 #expect(s.feeOn == 0 && !s.hasDynamicFee)
                 // Independent: the stored tick is the floor tick of the stored sqrt price.
                 #expect(try ClmmMath.tickAtSqrtPrice(s.sqrtPriceX64) == s.tickCurrent)
@@ -142,28 +146,28 @@ struct RaydiumCLMMTests {
                 #expect(model.isOverflowDefaultBitmap(s.tickCurrent))
             } else if path.contains("amm_config") {
                 let cfg = try ClmmAmmConfig(acc)
-                #expect(cfg.bump == UInt8(i64(e["bump"])))
-                #expect(cfg.index == UInt16(i64(e["index"])))
-                #expect(cfg.owner == addr(e["owner"]))
-                #expect(cfg.protocolFeeRate == UInt32(i64(e["protocol_fee_rate"])))
-                #expect(cfg.tradeFeeRate == UInt32(i64(e["trade_fee_rate"])))
-                #expect(cfg.tickSpacing == UInt16(i64(e["tick_spacing"])))
-                #expect(cfg.fundFeeRate == UInt32(i64(e["fund_fee_rate"])))
-                #expect(cfg.fundOwner == addr(e["fund_owner"]))
+                #expect(cfg.bump == UInt8(VectorJSON.i64(e["bump"])))
+                #expect(cfg.index == UInt16(VectorJSON.i64(e["index"])))
+                #expect(cfg.owner == VectorJSON.addr(e["owner"]))
+                #expect(cfg.protocolFeeRate == UInt32(VectorJSON.i64(e["protocol_fee_rate"])))
+                #expect(cfg.tradeFeeRate == UInt32(VectorJSON.i64(e["trade_fee_rate"])))
+                #expect(cfg.tickSpacing == UInt16(VectorJSON.i64(e["tick_spacing"])))
+                #expect(cfg.fundFeeRate == UInt32(VectorJSON.i64(e["fund_fee_rate"])))
+                #expect(cfg.fundOwner == VectorJSON.addr(e["fund_owner"]))
             } else {
-                let ta = try RaydiumCLMMLayout.decodeTickArray(acc, pool: addr(e["pool_id"]))
-                #expect(ta.startTickIndex == Int32(i64(e["start_tick_index"])))
-                #expect(ta.ticks[4].tick == Int32(i64(e["tick_at_offset_4"])))
+                let ta = try RaydiumCLMMLayout.decodeTickArray(acc, pool: VectorJSON.addr(e["pool_id"]))
+                #expect(ta.startTickIndex == Int32(VectorJSON.i64(e["start_tick_index"])))
+                #expect(ta.ticks[4].tick == Int32(VectorJSON.i64(e["tick_at_offset_4"])))
                 #expect(ta.ticks[0].tick == 0)
                 #expect(!ta.ticks.contains { $0.isInitialized })  // initialized_tick_count 0
-                #expect(acc.data[10124] == UInt8(i64(e["initialized_tick_count"])))
+                #expect(acc.data[10124] == UInt8(VectorJSON.i64(e["initialized_tick_count"])))
             }
         }
     }
 
     /// openbook-v2's test: SOL/USDC price from the real pool (old field names; same layout).
     @Test func poolPriceFromRealAccount() throws {
-        let c = try #require(try vectorCases("raydium-clmm.json", "pool_price_from_real_account").first)
+        let c = try #require(try VectorJSON.cases("raydium-clmm.json", "pool_price_from_real_account").first)
         let path = try #require(c["fixture"] as? String)
         let acc = try #require(
             try fixtureAccount(
@@ -177,23 +181,26 @@ struct RaydiumCLMMTests {
     }
 
     @Test func pdaVectors() throws {
-        let cases = try vectorCases("raydium-clmm.json", "pda")
+        let cases = try VectorJSON.cases("raydium-clmm.json", "pda")
         #expect(cases.count == 6)
         for c in cases {
             let got: Address
             switch c["kind"] as? String {
             case "tick_array":
                 got = RaydiumCLMMLayout.tickArrayAddress(
-                    pool: addr(c["pool"]), startTickIndex: Int32(i64(c["start_tick_index"])))
-            case "observation": got = RaydiumCLMMLayout.observationAddress(pool: addr(c["pool"]))
-            case "pool_vault": got = RaydiumCLMMLayout.vaultAddress(pool: addr(c["pool"]), mint: addr(c["mint"]))
-            case "amm_config": got = RaydiumCLMMLayout.ammConfigAddress(index: UInt16(i64(c["index"])))
-            case "tick_array_bitmap_extension": got = RaydiumCLMMLayout.bitmapExtensionAddress(pool: addr(c["pool"]))
+                    pool: VectorJSON.addr(c["pool"]), startTickIndex: Int32(VectorJSON.i64(c["start_tick_index"])))
+            case "observation": got = RaydiumCLMMLayout.observationAddress(pool: VectorJSON.addr(c["pool"]))
+            case "pool_vault":
+                got = RaydiumCLMMLayout.vaultAddress(pool: VectorJSON.addr(c["pool"]), mint: VectorJSON.addr(c["mint"]))
+            case "amm_config": got = RaydiumCLMMLayout.ammConfigAddress(index: UInt16(VectorJSON.i64(c["index"])))
+            case "tick_array_bitmap_extension":
+                got = RaydiumCLMMLayout.bitmapExtensionAddress(pool: VectorJSON.addr(c["pool"]))
             case "pool":
                 got = try ProgramDerivedAddress.find(
                     seeds: [
-                        Array("pool".utf8), addr(c["amm_config"]).bytes, addr(c["token_mint_0"]).bytes,
-                        addr(c["token_mint_1"]).bytes,
+                        Array("pool".utf8), VectorJSON.addr(c["amm_config"]).bytes,
+                        VectorJSON.addr(c["token_mint_0"]).bytes,
+                        VectorJSON.addr(c["token_mint_1"]).bytes,
                     ],
                     programId: RaydiumCLMMLayout.programId
                 ).address
@@ -201,16 +208,16 @@ struct RaydiumCLMMTests {
                 Issue.record("unknown kind \(c)")
                 continue
             }
-            #expect(got == addr(c["expected"]), "\(c["kind"] ?? "")")
+            #expect(got == VectorJSON.addr(c["expected"]), "\(c["kind"] ?? "")")
         }
     }
 
     @Test func realInstructionEncoding() throws {
-        let cases = try vectorCases("raydium-clmm.json", "real_instruction_encoding")
+        let cases = try VectorJSON.cases("raydium-clmm.json", "real_instruction_encoding")
         #expect(cases.count == 2)
         for c in cases {
             let a = try #require(c["decoded_args_DERIVED"] as? [String: Any])
-            let keys = (c["accounts"] as? [String] ?? []).map { addr($0) }
+            let keys = (c["accounts"] as? [String] ?? []).map { VectorJSON.addr($0) }
             let v2 = (c["fixture"] as? String ?? "").contains("v2")
             let fixed = v2 ? 13 : 9
             var remaining = Array(keys[fixed...])
@@ -224,10 +231,12 @@ struct RaydiumCLMMTests {
                 inputVaultMint: v2 ? keys[11] : .zero, outputVaultMint: v2 ? keys[12] : .zero,
                 bitmapExtension: hasExt ? ext : nil, tickArrays: remaining)
             let ix = RaydiumCLMMLayout.swapInstruction(
-                k, amount: UInt64(u128(a["amount"])), otherAmountThreshold: UInt64(u128(a["other_amount_threshold"])),
-                sqrtPriceLimitX64: u128(a["sqrt_price_limit_x64"]), isBaseInput: a["is_base_input"] as? Bool ?? false,
+                k, amount: UInt64(VectorJSON.u128(a["amount"])),
+                otherAmountThreshold: UInt64(VectorJSON.u128(a["other_amount_threshold"])),
+                sqrtPriceLimitX64: VectorJSON.u128(a["sqrt_price_limit_x64"]),
+                isBaseInput: a["is_base_input"] as? Bool ?? false,
                 v2: v2)
-            #expect(ix.data == hexBytes(c["data_hex"] as? String ?? ""), "\(c["fixture"] ?? "")")
+            #expect(ix.data == VectorJSON.hexBytes(c["data_hex"] as? String ?? ""), "\(c["fixture"] ?? "")")
             #expect(ix.accounts.map(\.address) == keys, "\(c["fixture"] ?? "")")
             if v2 { #expect(hasExt, "the real swap_v2 passes the bitmap extension first") }
         }

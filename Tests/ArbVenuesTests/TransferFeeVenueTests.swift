@@ -156,32 +156,32 @@ struct TransferFeeVenueTests {
 @Suite(.enabled(if: Fixtures.root != nil, Comment(rawValue: Fixtures.skipMessage)))
 struct TokenAccountVectorTests {
     @Test func accountDecodeVectors() throws {
-        let cases = try vectorCases("spl-token.json", "account_decode")
+        let cases = try VectorJSON.cases("spl-token.json", "account_decode")
         #expect(cases.count == 4)
         for c in cases {
             let path = try #require(c["fixture"] as? String)
             let e = try #require(c["expected"] as? [String: Any])
             let acc = try #require(try fixtureAccount(path))
-            #expect(acc.owner == addr(e["owner_program"]))
-            func optAddr(_ v: Any?) -> Address? { v is NSNull || v == nil ? nil : addr(v) }
+            #expect(acc.owner == VectorJSON.addr(e["owner_program"]))
+            func optAddr(_ v: Any?) -> Address? { v is NSNull || v == nil ? nil : VectorJSON.addr(v) }
             if e["supply"] != nil {
                 let m = try MintAccount(acc)
                 #expect(m.mintAuthority == optAddr(e["mint_authority"]))
-                #expect(UInt128(m.supply) == u128(e["supply"]))
-                #expect(m.decimals == UInt8(i64(e["decimals"])))
+                #expect(UInt128(m.supply) == VectorJSON.u128(e["supply"]))
+                #expect(m.decimals == UInt8(VectorJSON.i64(e["decimals"])))
                 #expect(m.freezeAuthority == optAddr(e["freeze_authority"]))
-                #expect(m.tlv.count == Int(i64(e["tlv_len"])))
-                if let h = e["tlv_first4_hex"] as? String { #expect(Array(m.tlv.prefix(4)) == hexBytes(h)) }
+                #expect(m.tlv.count == Int(VectorJSON.i64(e["tlv_len"])))
+                if let h = e["tlv_first4_hex"] as? String { #expect(Array(m.tlv.prefix(4)) == VectorJSON.hexBytes(h)) }
             } else {
                 let t = try VaultAccount(acc)
-                #expect(t.mint == addr(e["mint"]) && t.owner == addr(e["owner"]))
-                #expect(UInt128(t.amount) == u128(e["amount"]))
+                #expect(t.mint == VectorJSON.addr(e["mint"]) && t.owner == VectorJSON.addr(e["owner"]))
+                #expect(UInt128(t.amount) == VectorJSON.u128(e["amount"]))
                 #expect(t.delegate == optAddr(e["delegate"]))
                 #expect((t.isNative != nil) == (e["is_native"] as? Bool ?? true))
-                #expect(UInt128(t.delegatedAmount) == u128(e["delegated_amount"]))
+                #expect(UInt128(t.delegatedAmount) == VectorJSON.u128(e["delegated_amount"]))
                 #expect(t.closeAuthority == optAddr(e["close_authority"]))
-                #expect(t.tlv.count == Int(i64(e["tlv_len"])))
-                if let h = e["tlv_first8_hex"] as? String { #expect(Array(t.tlv.prefix(8)) == hexBytes(h)) }
+                #expect(t.tlv.count == Int(VectorJSON.i64(e["tlv_len"])))
+                if let h = e["tlv_first8_hex"] as? String { #expect(Array(t.tlv.prefix(8)) == VectorJSON.hexBytes(h)) }
             }
         }
     }

@@ -94,7 +94,7 @@ struct WhirlpoolFixtureTests {
     }
 
     @Test func accountDecodeVectors() throws {
-        let cases = try vectorCases("whirlpool.json", "account_decode")
+        let cases = try VectorJSON.cases("whirlpool.json", "account_decode")
         #expect(cases.count == 5)
         for c in cases {
             let path = try #require(c["fixture"] as? String)
@@ -102,53 +102,54 @@ struct WhirlpoolFixtureTests {
             if let e = c["expected"] as? [String: Any] {
                 if path.contains("wp_whirlpool") {
                     let s = try WhirlpoolVenue(pool: acc).state
-                    #expect(s.whirlpoolsConfig == addr(e["whirlpools_config"]))
+                    #expect(s.whirlpoolsConfig == VectorJSON.addr(e["whirlpools_config"]))
                     #expect(s.bump == 255)
-                    #expect(s.tickSpacing == UInt16(i64(e["tick_spacing"])))
+                    #expect(s.tickSpacing == UInt16(VectorJSON.i64(e["tick_spacing"])))
                     #expect(s.feeTierIndexSeed == 64)
-                    #expect(s.feeRate == UInt16(i64(e["fee_rate"])))
-                    #expect(s.protocolFeeRate == UInt16(i64(e["protocol_fee_rate"])))
-                    #expect(s.liquidity == u128(e["liquidity"]))
-                    #expect(s.sqrtPrice == u128(e["sqrt_price"]))
-                    #expect(s.tickCurrentIndex == Int32(i64(e["tick_current_index"])))
-                    #expect(UInt128(s.protocolFeeOwedA) == u128(e["protocol_fee_owed_a"]))
-                    #expect(UInt128(s.protocolFeeOwedB) == u128(e["protocol_fee_owed_b"]))
-                    #expect(s.tokenMintA == addr(e["token_mint_a"]))
-                    #expect(s.tokenVaultA == addr(e["token_vault_a"]))
-                    #expect(s.feeGrowthGlobalA == u128(e["fee_growth_global_a"]))
-                    #expect(s.tokenMintB == addr(e["token_mint_b"]))
-                    #expect(s.tokenVaultB == addr(e["token_vault_b"]))
-                    #expect(s.feeGrowthGlobalB == u128(e["fee_growth_global_b"]))
-                    #expect(UInt128(s.rewardLastUpdatedTimestamp) == u128(e["reward_last_updated_timestamp"]))
+                    #expect(s.feeRate == UInt16(VectorJSON.i64(e["fee_rate"])))
+                    #expect(s.protocolFeeRate == UInt16(VectorJSON.i64(e["protocol_fee_rate"])))
+                    #expect(s.liquidity == VectorJSON.u128(e["liquidity"]))
+                    #expect(s.sqrtPrice == VectorJSON.u128(e["sqrt_price"]))
+                    #expect(s.tickCurrentIndex == Int32(VectorJSON.i64(e["tick_current_index"])))
+                    #expect(UInt128(s.protocolFeeOwedA) == VectorJSON.u128(e["protocol_fee_owed_a"]))
+                    #expect(UInt128(s.protocolFeeOwedB) == VectorJSON.u128(e["protocol_fee_owed_b"]))
+                    #expect(s.tokenMintA == VectorJSON.addr(e["token_mint_a"]))
+                    #expect(s.tokenVaultA == VectorJSON.addr(e["token_vault_a"]))
+                    #expect(s.feeGrowthGlobalA == VectorJSON.u128(e["fee_growth_global_a"]))
+                    #expect(s.tokenMintB == VectorJSON.addr(e["token_mint_b"]))
+                    #expect(s.tokenVaultB == VectorJSON.addr(e["token_vault_b"]))
+                    #expect(s.feeGrowthGlobalB == VectorJSON.u128(e["fee_growth_global_b"]))
+                    #expect(
+                        UInt128(s.rewardLastUpdatedTimestamp) == VectorJSON.u128(e["reward_last_updated_timestamp"]))
                 } else if path.contains("_ta_") {
-                    let ta = try WhirlpoolLayout.decodeTickArray(acc, whirlpool: addr(e["whirlpool"]))
-                    #expect(ta.startTickIndex == Int32(i64(e["start_tick_index"])))
+                    let ta = try WhirlpoolLayout.decodeTickArray(acc, whirlpool: VectorJSON.addr(e["whirlpool"]))
+                    #expect(ta.startTickIndex == Int32(VectorJSON.i64(e["start_tick_index"])))
                     for (k, v) in e["ticks"] as? [String: [String: Any]] ?? [:] {
                         let i = try #require(Int(k))
                         let t = ta.ticks[i]
                         #expect(t.initialized == ((v["initialized"] as? Bool) ?? false), "tick \(i)")
                         if t.initialized {
                             #expect(t.liquidityNet == Int128(try #require(v["liquidity_net"] as? String))!)
-                            #expect(t.liquidityGross == u128(v["liquidity_gross"]))
+                            #expect(t.liquidityGross == VectorJSON.u128(v["liquidity_gross"]))
                             // Fee growth is not part of the swap model; check the layout offset directly.
                             let o = 12 + i * 113
                             let raw = acc.data[(o + 33)..<(o + 49)].reversed().reduce(UInt128(0)) {
                                 $0 << 8 | UInt128($1)
                             }
-                            #expect(raw == u128(v["fee_growth_outside_a"]))
+                            #expect(raw == VectorJSON.u128(v["fee_growth_outside_a"]))
                         }
                     }
                 } else if path.contains("feetier") {
                     let ft = try WhirlpoolFeeTier(acc)
-                    #expect(ft.whirlpoolsConfig == addr(e["whirlpools_config"]))
-                    #expect(ft.tickSpacing == UInt16(i64(e["tick_spacing"])))
-                    #expect(ft.defaultFeeRate == UInt16(i64(e["default_fee_rate"])))
+                    #expect(ft.whirlpoolsConfig == VectorJSON.addr(e["whirlpools_config"]))
+                    #expect(ft.tickSpacing == UInt16(VectorJSON.i64(e["tick_spacing"])))
+                    #expect(ft.defaultFeeRate == UInt16(VectorJSON.i64(e["default_fee_rate"])))
                 } else {
                     let cfg = try WhirlpoolsConfig(acc)
-                    #expect(cfg.feeAuthority == addr(e["fee_authority"]))
-                    #expect(cfg.collectProtocolFeesAuthority == addr(e["collect_protocol_fees_authority"]))
-                    #expect(cfg.rewardEmissionsSuperAuthority == addr(e["reward_emissions_super_authority"]))
-                    #expect(cfg.defaultProtocolFeeRate == UInt16(i64(e["default_protocol_fee_rate"])))
+                    #expect(cfg.feeAuthority == VectorJSON.addr(e["fee_authority"]))
+                    #expect(cfg.collectProtocolFeesAuthority == VectorJSON.addr(e["collect_protocol_fees_authority"]))
+                    #expect(cfg.rewardEmissionsSuperAuthority == VectorJSON.addr(e["reward_emissions_super_authority"]))
+                    #expect(cfg.defaultProtocolFeeRate == UInt16(VectorJSON.i64(e["default_protocol_fee_rate"])))
                 }
             } else {
                 // Carbon splash pool: compare with the decode embedded in the fixture.
@@ -169,39 +170,45 @@ struct WhirlpoolFixtureTests {
     }
 
     @Test func pdaVectors() throws {
-        let cases = try vectorCases("whirlpool.json", "pda")
+        let cases = try VectorJSON.cases("whirlpool.json", "pda")
         #expect(cases.count == 12)
         let program = WhirlpoolLayout.programId
         for c in cases {
-            let expected = addr(c["expected"])
+            let expected = VectorJSON.addr(c["expected"])
             let got: Address
             switch c["kind"] as? String {
             case "whirlpool":
                 got = WhirlpoolLayout.whirlpoolAddress(
-                    config: addr(c["config"]), mintA: addr(c["mint_a"]), mintB: addr(c["mint_b"]),
-                    feeTierIndex: UInt16(i64(c["tick_spacing"])))
+                    config: VectorJSON.addr(c["config"]), mintA: VectorJSON.addr(c["mint_a"]),
+                    mintB: VectorJSON.addr(c["mint_b"]),
+                    feeTierIndex: UInt16(VectorJSON.i64(c["tick_spacing"])))
             case "tick_array":
                 got = WhirlpoolLayout.tickArrayAddress(
-                    whirlpool: addr(c["whirlpool"]), startTickIndex: Int32(i64(c["start_tick_index"])))
+                    whirlpool: VectorJSON.addr(c["whirlpool"]),
+                    startTickIndex: Int32(VectorJSON.i64(c["start_tick_index"])))
             case "oracle":
-                got = WhirlpoolLayout.oracleAddress(whirlpool: addr(c["whirlpool"]))
+                got = WhirlpoolLayout.oracleAddress(whirlpool: VectorJSON.addr(c["whirlpool"]))
             case "position":
                 got = try ProgramDerivedAddress.find(
-                    seeds: [Array("position".utf8), addr(c["position_mint"]).bytes], programId: program
+                    seeds: [Array("position".utf8), VectorJSON.addr(c["position_mint"]).bytes], programId: program
                 ).address
             case "fee_tier":
-                let ts = UInt16(i64(c["tick_spacing"]))
+                let ts = UInt16(VectorJSON.i64(c["tick_spacing"]))
                 got = try ProgramDerivedAddress.find(
-                    seeds: [Array("fee_tier".utf8), addr(c["config"]).bytes, [UInt8(ts & 0xff), UInt8(ts >> 8)]],
+                    seeds: [
+                        Array("fee_tier".utf8), VectorJSON.addr(c["config"]).bytes, [UInt8(ts & 0xff), UInt8(ts >> 8)],
+                    ],
                     programId: program
                 ).address
             case "config_extension":
                 got = try ProgramDerivedAddress.find(
-                    seeds: [Array("config_extension".utf8), addr(c["config"]).bytes], programId: program
+                    seeds: [Array("config_extension".utf8), VectorJSON.addr(c["config"]).bytes], programId: program
                 ).address
             case "token_badge":
                 got = try ProgramDerivedAddress.find(
-                    seeds: [Array("token_badge".utf8), addr(c["config"]).bytes, addr(c["mint"]).bytes],
+                    seeds: [
+                        Array("token_badge".utf8), VectorJSON.addr(c["config"]).bytes, VectorJSON.addr(c["mint"]).bytes,
+                    ],
                     programId: program
                 ).address
             default:
@@ -214,11 +221,11 @@ struct WhirlpoolFixtureTests {
 
     /// Our encoder reproduces the real mainnet instruction bytes and account order from the decoded arguments.
     @Test func realInstructionEncoding() throws {
-        let cases = try vectorCases("whirlpool.json", "real_instruction_encoding")
+        let cases = try VectorJSON.cases("whirlpool.json", "real_instruction_encoding")
         #expect(cases.count == 2)
         for c in cases {
             let a = try #require(c["decoded_args_DERIVED"] as? [String: Any])
-            let keys = (c["accounts"] as? [String] ?? []).map { addr($0) }
+            let keys = (c["accounts"] as? [String] ?? []).map { VectorJSON.addr($0) }
             let v2 = (c["fixture"] as? String ?? "").contains("v2")
             let k: WhirlpoolLayout.SwapKeys
             if v2 {
@@ -234,11 +241,12 @@ struct WhirlpoolFixtureTests {
                     tokenOwnerAccountB: keys[5], tokenVaultB: keys[6], tickArrays: Array(keys[7...9]), oracle: keys[10])
             }
             let ix = WhirlpoolLayout.swapInstruction(
-                k, amount: UInt64(u128(a["amount"])), otherAmountThreshold: UInt64(u128(a["other_amount_threshold"])),
-                sqrtPriceLimit: u128(a["sqrt_price_limit"]),
+                k, amount: UInt64(VectorJSON.u128(a["amount"])),
+                otherAmountThreshold: UInt64(VectorJSON.u128(a["other_amount_threshold"])),
+                sqrtPriceLimit: VectorJSON.u128(a["sqrt_price_limit"]),
                 amountSpecifiedIsInput: a["amount_specified_is_input"] as? Bool ?? false,
                 aToB: a["a_to_b"] as? Bool ?? false, v2: v2)
-            #expect(ix.data == hexBytes(c["data_hex"] as? String ?? ""), "\(c["fixture"] ?? "")")
+            #expect(ix.data == VectorJSON.hexBytes(c["data_hex"] as? String ?? ""), "\(c["fixture"] ?? "")")
             #expect(ix.accounts.map(\.address) == Array(keys.prefix(ix.accounts.count)))
             #expect(ix.accounts.filter(\.isSigner).map(\.address) == [k.tokenAuthority])
         }

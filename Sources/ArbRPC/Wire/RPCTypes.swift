@@ -82,7 +82,7 @@ public struct TransactionInfo: Sendable, Hashable {
     public var computeUnitsConsumed: UInt64?
     /// The wire transaction, when the node answered with `encoding: base64`.
     public var transactionBytes: [UInt8]?
-    /// First signature, when the node answered with `encoding: json`.
+    /// The transaction's signatures (the first is its id), from either encoding.
     public var signatures: [Signature]
 }
 
@@ -225,6 +225,12 @@ enum Decode {
         {
             guard let b = Base64.decode(text) else { throw fail("transaction: bad base64") }
             bytes = b
+            // The wire format starts with the signatures (compact-u16 count, 64 bytes each) in every version.
+            do {
+                var r = ByteReader(b)
+                let n = try r.shortVec("signature count")
+                for _ in 0..<n { signatures.append(try Signature(bytes: try r.take(64, "signature"))) }
+            } catch { throw fail("transaction: \(error)") }
         } else if let sigs = v["transaction"]?["signatures"]?.array {
             for s in sigs {
                 guard let text = s.string, let sig = try? Signature(base58: text) else {

@@ -139,6 +139,11 @@ extension SimCluster {
     /// The RPC methods. Parameter and result shapes follow the Solana JSON-RPC API documentation.
     func dispatch(method: String, params p: [SimJSON]) throws -> SimJSON {
         let slot = bank.slot
+        // Reads serve the state left by the last produced block, so their context names that block: a read at
+        // context S includes S's writes, exactly like a notification for S (as on a real node). `bank.slot` is the
+        // open slot, whose transactions have not executed yet; naming it would let a client order an older read
+        // after a newer notification of the same slot.
+        let stateSlot = slot == 0 ? 0 : slot - 1
         switch method {
         case "getVersion":
             return .object(["solana-core": .string("2.2.0"), "feature-set": .uint(0)])
@@ -151,7 +156,7 @@ extension SimCluster {
         case "getLatestBlockhash":
             let hash = bank.latestBlockhash
             return RPCEncoding.context(
-                slot,
+                stateSlot,
                 .object([
                     "blockhash": .string(hash.description),
                     "lastValidBlockHeight": .uint(bank.lastValidBlockHeight(for: hash) ?? 0),
@@ -160,13 +165,13 @@ extension SimCluster {
             guard let s = p.first?.stringValue, let h = try? Hash(base58: s) else {
                 throw RPCFailure.invalidParams("Invalid param: Invalid")
             }
-            return RPCEncoding.context(slot, .bool(bank.lastValidBlockHeight(for: h) != nil))
+            return RPCEncoding.context(stateSlot, .bool(bank.lastValidBlockHeight(for: h) != nil))
         case "getBalance":
-            return RPCEncoding.context(slot, .uint(bank.account(try RPCParams.address(p, 0))?.lamports ?? 0))
+            return RPCEncoding.context(stateSlot, .uint(bank.account(try RPCParams.address(p, 0))?.lamports ?? 0))
         case "getAccountInfo":
             let encoding = try RPCParams.encoding(RPCParams.config(p, 1))
             return RPCEncoding.context(
-                slot, RPCEncoding.accountInfo(bank.account(try RPCParams.address(p, 0)), encoding: encoding))
+                stateSlot, RPCEncoding.accountInfo(bank.account(try RPCParams.address(p, 0)), encoding: encoding))
         case "getMultipleAccounts":
             guard let list = p.first?.arrayValue, list.count <= 100 else {
                 throw RPCFailure.invalidParams("Invalid param: expected an array of at most 100 addresses")
@@ -178,7 +183,7 @@ extension SimCluster {
                 }
                 return RPCEncoding.accountInfo(bank.account(a), encoding: encoding)
             }
-            return RPCEncoding.context(slot, .array(values))
+            return RPCEncoding.context(stateSlot, .array(values))
         case "getProgramAccounts":
             let program = try RPCParams.address(p, 0)
             let config = RPCParams.config(p, 1)
@@ -191,14 +196,14 @@ extension SimCluster {
                         "pubkey": .string($0.0.base58), "account": RPCEncoding.accountInfo($0.1, encoding: encoding),
                     ])
                 })
-            return config["withContext"]?.boolValue == true ? RPCEncoding.context(slot, values) : values
+            return config["withContext"]?.boolValue == true ? RPCEncoding.context(stateSlot, values) : values
         case "getTokenAccountBalance":
             let address = try RPCParams.address(p, 0)
             guard let a = bank.account(address), a.owner == ProgramIDs.token,
                 let t = try? TokenAccountLayout(data: a.data), t.state != .uninitialized
             else { throw RPCFailure.invalidParams("Invalid param: not a Token account") }
             let decimals = bank.account(t.mint).flatMap { try? MintLayout(data: $0.data) }?.decimals ?? 0
-            return RPCEncoding.context(slot, RPCEncoding.tokenAmount(t.amount, decimals: decimals))
+            return RPCEncoding.context(stateSlot, RPCEncoding.tokenAmount(t.amount, decimals: decimals))
         case "getMinimumBalanceForRentExemption":
             guard let n = p.first?.uint64Value, n <= 10 * 1024 * 1024 else {
                 throw RPCFailure.invalidParams("Invalid param: data length")
@@ -231,7 +236,7 @@ extension SimCluster {
                     "confirmationStatus": .string(finalized ? "finalized" : "confirmed"),
                 ])
             }
-            return RPCEncoding.context(slot, .array(values))
+            return RPCEncoding.context(stateSlot, .array(values))
         case "getTransaction":
             return try getTransaction(p)
         case "getRecentPrioritizationFees":
