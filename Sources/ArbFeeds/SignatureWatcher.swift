@@ -9,7 +9,9 @@ final class OutcomeBox<T: Sendable>: Sendable {
     let value: Mutex<T?> = Mutex(nil)
 }
 
-/// signatureSubscribe: waits for one transaction to be processed at a commitment level.
+/// signatureSubscribe: waits for one transaction to be processed at a commitment level, on a connection of its own.
+/// For many transactions in flight (the executor) use `SignatureSubscriptions`: one connection for all of them,
+/// resubscribed after a reconnect.
 public enum SignatureWatcher {
     public enum Outcome: Sendable, Hashable {
         /// Processed at `slot`; `err` is nil on success.

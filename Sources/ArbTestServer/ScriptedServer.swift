@@ -34,6 +34,8 @@ public final class ScriptedServer: Sendable {
         public var wsFrozen = false
         /// Answer subscribe requests (false: never confirm).
         public var wsConfirmSubscriptions = true
+        /// Subscribe requests whose first parameter is in this set are refused with -32602 (invalid params).
+        public var wsRejectParams: Set<String> = []
         /// Verbatim response bodies per JSON-RPC method (recorded provider answers), served instead of the chain.
         public var canned: [String: String] = [:]
         public init() {}
@@ -402,6 +404,11 @@ public final class ScriptedServer: Sendable {
         let params = json["params"] as? [Any] ?? []
         state.withLock { s in
             guard s.script.wsConfirmSubscriptions else { return }
+            if let first = params.first as? String, s.script.wsRejectParams.contains(first) {
+                conn.outbox.yield(
+                    .text(#"{"jsonrpc":"2.0","error":{"code":-32602,"message":"Invalid params"},"id":\#(id)}"#))
+                return
+            }
             let target: Subscription?
             switch method {
             case "accountSubscribe": target = (params.first as? String).flatMap { Address($0) }.map { .account($0) }
