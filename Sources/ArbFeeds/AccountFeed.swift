@@ -149,8 +149,14 @@ public final class AccountFeed: Sendable {
                 "accountSubscribe rejected; account not tracked", metadata: ["account": "\(a)", "error": "\(error)"])
         case .program(let k):
             let program = configuration.programs[k].program
+            // Keep what another (accepted) subscription of the same program still covers.
+            let others = trackedPrograms.map(\.1).filter { $0.program == program }
             state.withStore { s in
-                for (a, e) in s.entries where e.account?.owner == program && !tracked.contains(a) { s.remove(a) }
+                for (a, e) in s.entries where e.account?.owner == program && !tracked.contains(a) {
+                    let data = e.account?.data ?? []
+                    if others.contains(where: { p in p.filters.allSatisfy { $0.matches(data) } }) { continue }
+                    s.remove(a)
+                }
             }
             logger.error(
                 "programSubscribe rejected; program not tracked",

@@ -63,6 +63,17 @@ import Testing
             ProgramIDs.token, filters: [.dataSize(165), .memcmp(offset: 32, bytes: h.other.address.bytes)])
         #expect(Set(ofOther.value.map(\.address)) == Set(h.otherTokenAccounts))
         for a in ofOther.value { #expect(a.data == (await cluster.account(a.address))?.data) }
+        // the client's local filter evaluation (used when a refused subscription is dropped) agrees with the node
+        let ownerFilters: [ProgramAccountsFilter] = [.dataSize(165), .memcmp(offset: 32, bytes: h.other.address.bytes)]
+        for a in h.tokenAccounts + h.otherTokenAccounts {
+            let data = (await cluster.account(a))?.data ?? []
+            #expect(ownerFilters.allSatisfy { $0.matches(data) } == h.otherTokenAccounts.contains(a))
+        }
+        #expect(
+            !ProgramAccountsFilter.memcmp(offset: 160, bytes: [0, 0, 0, 0, 0, 0]).matches(
+                [UInt8](repeating: 0, count: 165)))
+        #expect(ProgramAccountsFilter.memcmp(offset: 165, bytes: []).matches([UInt8](repeating: 0, count: 165)))
+        #expect(!ProgramAccountsFilter.memcmp(offset: UInt64.max, bytes: [1]).matches([1]))
         let mints = try await rpc.getProgramAccounts(ProgramIDs.token, filters: [.dataSize(82)])
         #expect(mints.value.contains { $0.address == h.mint })
         #expect(!mints.value.contains { $0.data.count != 82 })

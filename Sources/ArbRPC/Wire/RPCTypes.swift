@@ -101,6 +101,17 @@ public enum ProgramAccountsFilter: Sendable, Hashable {
             ])
         }
     }
+
+    /// Whether account data passes this filter (the node's rule: memcmp past the end does not match).
+    public func matches(_ data: [UInt8]) -> Bool {
+        switch self {
+        case .dataSize(let n): return UInt64(data.count) == n
+        case .memcmp(let offset, let bytes):
+            guard offset <= UInt64(data.count), UInt64(bytes.count) <= UInt64(data.count) - offset else { return false }
+            let start = Int(offset)
+            return data[start..<start + bytes.count].elementsEqual(bytes)
+        }
+    }
 }
 
 public struct SendOptions: Sendable, Hashable {
