@@ -12,8 +12,10 @@ public struct SenderConfig: Sendable {
     public var pollInterval: Duration = .milliseconds(200)
     /// Re-send the SAME signed bytes this often until it lands or expires (nil: send once). Never re-signed.
     public var rebroadcastInterval: Duration? = .seconds(2)
-    /// Skip preflight simulation on send (the assembler may have simulated already).
-    public var skipPreflight: Bool = false
+    /// Skip the RPC node's preflight simulation on send (default: skip, as the assembler simulates when asked and
+    /// preflight costs a round of latency; a contested trade then reverts on chain by its guard, fee paid, instead
+    /// of being `rejected`).
+    public var skipPreflight: Bool = true
     /// Hard stop for one confirmation (the blockhash normally expires long before): then `expired` is decided
     /// by one last status and block-height check.
     public var maxConfirmationTime: Duration = .seconds(120)

@@ -95,10 +95,10 @@ struct Trader {
             #expect(signed.assembled.computeUnitLimit < 126_000)
             #expect((landed.computeUnitsConsumed ?? .max) <= UInt64(signed.assembled.computeUnitLimit))
 
-            // Contested: between quote and execution another trader moved the second pool to 1:1. The engine's
-            // opportunity still says 101/100; the chain pays less; the guard reverts the whole transaction.
+            // Contested: between quote and execution another trader moved the second pool to 99/100. The engine's
+            // opportunity still says 101/100; the chain pays less than the input; the guard reverts everything.
             var moved = market.venues
-            moved[1].numerator = 100
+            moved[1].numerator = 99
             let stale = market.opportunity(amountIn: 10_000_000)
             let movedMap = Dictionary(uniqueKeysWithValues: moved.map { ($0.address, $0 as any Venue) })
             let (sig2, reverted) = try await trader.trade(stale, venues: movedMap, simulate: false)
@@ -125,7 +125,7 @@ struct Trader {
             let journal = try Journal(path: tempPath("sim"))
             var trader = makeTrader(market, client, endpoints, journal: journal)
             var moved = market.venues
-            moved[0].numerator = 99
+            moved[1].numerator = 99
             let movedMap = Dictionary(uniqueKeysWithValues: moved.map { ($0.address, $0 as any Venue) })
             do {
                 _ = try await trader.trade(market.opportunity(amountIn: 10_000_000), venues: movedMap, simulate: true)

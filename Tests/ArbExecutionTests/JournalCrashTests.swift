@@ -66,13 +66,15 @@ import Testing
             var acknowledged = Set<String>()
             var buffer = Data()
             let handle = pipe.fileHandleForReading
-            while acknowledged.count < 6 {
+            var fillerStarted = false
+            while acknowledged.count < 6 || !fillerStarted {
                 let chunk = handle.availableData
                 if chunk.isEmpty { break }
                 buffer.append(chunk)
                 let text = String(decoding: buffer, as: UTF8.self)
-                for line in text.split(separator: "\n") where line.hasPrefix("ACK ") {
-                    acknowledged.insert(String(line.dropFirst(4)))
+                for line in text.split(separator: "\n") {
+                    if line.hasPrefix("ACK ") { acknowledged.insert(String(line.dropFirst(4))) }
+                    if line.hasPrefix("FILL") { fillerStarted = true }
                 }
             }
             #expect(acknowledged.count == 6, "child acknowledged \(acknowledged.count)")
@@ -85,7 +87,7 @@ import Testing
             let pending = try journal.pendingSubmissions()
             #expect(Set(pending.map(\.signature.description)) == acknowledged)
             #expect(Set(pending.map(\.signature)) == Set(signed.map(\.signature)))
-            #expect(try journal.counts().decisions > 0)  // the child was killed mid-stream of later writes
+            #expect(try journal.counts().decisions >= 10)  // the child was killed mid-stream of later writes
 
             // Reconcile: the three sent ones landed; the others are still within their blockhash's life.
             var sc = SenderConfig()
@@ -133,9 +135,12 @@ import Testing
             FileHandle.standardOutput.write(Data("ACK \(tx.signatures[0])\n".utf8))
             _ = id
         }
-        // Keep writing until killed.
+        // Keep writing until killed (the parent kills it in the middle of this stream).
+        var n = 0
         while true {
             try journal.recordDecision(opportunityId: nil, taken: false, reason: "filler", atMilliseconds: nowMs())
+            n += 1
+            if n % 10 == 0 { FileHandle.standardOutput.write(Data("FILL \(n)\n".utf8)) }
         }
     }
 }
