@@ -110,10 +110,20 @@ struct Trader {
             // Journaled as such.
             #expect(try journal.outcomeClass(signature: signed.signature) == .landed)
             #expect(try journal.outcomeClass(signature: sig2.signature) == .revertedByGuard)
+            try journal.recordGroundTruth(
+                baseMint: market.baseMint, availableProfit: 402_000, slot: 1, source: "test", atMilliseconds: nowMs())
             let report = try journal.report(bucketing: .slots(1_000))
             #expect(report.outcomes["landed"] == 1)
             #expect(report.outcomes["reverted_guard"] == 1)
-            #expect(report.perMint.first?.landedProfit == 201_000)
+            let m = try #require(report.perMint.first)
+            #expect(m.landedGross == 201_000)
+            #expect(m.expectedGrossLanded == 201_000)
+            #expect(m.realisation == 1.0)
+            let fees = (landed.feeLamports ?? 0) + (reverted.feeLamports ?? 0)
+            #expect(m.feesLamports == Int64(fees))
+            #expect(m.netPnL == 201_000 - Int64(fees))  // 1 lamport = 1 base unit in this opportunity
+            #expect(m.capturedShare == 0.5)
+            #expect(report.buckets.last?.cumulativeProfit == 201_000)
             #expect(report.pending == 0)
         }
     }
