@@ -547,4 +547,70 @@ struct DEXSwapFormTests {
             }
         }
     }
+
+    /// A swap that crosses the narrow position's tick: balances exact, liquidity drops by its net, and the crossed
+    /// tick's fee_growth_outside is flipped against the global growth at the crossing.
+    @Test(arguments: [VenueKind.raydiumClmm, .orcaWhirlpool])
+    func crossingATickUpdatesTheTick(_ kind: VenueKind) throws {
+        var w = try DEXWorld()
+        try w.bank.fundTokenAccount(owner: w.user.address, mint: DEXWorld.usdc.address, amount: 2_000_000 * 1_000_000)
+        let pool = try w.usdcBonk(kind)
+        let venue = try w.venue(pool)
+        let direction = DEXWorld.direction(pool, selling: DEXWorld.usdc.address)
+        var amount: UInt64 = 50_000 * 1_000_000
+        var quote = try venue.quote(QuoteRequest(amount: amount, direction: direction))
+        while quote.crossings == 0 {
+            amount *= 2
+            quote = try venue.quote(QuoteRequest(amount: amount, direction: direction))
+        }
+        let (usdc, bonk) = (w.balance(DEXWorld.usdc.address), w.balance(DEXWorld.bonk.address))
+        let r = try w.land(
+            try w.transaction([
+                SwapLeg(venue: venue, direction: direction, amountIn: amount, minimumOut: quote.amountOut)
+            ]))
+        #expect(r.error == nil, "\(kind): \(String(describing: r.error)) \(r.logs)")
+        #expect(w.balance(DEXWorld.usdc.address) == usdc - amount)
+        #expect(w.balance(DEXWorld.bonk.address) == bonk + quote.amountOut)
+        let aToB = direction == .aToB
+        if kind == .orcaWhirlpool {
+            let before = try #require(venue as? WhirlpoolVenue)
+            let d = try before.quoteDetail(QuoteRequest(amount: amount, direction: direction))
+            let crossing = try #require(d.swap.crossedTicks.first)
+            let start = WhirlpoolMath.tickArrayStartIndex(crossing.tickIndex, tickSpacing: before.state.tickSpacing)
+            let data = try #require(w.bank.account(before.tickArrayAddress(start))).data
+            let o = 12 + Int((crossing.tickIndex - start) / Int32(before.state.tickSpacing)) * WhirlpoolLayout.tickSize
+            let (ga, gb) =
+                aToB
+                ? (crossing.feeGrowthGlobalInput, before.state.feeGrowthGlobalB)
+                : (before.state.feeGrowthGlobalA, crossing.feeGrowthGlobalInput)
+            #expect(data.leU128(o + 33) == ga && data.leU128(o + 49) == gb)
+            #expect(crossing.feeGrowthGlobalInput > 0)
+            let after = try #require(try w.venue(pool) as? WhirlpoolVenue)
+            #expect(after.state.liquidity == d.swap.nextLiquidity && after.state.liquidity < before.state.liquidity)
+        } else {
+            let before = try #require(venue as? RaydiumCLMMVenue)
+            let d = try before.quoteDetail(QuoteRequest(amount: amount, direction: direction))
+            let crossing = try #require(d.swap.crossedTicks.first)
+            let start = ClmmMath.tickArrayStartIndex(crossing.tick, tickSpacing: before.state.tickSpacing)
+            let data = try #require(w.bank.account(before.tickArrayAddress(start))).data
+            let o =
+                44 + Int((crossing.tick - start) / Int32(before.state.tickSpacing)) * RaydiumCLMMLayout.tickStateSize
+            let (g0, g1) =
+                aToB
+                ? (crossing.feeGrowthGlobalInput, before.state.feeGrowthGlobal1X64)
+                : (before.state.feeGrowthGlobal0X64, crossing.feeGrowthGlobalInput)
+            #expect(data.leU128(o + 36) == g0 && data.leU128(o + 52) == g1)
+            #expect(crossing.feeGrowthGlobalInput > 0)
+            let after = try #require(try w.venue(pool) as? RaydiumCLMMVenue)
+            #expect(after.state.liquidity == d.swap.liquidity && after.state.liquidity < before.state.liquidity)
+        }
+    }
+}
+
+extension Array where Element == UInt8 {
+    func leU128(_ o: Int) -> UInt128 {
+        var v: UInt128 = 0
+        for i in 0..<16 { v |= UInt128(self[o + i]) << (8 * i) }
+        return v
+    }
 }
