@@ -21,6 +21,7 @@ import Testing
     @Test func journalSurvivesKillNineAndPendingAreReconciled() async throws {
         let market = Market.make(legs: 2, rates: [(101, 100), (101, 100)])
         let path = tempPath("crash")
+        defer { removeJournal(path) }
         try await withCluster(
             genesis: market.genesis(walletBalance: 50_000_000, vaultBalance: 1_000_000_000), slotDuration: nil
         ) { cluster, _, client in
