@@ -3,7 +3,7 @@ import ArbJournal
 import ArgumentParser
 import Foundation
 
-/// `solarb report`: reads a journal (read-only use) and prints expected vs landed profit, the failure taxonomy,
+/// `solarb report`: opens a journal (migrating it if older, never changing its rows) and prints expected vs landed profit, the failure taxonomy,
 /// PnL over time and, when ground truth was recorded, the share of available profit captured.
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -33,7 +33,7 @@ struct ReportCommand: ParsableCommand {
 
     @Option(help: "Path of the journal (SQLite).") var journal = "solarb-journal.sqlite"
     @Option(help: "PnL bucket: 'hour', 'minute', or 'slots:N'.") var bucket = "hour"
-    @Flag(help: "Print JSON-like key=value lines instead of tables (for scripts).") var plain = false
+    @Flag(help: "Print key=value lines instead of tables (for scripts).") var plain = false
 
     func parseBucket() throws -> JournalReport.Bucketing {
         switch bucket {
