@@ -3,8 +3,8 @@ import ArbJournal
 import ArgumentParser
 import Foundation
 
-/// `solarb report`: opens a journal (migrating it if older, never changing its rows) and prints expected vs landed profit, the failure taxonomy,
-/// PnL over time and, when ground truth was recorded, the share of available profit captured.
+/// `solarb report`: opens a journal (migrating it if older, never changing its rows) and prints expected vs landed
+/// profit, the failure taxonomy, PnL over time and, when ground truth was recorded, the share of profit captured.
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
