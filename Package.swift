@@ -27,6 +27,9 @@ let package = Package(
         .library(name: "ArbState", targets: ["ArbState"]),
         .library(name: "ArbRPC", targets: ["ArbRPC"]),
         .library(name: "ArbFeeds", targets: ["ArbFeeds"]),
+        // MARK: execution + journal (issue #7 part A)
+        .library(name: "ArbExecution", targets: ["ArbExecution"]),
+        .library(name: "ArbJournal", targets: ["ArbJournal"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -42,6 +45,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/swift-websocket.git", from: "1.6.2"),
+        // MARK: execution + journal (issue #7 part A)
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         // MARK: L0 — pure
@@ -100,6 +105,7 @@ let package = Package(
             name: "ArbSimCluster",
             dependencies: [
                 "SolanaPrimitives", "SolanaKeys", "ArbGuard",
+                "ArbVenues", "ArbMath",  // DEX programs (issue #6 part 2a)
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -140,6 +146,32 @@ let package = Package(
         // MARK: L0 — the arbitrage engine
         .target(name: "ArbEngine", dependencies: ["SolanaPrimitives", "ArbVenues"], swiftSettings: strict),
 
+        // MARK: L1 — execution (assembly, guard, risk, sending) and the journal (issue #7 part A)
+        .target(
+            name: "ArbExecution",
+            dependencies: [
+                "SolanaPrimitives", "SolanaKeys", "ArbGuard", "ArbVenues", "ArbEngine", "ArbRPC", "ArbFeeds",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "ArbJournal",
+            dependencies: [
+                "SolanaPrimitives", "ArbEngine", "ArbExecution", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ArbExecutionTests",
+            dependencies: [
+                "ArbExecution", "ArbJournal", "ArbSimCluster", "ArbGuard", "ArbEngine", "ArbVenues", "ArbRPC",
+                "SolanaPrimitives", "SolanaKeys", .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strict
+        ),
+
         // MARK: L3 — CLI and tools
         .executableTarget(
             name: "ArbCLI",
@@ -153,6 +185,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "ArbState", "ArbRPC", "ArbFeeds", .product(name: "Logging", package: "swift-log"),  // connectivity (#5)
                 "ArbFeatures", "ArbInference", "CMallocCounter",
+                "ArbExecution", "ArbJournal",  // execution + journal (issue #7 part A)
             ],
             swiftSettings: strict
         ),
@@ -237,6 +270,7 @@ let package = Package(
             name: "ArbSimClusterTests",
             dependencies: [
                 "ArbSimCluster", "SolanaPrimitives", "SolanaKeys",
+                "ArbVenues", "ArbMath", "ArbTestSupport",  // DEX programs (issue #6 part 2a)
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             ],
             swiftSettings: strict
