@@ -145,11 +145,18 @@ public actor LookupTableManager {
     }
 
     func create() async throws(ExecutionError) -> Address {
-        let slot: UInt64
-        do { slot = try await client.getSlot(commitment: .finalized) } catch {
-            throw ExecutionError(.rpc, "getSlot: \(error)")
+        // The table's recent slot must be an already produced slot (in SlotHashes): slot − 1. A cluster that has
+        // produced no block yet (slot 0, a fresh local cluster) has none, so wait for its first block.
+        var slot: UInt64 = 0
+        for attempt in 0..<200 {
+            do { slot = try await client.getSlot(commitment: .finalized) } catch {
+                throw ExecutionError(.rpc, "getSlot: \(error)")
+            }
+            if slot > 0 { break }
+            if attempt == 199 { throw ExecutionError(.lookupTable, "the cluster has produced no block (slot 0)") }
+            try? await Task.sleep(for: .milliseconds(20))
         }
-        let recent = slot > 0 ? slot - 1 : 0
+        let recent = slot - 1
         let made: (instruction: Instruction, table: Address)
         do {
             made = try AddressLookupTableProgram.create(

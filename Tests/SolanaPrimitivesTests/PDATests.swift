@@ -43,6 +43,28 @@ import Testing
         #expect(try Bytes32(bytes: hexBytes(basePointY)).isOnEd25519Curve)
     }
 
+    @Test func memoizedFindEqualsTheSearchAndNeverHidesAnError() throws {
+        // find is memoized; a repeated call must return exactly what the bump search returns (checked against
+        // create with the found bump, which is never memoized), for distinct seed splits that concatenate alike.
+        let program = try Address(bytes: [UInt8](repeating: 7, count: 32))
+        for seeds in [[[1, 2], [3]], [[1], [2, 3]], [[1, 2, 3]], [], [[]]] as [[[UInt8]]] {
+            let first = try ProgramDerivedAddress.find(seeds: seeds, programId: program)
+            let again = try ProgramDerivedAddress.find(seeds: seeds, programId: program)
+            #expect(first == again)
+            let created = try ProgramDerivedAddress.create(seeds: seeds + [[first.bump]], programId: program)
+            #expect(created == first.address)
+        }
+        let a = try ProgramDerivedAddress.find(seeds: [[1, 2], [3]], programId: program)
+        let b = try ProgramDerivedAddress.find(seeds: [[1], [2, 3]], programId: program)
+        // Solana hashes the seeds concatenated (no length prefixes), so these two splits derive the same address;
+        // the memo keys them apart yet must give the same answer as the search for each.
+        #expect(a == b)
+        // An over-long seed whose bytes mimic a valid key's encoding still fails with its typed error.
+        var long: [UInt8] = [1, 1, 2]
+        long += [UInt8](repeating: 0, count: 254)
+        #expect(throws: PrimitivesError.self) { try ProgramDerivedAddress.find(seeds: [long], programId: program) }
+    }
+
     func hexBytes(_ s: String) -> [UInt8] {
         var out: [UInt8] = []
         var it = s.makeIterator()

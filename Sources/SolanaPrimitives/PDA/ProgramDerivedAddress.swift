@@ -1,4 +1,5 @@
 import Crypto
+import Synchronization
 
 /// Program-derived addresses, as `Pubkey::create_program_address` / `find_program_address`.
 public enum ProgramDerivedAddress {
@@ -35,17 +36,54 @@ public enum ProgramDerivedAddress {
             throw PrimitivesError(
                 .tooManySeeds, "\(seeds.count) seeds leave no room for the bump (max \(maxSeeds - 1))")
         }
+        // The search costs up to 256 hashes and curve checks (~10–20 µs in release, far more in debug); venues
+        // re-derive tick/bin array and token account addresses on every update, so results are memoized. The
+        // memo is a pure function's cache: same seeds and program → same answer, so it never changes a result.
+        // Only valid seed lists are memoized (each ≤ 32 bytes), so the length-prefixed key is unambiguous and an
+        // invalid input always reaches `create` and its typed error.
+        let key =
+            seeds.allSatisfy { $0.count <= maxSeedLength } ? FindMemo.key(seeds: seeds, programId: programId) : nil
+        if let key, let hit = FindMemo.lookup(key) { return hit }
         var withBump = seeds
         withBump.append([0])
         for bump in stride(from: 255, through: 0, by: -1) {
             withBump[withBump.count - 1][0] = UInt8(bump)
             do {
-                return (try create(seeds: withBump, programId: programId), UInt8(bump))
+                let found = (address: try create(seeds: withBump, programId: programId), bump: UInt8(bump))
+                if let key { FindMemo.store(key, found) }
+                return found
             } catch  where error.code == .invalidSeeds {
                 continue
             }
         }
         throw PrimitivesError(.noViableBump, "no bump seed gives an off-curve address")
+    }
+}
+
+/// Bounded, thread-safe memo of `find` results (cleared when full; a miss only costs the search again).
+enum FindMemo {
+    static let capacity = 16_384
+    static let table = Mutex<[[UInt8]: (address: Address, bump: UInt8)]>([:])
+
+    /// Length-prefixed seeds then the program id: distinct inputs never share a key.
+    static func key(seeds: [[UInt8]], programId: Address) -> [UInt8] {
+        var key: [UInt8] = []
+        key.reserveCapacity(seeds.reduce(32) { $0 + $1.count + 1 })
+        for s in seeds {
+            key.append(UInt8(s.count))  // ≤ 32, checked by the caller
+            key.append(contentsOf: s)
+        }
+        key.append(contentsOf: programId.bytes)
+        return key
+    }
+
+    static func lookup(_ key: [UInt8]) -> (address: Address, bump: UInt8)? { table.withLock { $0[key] } }
+
+    static func store(_ key: [UInt8], _ value: (address: Address, bump: UInt8)) {
+        table.withLock { t in
+            if t.count >= capacity { t.removeAll(keepingCapacity: true) }
+            t[key] = value
+        }
     }
 }
 
