@@ -103,7 +103,7 @@ import Testing
         let second = try Keypair(seed: [UInt8](repeating: 2, count: 32))
         let stranger = try Keypair(seed: [UInt8](repeating: 3, count: 32))
         let program = Address(raw: Bytes32(w0: 77, w1: 1, w2: 2, w3: 3))
-        let accounts = (0..<30).map {
+        let accounts = (0..<20).map {
             Address(raw: Bytes32(w0: UInt64($0) &* 0x1234_5678_9ABC_DEF1, w1: 5, w2: 0, w3: 0))
         }
         let table = AddressLookupTableAccount(

@@ -34,9 +34,11 @@ import Testing
         return pool
     }
 
-    static func randomInstructions(_ rng: inout SplitMix64, _ pool: [Address], maxAccounts: Int) -> [Instruction] {
-        (0..<(1 + rng.below(6))).map { _ in
-            let metas = (0..<rng.below(maxAccounts + 1)).map { _ in
+    static func randomInstructions(
+        _ rng: inout SplitMix64, _ pool: [Address], maxAccounts: Int, minAccounts: Int = 0, count: Int? = nil
+    ) -> [Instruction] {
+        (0..<(count ?? 1 + rng.below(6))).map { _ in
+            let metas = (0..<(minAccounts + rng.below(maxAccounts - minAccounts + 1))).map { _ in
                 AccountMeta(pool[rng.below(pool.count)], signer: rng.below(6) == 0, writable: rng.below(2) == 0)
             }
             return Instruction(
@@ -80,8 +82,10 @@ import Testing
         for round in 0..<600 {
             let pool = Self.keyPool(&rng)
             // Alternate small, large and (every 7th) > 256 entries, so scratch grows and is reused smaller.
-            let maxAccounts = round % 7 == 0 ? 64 : (round % 2 == 0 ? 30 : 4)
-            let ixs = Self.randomInstructions(&rng, pool, maxAccounts: maxAccounts)
+            let ixs =
+                round % 7 == 0
+                ? Self.randomInstructions(&rng, pool, maxAccounts: 64, minAccounts: 50, count: 5)
+                : Self.randomInstructions(&rng, pool, maxAccounts: round % 2 == 0 ? 30 : 4)
             let payer = pool[rng.below(pool.count)]
             let entries = 1 + ixs.reduce(0) { $0 + 1 + $1.accounts.count }
             if entries > 256 { bigOnes += 1 }
