@@ -120,7 +120,7 @@ public struct MessageCompiler: Sendable {
             }
         }
         if n <= 256 {
-            let count = entryKeys.withUnsafeBufferPointer { e in
+            entryKeys.withUnsafeBufferPointer { e in
                 packed.withUnsafeMutableBufferPointer { p in
                     sorted.withUnsafeMutableBufferPointer { s in
                         buckets.withUnsafeMutableBufferPointer { b in
@@ -129,7 +129,6 @@ public struct MessageCompiler: Sendable {
                     }
                 }
             }
-            _ = count
             let order = sorted  // a second reference, no copy (read only while `self` is mutated)
             keyCount = order.withUnsafeBufferPointer { dedupe(n, $0.baseAddress!, mask: 0xFF) }
         } else {
@@ -175,7 +174,7 @@ public struct MessageCompiler: Sendable {
     private static func sort(
         _ e: UnsafePointer<Address>, _ n: Int, _ p: UnsafeMutablePointer<UInt64>, _ s: UnsafeMutablePointer<UInt64>,
         _ b: UnsafeMutablePointer<Int>
-    ) -> Int {
+    ) {
         // Counting sort on the first key byte.
         b.update(repeating: 0, count: 256)
         for i in 0..<n {
@@ -228,7 +227,6 @@ public struct MessageCompiler: Sendable {
             }
             start = end
         }
-        return n
     }
 
     /// Moves eligible keys found in `table` out of the static set: one merge of the two sorted lists, then the
