@@ -30,6 +30,8 @@ let package = Package(
         // MARK: execution + journal (issue #7 part A)
         .library(name: "ArbExecution", targets: ["ArbExecution"]),
         .library(name: "ArbJournal", targets: ["ArbJournal"]),
+        // MARK: perf — allocation counter for `solarb bench` (preloaded on demand; never linked into solarb)
+        .library(name: "SolArbMallocCounter", type: .dynamic, targets: ["CMallocCounter"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -88,7 +90,8 @@ let package = Package(
         // MARK: AI runtime (issue #9): feature schema (L0, pure) and the ONNX evaluator (L1)
         .target(name: "ArbFeatures", swiftSettings: strict),
         .target(name: "ArbInference", dependencies: ["ArbFeatures"], swiftSettings: strict),
-        /// Counts malloc-family calls per thread (interposes malloc; linked only into the CLI and inference tests).
+        /// Counts malloc-family calls per thread (interposes malloc): linked into the inference tests, and preloaded by
+        /// `solarb bench` from the SolArbMallocCounter product; not linked into `solarb`.
         .target(name: "CMallocCounter"),
         // MARK: L0 — venues (ArbMath: pure integer pool math; ArbVenues: decode/quote/swap ix per DEX)
         .target(
@@ -184,7 +187,7 @@ let package = Package(
                 "ArbEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "ArbState", "ArbRPC", "ArbFeeds", .product(name: "Logging", package: "swift-log"),  // connectivity (#5)
-                "ArbFeatures", "ArbInference", "CMallocCounter",
+                "ArbFeatures", "ArbInference",
                 "ArbExecution", "ArbJournal",  // execution + journal (issue #7 part A)
             ],
             swiftSettings: strict

@@ -4,4 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build -c release --product solarb --scratch-path .build-release
+# The allocation counter, preloaded by `solarb bench` (not linked into solarb).
+swift build -c release --product SolArbMallocCounter --scratch-path .build-release
 "$(swift build -c release --scratch-path .build-release --show-bin-path)/solarb" bench engine "$@"

@@ -131,7 +131,8 @@ public final class InferenceModel: Sendable {
         let opsets = proto.opsetImports.map { "\($0.domain.isEmpty ? "ai.onnx" : $0.domain) v\($0.version)" }
         let layouts = c.treeKernels.map { k in
             "\(k.treeCount) trees, max depth \(k.maxDepth), \(k.nodeCount) nodes, "
-                + (k.usesFastPath ? "perfect layout (branch-free, 8 trees in lockstep)" : "generic layout")
+                + (k.usesFastPath
+                    ? "perfect layout (branch-free, \(perfectLanes) trees in lockstep)" : "generic layout")
         }
         info = Info(
             inputs: [.init(name: input.name, type: "tensor(float)[N, \(width)]")], outputs: outs,

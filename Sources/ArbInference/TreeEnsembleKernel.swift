@@ -5,7 +5,8 @@
 ///   same missing-value rule, and every leaf adds exactly one weight to target 0, each tree is padded to a
 ///   complete binary tree of the ensemble's maximum depth D (a leaf above depth D becomes a branch whose two
 ///   subtrees carry the same leaf value). A decision is then D branch-free steps `i = 2i + 1 + (x[f] ≤ t ? 0 : 1)`
-///   per tree, and 8 trees are walked in lockstep so their loads overlap.
+///   per tree, and up to `perfectLanes` (25) trees are walked in lockstep, level by level, so their dependent
+///   loads overlap; the depth is a compile-time constant for depths 1–8.
 /// - **Generic**: a node array walked by pointer chasing, any mode, leaves with any number of (target, weight).
 ///
 /// Aggregation follows onnxruntime (tree_ensemble_aggregator.h): leaf weights are summed in float, tree by tree
@@ -350,67 +351,62 @@ final class TreeEnsembleKernel: @unchecked Sendable {
         }
     }
 
-    /// Eight trees walked in lockstep (independent load chains overlap), then their leaves added in tree order,
-    /// so the float sum is the sequential tree-order sum onnxruntime computes for one row.
+    /// Dispatches to a traversal specialized for the tree depth (a compile-time constant for depths 1–8, so the
+    /// level loop is unrolled and node offsets fold into addressing), else the runtime-depth version.
     @inline(__always)
-    func perfectSum<Rule: GoRightRule>(_ x: UnsafePointer<Float>, _: Rule.Type) -> Float {
-        let nodes = perfectNodes.unsafelyUnwrapped
-        let pl = perfectLeaves.unsafelyUnwrapped
-        let depth = perfectDepth
-        let inner = (1 << depth) - 1
-        let leaves = 1 << depth
-        var sum: Float = 0
-        var t = 0
-        @inline(__always) func step(_ base: UnsafePointer<PerfectNode>, _ i: Int) -> Int {
-            let n = base[i]
-            return 2 &* i &+ 1 &+ (Rule.goRight(x[Int(n.feature)], n.threshold) ? 1 : 0)
+    func perfectSum<Rule: GoRightRule>(_ x: UnsafePointer<Float>, _ rule: Rule.Type) -> Float {
+        switch perfectDepth {
+        case 1: return perfectSum(x, rule, Depth1.self)
+        case 2: return perfectSum(x, rule, Depth2.self)
+        case 3: return perfectSum(x, rule, Depth3.self)
+        case 4: return perfectSum(x, rule, Depth4.self)
+        case 5: return perfectSum(x, rule, Depth5.self)
+        case 6: return perfectSum(x, rule, Depth6.self)
+        case 7: return perfectSum(x, rule, Depth7.self)
+        case 8: return perfectSum(x, rule, Depth8.self)
+        default: return perfectSum(x, rule, RuntimeDepth.self)
         }
-        while t &+ 8 <= treeCount {
-            let b0 = UnsafePointer(nodes + t &* inner)
-            let b1 = b0 + inner
-            let b2 = b1 + inner
-            let b3 = b2 + inner
-            let b4 = b3 + inner
-            let b5 = b4 + inner
-            let b6 = b5 + inner
-            let b7 = b6 + inner
-            var i0 = 0
-            var i1 = 0
-            var i2 = 0
-            var i3 = 0
-            var i4 = 0
-            var i5 = 0
-            var i6 = 0
-            var i7 = 0
-            for _ in 0..<depth {
-                i0 = step(b0, i0)
-                i1 = step(b1, i1)
-                i2 = step(b2, i2)
-                i3 = step(b3, i3)
-                i4 = step(b4, i4)
-                i5 = step(b5, i5)
-                i6 = step(b6, i6)
-                i7 = step(b7, i7)
+    }
+
+    /// Trees walked in groups of up to `perfectLanes` in lockstep, one level at a time across the group: each
+    /// tree's walk is a chain of dependent loads (node, then feature), and interleaving ~25 independent chains
+    /// keeps the core busy instead of waiting on each (with 8 lanes it stayed latency-bound).
+    /// The leaves are then added in tree order, so the float sum is the sequential tree-order sum onnxruntime
+    /// computes for one row. The lane indexes live in a fixed stack buffer: no allocation.
+    @inline(__always)
+    func perfectSum<Rule: GoRightRule, D: TreeDepth>(_ x: UnsafePointer<Float>, _: Rule.Type, _: D.Type) -> Float {
+        let nodes = UnsafePointer(perfectNodes.unsafelyUnwrapped)
+        let pl = UnsafePointer(perfectLeaves.unsafelyUnwrapped)
+        let depth = D.value(perfectDepth)
+        let inner = (1 &<< depth) &- 1
+        let leaves = 1 &<< depth
+        let trees = treeCount
+        var lanesStorage:
+            (
+                Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int,
+                Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int
+            ) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        return withUnsafeMutableBytes(of: &lanesStorage) { raw in
+            let idx = raw.baseAddress.unsafelyUnwrapped.assumingMemoryBound(to: Int.self)
+            var sum: Float = 0
+            var t = 0
+            while t < trees {
+                let lanes = Swift.min(perfectLanes, trees &- t)
+                for k in 0..<lanes { idx[k] = 0 }
+                let b = nodes + t &* inner
+                for _ in 0..<depth {
+                    for k in 0..<lanes {
+                        let i = idx[k]
+                        let n = b[k &* inner &+ i]
+                        idx[k] = 2 &* i &+ 1 &+ (Rule.goRight(x[Int(n.feature)], n.threshold) ? 1 : 0)
+                    }
+                }
+                let l = pl + (t &* leaves &- inner)
+                for k in 0..<lanes { sum += l[k &* leaves &+ idx[k]] }
+                t &+= lanes
             }
-            let l = pl + (t &* leaves &- inner)
-            sum += l[i0]
-            sum += l[leaves &+ i1]
-            sum += l[2 &* leaves &+ i2]
-            sum += l[3 &* leaves &+ i3]
-            sum += l[4 &* leaves &+ i4]
-            sum += l[5 &* leaves &+ i5]
-            sum += l[6 &* leaves &+ i6]
-            sum += l[7 &* leaves &+ i7]
-            t &+= 8
+            return sum
         }
-        while t < treeCount {
-            let b = UnsafePointer(nodes + t &* inner)
-            var i = 0
-            for _ in 0..<depth { i = step(b, i) }
-            sum += pl[t &* leaves &+ i &- inner]
-            t &+= 1
-        }
-        return sum
     }
 
     /// Generic walk: adds each tree's leaf weights into `scores[0..<width]`, marking `has` per target.
@@ -560,6 +556,24 @@ final class TreeEnsembleKernel: @unchecked Sendable {
         }
     }
 }
+
+/// Trees per lockstep group in the perfect layout (at most 32, the lane buffer's size).
+let perfectLanes = 25
+
+/// The depth of the perfect layout as a type, so the traversal can be specialized for it.
+protocol TreeDepth {
+    /// The depth: a constant for the specialized depths, the runtime value otherwise.
+    static func value(_ runtime: Int) -> Int
+}
+enum Depth1: TreeDepth { @inline(__always) static func value(_: Int) -> Int { 1 } }
+enum Depth2: TreeDepth { @inline(__always) static func value(_: Int) -> Int { 2 } }
+enum Depth3: TreeDepth { @inline(__always) static func value(_: Int) -> Int { 3 } }
+enum Depth4: TreeDepth { @inline(__always) static func value(_: Int) -> Int { 4 } }
+enum Depth5: TreeDepth { @inline(__always) static func value(_: Int) -> Int { 5 } }
+enum Depth6: TreeDepth { @inline(__always) static func value(_: Int) -> Int { 6 } }
+enum Depth7: TreeDepth { @inline(__always) static func value(_: Int) -> Int { 7 } }
+enum Depth8: TreeDepth { @inline(__always) static func value(_: Int) -> Int { 8 } }
+enum RuntimeDepth: TreeDepth { @inline(__always) static func value(_ runtime: Int) -> Int { runtime } }
 
 struct PerfectNode {
     var threshold: Float

@@ -1,7 +1,8 @@
-// Counts allocations per thread by interposing the malloc family in the executable that links this target
-// (the dynamic linker resolves malloc to the executable's definition first). Each wrapper forwards to glibc's
-// exported __libc_* entry points, so no dlsym bootstrap is needed. Used by `solarb bench inference` and the
-// inference tests to prove "zero allocations per decision".
+// Counts allocations per thread by interposing the malloc family where this code is linked or preloaded: the
+// inference tests link it statically into the test executable; `solarb bench` preloads it as
+// libSolArbMallocCounter.so (product SolArbMallocCounter) — the production `solarb` binary does not contain it.
+// The dynamic linker resolves malloc to the executable's or the preloaded library's definition first. Each
+// wrapper forwards to glibc's exported __libc_* entry points, so no dlsym bootstrap is needed.
 #include "CMallocCounter.h"
 
 #if defined(__linux__) && defined(__GLIBC__)
@@ -14,7 +15,9 @@ extern void *__libc_realloc(void *, size_t);
 extern void *__libc_memalign(size_t, size_t);
 extern void __libc_free(void *);
 
-static __thread uint64_t solarb_allocations;
+// initial-exec: a fixed offset from the thread pointer, so counting never calls __tls_get_addr (which may allocate).
+// Valid for an executable and for a library loaded at startup (LD_PRELOAD), the two ways this code is used.
+static __thread uint64_t solarb_allocations __attribute__((tls_model("initial-exec")));
 
 uint64_t solarb_thread_allocation_count(void) { return solarb_allocations; }
 

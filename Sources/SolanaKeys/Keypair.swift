@@ -41,7 +41,13 @@ public struct Keypair: TransactionSigner, CustomStringConvertible, CustomDebugSt
 
     public func sign(message: ArraySlice<UInt8>) throws -> Signature {
         do {
-            return try Signature(bytes: privateKey.signature(for: message))
+            // swift-crypto signs the slice's contiguous bytes in place (no copy of the message) and returns the
+            // 64 signature bytes as `Data`; read them straight into the inline signature.
+            let d = try privateKey.signature(for: message)
+            guard d.count == 64 else { throw KeysError(.signingFailed, "signature is \(d.count) bytes") }
+            return d.withUnsafeBytes { raw in
+                Signature(lo: Bytes32(unchecked: raw, at: 0), hi: Bytes32(unchecked: raw, at: 32))
+            }
         } catch {
             throw KeysError(.signingFailed, "Ed25519 signing failed for \(address)")
         }

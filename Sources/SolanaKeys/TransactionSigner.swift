@@ -70,8 +70,10 @@ extension VersionedTransaction {
         let sigs = try signatures(for: message, messageBytes: bytes[messageStart...], signers: signers)
         for (i, s) in sigs.enumerated() {
             let at = slots + 64 * i
-            s.lo.withBytes { bytes.replaceSubrange(at..<at + 32, with: $0) }
-            s.hi.withBytes { bytes.replaceSubrange(at + 32..<at + 64, with: $0) }
+            bytes.withUnsafeMutableBytes { raw in
+                raw.storeBytes(of: s.lo, toByteOffset: at, as: Bytes32.self)
+                raw.storeBytes(of: s.hi, toByteOffset: at + 32, as: Bytes32.self)
+            }
         }
         return (VersionedTransaction(signatures: sigs, message: message), bytes)
     }
@@ -111,43 +113,68 @@ extension VersionedTransaction {
 extension MessageCompiler {
     /// Compiles, signs and serializes in one buffer with the compiler's reusable scratch: the execution hot path.
     /// The payer signs first; `otherSigners` must be exactly the remaining required signers. Enforces the
-    /// 1,232-byte packet limit.
-    public mutating func signedTransaction(
-        instructions: [Instruction], payer: any TransactionSigner, otherSigners: [any TransactionSigner] = [],
+    /// 1,232-byte packet limit. Allocates only the returned array (and whatever the signer allocates); use
+    /// `signedTransaction(…, into:)` with a kept buffer to avoid that one too.
+    public mutating func signedTransaction<Payer: TransactionSigner>(
+        instructions: [Instruction], payer: Payer, otherSigners: [any TransactionSigner] = [],
         recentBlockhash: Hash, lookupTables: [AddressLookupTableAccount] = [], version: MessageVersion = .v0
     ) throws -> [UInt8] {
+        var out: [UInt8] = []
+        try signedTransaction(
+            instructions: instructions, payer: payer, otherSigners: otherSigners, recentBlockhash: recentBlockhash,
+            lookupTables: lookupTables, version: version, into: &out)
+        return out
+    }
+
+    /// As `signedTransaction(…) -> [UInt8]`, writing the wire bytes into `out` (replacing its contents, keeping its
+    /// capacity): with a buffer kept across transactions, compiling and serializing allocate nothing.
+    public mutating func signedTransaction<Payer: TransactionSigner>(
+        instructions: [Instruction], payer: Payer, otherSigners: [any TransactionSigner] = [],
+        recentBlockhash: Hash, lookupTables: [AddressLookupTableAccount] = [], version: MessageVersion = .v0,
+        into out: inout [UInt8]
+    ) throws {
         try compile(instructions: instructions, payer: payer.address, lookupTables: version == .v0 ? lookupTables : [])
         let count = Int(header.numRequiredSignatures)
-        var w = ByteWriter(capacity: 3 + 64 * count + messageSizeBound(instructions: instructions))
-        w.shortVec(count)
-        let slots = w.bytes.count
-        w.write(repeatElement(0, count: 64 * count))
-        let messageStart = w.bytes.count
-        writeMessage(instructions: instructions, recentBlockhash: recentBlockhash, version: version, into: &w)
-        guard w.bytes.count <= TransactionLimits.packetDataSize else {
+        let messageStart = ShortVec.size(count) + 64 * count
+        let total = messageStart + messageSize(instructions: instructions, version: version)
+        guard total <= TransactionLimits.packetDataSize else {
             throw PrimitivesError(
-                .packetTooLarge,
-                "transaction is \(w.bytes.count) bytes, the limit is \(TransactionLimits.packetDataSize)")
+                .packetTooLarge, "transaction is \(total) bytes, the limit is \(TransactionLimits.packetDataSize)")
         }
         for s in otherSigners where !(1..<count).contains(where: { signerAddress($0) == s.address }) {
             throw KeysError(.unexpectedSigner, "\(s.address) is not a required signer of this message")
         }
-        var bytes = w.bytes
-        for i in 0..<count {
-            let key = signerAddress(i)
-            let signer: any TransactionSigner
-            if i == 0 {
-                signer = payer
-            } else if let s = otherSigners.first(where: { $0.address == key }) {
-                signer = s
-            } else {
-                throw KeysError(.missingSigner, "no signer given for \(key)")
+        out.removeAll(keepingCapacity: true)
+        out.append(contentsOf: repeatElement(0, count: total))  // signature slots stay zero until signed
+        out.withUnsafeMutableBytes { raw in
+            var n = count
+            var at = 0
+            while n >= 0x80 {
+                raw[at] = UInt8(truncatingIfNeeded: n & 0x7F) | 0x80
+                n >>= 7
+                at += 1
             }
-            let sig = try signer.sign(message: bytes[messageStart...])
-            let at = slots + 64 * i
-            sig.lo.withBytes { bytes.replaceSubrange(at..<at + 32, with: $0) }
-            sig.hi.withBytes { bytes.replaceSubrange(at + 32..<at + 64, with: $0) }
+            raw[at] = UInt8(truncatingIfNeeded: n)
+            writeMessage(
+                instructions: instructions, recentBlockhash: recentBlockhash, version: version,
+                to: UnsafeMutableRawBufferPointer(rebasing: raw[messageStart...]))
         }
-        return bytes
+        for i in 0..<count {
+            let sig: Signature
+            if i == 0 {
+                sig = try payer.sign(message: out[messageStart...])
+            } else {
+                let key = signerAddress(i)
+                guard let s = otherSigners.first(where: { $0.address == key }) else {
+                    throw KeysError(.missingSigner, "no signer given for \(key)")
+                }
+                sig = try s.sign(message: out[messageStart...])
+            }
+            let at = ShortVec.size(count) + 64 * i
+            out.withUnsafeMutableBytes { raw in
+                raw.storeBytes(of: sig.lo, toByteOffset: at, as: Bytes32.self)
+                raw.storeBytes(of: sig.hi, toByteOffset: at + 32, as: Bytes32.self)
+            }
+        }
     }
 }

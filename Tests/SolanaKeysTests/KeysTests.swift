@@ -94,3 +94,63 @@ import Testing
         #expect(throws: KeysError.self) { try tampered.verifySignatures() }
     }
 }
+
+@Suite struct HotPathSigningTests {
+    /// The hot path (one reused compiler, a kept output buffer) gives the same bytes as the value types, for
+    /// legacy and v0, with one and with two signers, and rejects a missing or an extra signer.
+    @Test func signedTransactionIntoKeptBufferMatchesValueTypes() throws {
+        let payer = try Keypair(seed: [UInt8](repeating: 1, count: 32))
+        let second = try Keypair(seed: [UInt8](repeating: 2, count: 32))
+        let stranger = try Keypair(seed: [UInt8](repeating: 3, count: 32))
+        let program = Address(raw: Bytes32(w0: 77, w1: 1, w2: 2, w3: 3))
+        let accounts = (0..<20).map {
+            Address(raw: Bytes32(w0: UInt64($0) &* 0x1234_5678_9ABC_DEF1, w1: 5, w2: 0, w3: 0))
+        }
+        let table = AddressLookupTableAccount(
+            key: Address(raw: Bytes32(w0: 1, w1: 1, w2: 1, w3: 1)), addresses: accounts)
+        let blockhash = Hash(raw: Bytes32(w0: 4, w1: 4, w2: 4, w3: 4))
+        var compiler = MessageCompiler()
+        var wire: [UInt8] = []
+        for withSecond in [false, true] {
+            let ix = Instruction(
+                programId: program,
+                accounts: [.writable(payer.address, signer: true)]
+                    + (withSecond ? [.readonly(second.address, signer: true)] : [])
+                    + accounts.enumerated().map { $0.offset % 3 == 0 ? .readonly($0.element) : .writable($0.element) },
+                data: [1, 2, 3])
+            let signers: [any TransactionSigner] = withSecond ? [payer, second] : [payer]
+            for version in [MessageVersion.legacy, .v0] {
+                let message: VersionedMessage =
+                    version == .v0
+                    ? .v0(
+                        try V0Message(
+                            instructions: [ix], payer: payer.address, recentBlockhash: blockhash, lookupTables: [table])
+                    )
+                    : .legacy(try LegacyMessage(instructions: [ix], payer: payer.address, recentBlockhash: blockhash))
+                let expected = try VersionedTransaction(message: message, signers: signers).serialize()
+                let others: [any TransactionSigner] = withSecond ? [second] : []
+                let returned = try compiler.signedTransaction(
+                    instructions: [ix], payer: payer, otherSigners: others, recentBlockhash: blockhash,
+                    lookupTables: [table], version: version)
+                try compiler.signedTransaction(
+                    instructions: [ix], payer: payer, otherSigners: others, recentBlockhash: blockhash,
+                    lookupTables: [table], version: version, into: &wire)
+                #expect(returned == expected)
+                #expect(wire == expected)
+                #expect(try VersionedTransaction.deserialize(wire).verifySignatures() == ())
+                #expect(throws: KeysError.self) {
+                    try compiler.signedTransaction(
+                        instructions: [ix], payer: payer, otherSigners: others + [stranger], recentBlockhash: blockhash,
+                        lookupTables: [table], version: version, into: &wire)
+                }
+                if withSecond {
+                    #expect(throws: KeysError.self) {
+                        try compiler.signedTransaction(
+                            instructions: [ix], payer: payer, recentBlockhash: blockhash, lookupTables: [table],
+                            version: version, into: &wire)
+                    }
+                }
+            }
+        }
+    }
+}

@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 PY=$(scripts/venv.sh ml)
 swift build --product solarb >/dev/null
+swift build --product SolArbMallocCounter >/dev/null  # preloaded by `solarb bench` to count allocations
 BIN="$(swift build --show-bin-path)/solarb"
 OUT=out/ml-test
 rm -rf "$OUT"

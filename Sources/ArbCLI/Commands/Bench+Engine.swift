@@ -1,19 +1,18 @@
 import ArbEngine
 import ArbVenues
 import ArgumentParser
-import CMallocCounter
 import Foundation
 import SolanaPrimitives
 
 /// `solarb bench engine`: latency from a pool update to the ranked decision, on synthetic markets with realistic
-/// token overlap, at several market sizes; plus heap allocations per steady-state update (CMallocCounter).
+/// token overlap, at several market sizes; plus heap allocations per steady-state update (AllocationCounter).
 struct BenchEngineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "engine",
         abstract: "Pool update → ranked decision latency (p50/p99) at 100, 1,000 and 10,000 pools; allocations.",
         discussion: """
             Build with -c release for meaningful numbers (scripts/bench-engine.sh builds and runs it). Allocations
-            are counted on the measuring thread by the CMallocCounter target linked into solarb. The reference is
+            are counted on the measuring thread by libSolArbMallocCounter.so (preloaded when built). The reference is
             one constant-product quote measured in the same run.
             """
     )
@@ -38,6 +37,7 @@ struct BenchEngineCommand: ParsableCommand {
     func run() throws {
         let sizes = pools.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard !sizes.isEmpty, sizes.allSatisfy({ $0 >= 3 }) else { throw ValidationError("--pools: sizes >= 3") }
+        AllocationCounter.preloadIfAvailable()  // re-executes once with the counter preloaded, if it is built
         let counter = MallocCounter.find()
         let quoteNs = referenceQuoteNs()
         print(
@@ -46,7 +46,8 @@ struct BenchEngineCommand: ParsableCommand {
         print(String(format: "reference: one constant-product quote = %.1f ns (same run)", quoteNs))
         print(
             "malloc counter: "
-                + (counter == nil ? "unavailable on this platform (glibc only)" : "CMallocCounter, measuring thread"))
+                + (counter == nil ? AllocationCounter.unavailableReason : "libSolArbMallocCounter.so, measuring thread")
+        )
         print(
             "   pools  tokens    cycles  max cyc/pool  cyc/update   p50 ns   p90 ns   p99 ns   max ns  p99/quote  "
                 + "ns/cycle  opp/update  allocs/update")
@@ -211,11 +212,9 @@ struct BenchEngineCommand: ParsableCommand {
     }
 }
 
-/// The per-thread allocation counter of the `CMallocCounter` target (malloc family interposed in `solarb`).
+/// The per-thread allocation counter (see `AllocationCounter`), when it is loaded.
 struct MallocCounter {
-    static func find() -> MallocCounter? {
-        solarb_thread_allocation_count() == UInt64.max ? nil : MallocCounter()
-    }
+    static func find() -> MallocCounter? { AllocationCounter.isCounting ? MallocCounter() : nil }
 
-    func count() -> UInt64 { solarb_thread_allocation_count() }
+    func count() -> UInt64 { AllocationCounter.count() }
 }

@@ -1,7 +1,6 @@
 import ArbFeatures
 import ArbInference
 import ArgumentParser
-import CMallocCounter
 import Foundation
 
 #if canImport(Glibc)
@@ -46,6 +45,7 @@ struct InferenceBench: ParsableCommand {
     var anySchema = false
 
     func run() throws {
+        AllocationCounter.preloadIfAvailable()  // re-executes once with the counter preloaded, if it is built
         let width = FeatureSchema.count
         var rng = SplitMix64(seed: 0x5EED_1F)
         var data = [Float](repeating: 0, count: rows * width)
@@ -67,7 +67,7 @@ struct InferenceBench: ParsableCommand {
         let timerOverhead = measureTimerOverhead()
         print("rows: \(rows) (seeded, schema v\(FeatureSchema.version) typical ranges)  samples: \(samples)")
         print("timer overhead (p50 of an empty clock_gettime pair): \(fmt(timerOverhead)) ns — included in p50/p99")
-        let counting = solarb_thread_allocation_count() != UInt64.max
+        let counting = AllocationCounter.isCounting
         for path in model {
             let m: InferenceModel
             do {
@@ -103,7 +103,7 @@ struct InferenceBench: ParsableCommand {
             let p50 = Double(lat[samples / 2])
             let p99 = Double(lat[min(samples - 1, samples * 99 / 100)])
             // Tight loop mean and allocations per call.
-            let a0 = solarb_thread_allocation_count()
+            let a0 = AllocationCounter.count()
             let t0 = threadCpuNs()
             data.withUnsafeBufferPointer { all in
                 for _ in 0..<passes {
@@ -114,10 +114,10 @@ struct InferenceBench: ParsableCommand {
                 }
             }
             let t1 = threadCpuNs()
-            let a1 = solarb_thread_allocation_count()
+            let a1 = AllocationCounter.count()
             let calls = Double(passes * rows)
             let mean = Double(t1 - t0) / calls
-            let allocs = counting ? "\(fmt(Double(a1 &- a0) / calls))" : "n/a"
+            let allocs = counting ? "\(fmt(Double(a1 &- a0) / calls))" : AllocationCounter.unavailableReason
             print("")
             print("model: \(path)")
             for t in m.info.treeLayouts { print("  \(t)") }

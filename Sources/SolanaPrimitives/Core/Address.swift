@@ -108,7 +108,7 @@ public struct Signature: Hashable, Sendable, CustomStringConvertible {
     }
 
     public static let zero = Signature(lo: .zero, hi: .zero)
-    init(lo: Bytes32, hi: Bytes32) {
+    @inlinable public init(lo: Bytes32, hi: Bytes32) {
         self.lo = lo
         self.hi = hi
     }

@@ -94,6 +94,9 @@ public struct ByteReader {
 
 /// Solana's compact-u16 ("short-vec") length prefix: 7 bits per byte, at most 3 bytes, canonical only.
 public enum ShortVec {
+    /// Encoded length of `value` (0...0xFFFF): 1, 2 or 3 bytes.
+    @inlinable public static func size(_ value: Int) -> Int { value < 0x80 ? 1 : value < 0x4000 ? 2 : 3 }
+
     public static func encode(_ value: Int, into out: inout [UInt8]) {
         precondition(value >= 0 && value <= 0xFFFF, "short-vec length out of range: \(value)")
         var rem = value
