@@ -2,6 +2,7 @@ import Hummingbird
 import HummingbirdWebSocket
 import Logging
 import NIOCore
+import ServiceLifecycle
 import UnixSignals
 
 /// Serves a `SimCluster` over loopback: JSON-RPC 2.0 over HTTP POST (default port 8899) and PubSub over WebSocket
@@ -15,6 +16,8 @@ public enum SimClusterServer {
         public var slotDuration: Duration?
         /// Shut down gracefully on SIGTERM/SIGINT (for the standalone command; tests cancel the task instead).
         public var stopOnSignals: Bool
+        /// After cancellation, how long open connections get to finish before the servers are cancelled.
+        public var shutdownGrace: Duration = .seconds(2)
 
         public init(
             host: String = "127.0.0.1", rpcPort: Int = 8899, webSocketPort: Int = 8900,
@@ -74,30 +77,48 @@ public enum SimClusterServer {
             onServerRunning: { channel in portSink.yield((false, channel.localAddress?.port ?? 0)) },
             logger: logger)
 
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            let signals: [UnixSignal] = configuration.stopOnSignals ? [.sigterm, .sigint] : []
-            group.addTask { try await http.runService(gracefulShutdownSignals: signals) }
-            group.addTask { try await ws.runService(gracefulShutdownSignals: signals) }
-            if let d = configuration.slotDuration {
-                group.addTask { try await cluster.run(slotDuration: d, clock: ContinuousClock()) }
-            }
-            group.addTask {
-                var rpc = 0
-                var wsPort = 0
-                for await (isRPC, port) in ports {
-                    if isRPC { rpc = port } else { wsPort = port }
-                    if rpc != 0, wsPort != 0 { break }
+        // Cancelling a NIO server task while an accepted connection is still buffered traps in NIOAsyncWriter's
+        // deinit ("Deinited NIOAsyncWriter without calling finish()", apple/swift-nio#3481): the maintainers'
+        // advice is to shut servers down gracefully instead. So the two servers run in an unstructured task that
+        // task cancellation does not reach; cancelling `run` triggers a graceful shutdown (stop accepting, finish
+        // what is open), and only if that has not finished within `shutdownGrace` is the serving task cancelled.
+        let signals: [UnixSignal] = configuration.stopOnSignals ? [.sigterm, .sigint] : []
+        let services = ServiceGroup(
+            configuration: .init(services: [http, ws], gracefulShutdownSignals: signals, logger: logger))
+        let serving = Task { try await services.run() }
+        let grace = configuration.shutdownGrace
+        try await withTaskCancellationHandler {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await serving.value }
+                if let d = configuration.slotDuration {
+                    group.addTask { try await cluster.run(slotDuration: d, clock: ContinuousClock()) }
                 }
-                let host = configuration.host
-                await onReady(
-                    Endpoints(
-                        rpcURL: "http://\(host):\(rpc)", webSocketURL: "ws://\(host):\(wsPort)", rpcPort: rpc,
-                        webSocketPort: wsPort))
+                group.addTask {
+                    var rpc = 0
+                    var wsPort = 0
+                    for await (isRPC, port) in ports {
+                        if isRPC { rpc = port } else { wsPort = port }
+                        if rpc != 0, wsPort != 0 { break }
+                    }
+                    let host = configuration.host
+                    await onReady(
+                        Endpoints(
+                            rpcURL: "http://\(host):\(rpc)", webSocketURL: "ws://\(host):\(wsPort)", rpcPort: rpc,
+                            webSocketPort: wsPort))
+                }
+                // The servers ending (a signal, or cancellation turned into a graceful shutdown) ends the run.
+                try await group.next()
+                try await group.next()
+                group.cancelAll()
             }
-            try await group.next()
-            try await group.next()
-            group.cancelAll()
+        } onCancel: {
+            Task {
+                await services.triggerGracefulShutdown()
+                try? await Task.sleep(for: grace)
+                serving.cancel()
+            }
         }
+        _ = try? await serving.value
     }
 
     static func serveConnection(cluster: SimCluster, inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter)
