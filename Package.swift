@@ -138,7 +138,8 @@ let package = Package(
         ),
 
         // MARK: L0 — the arbitrage engine
-        .target(name: "ArbEngine", dependencies: ["SolanaPrimitives", "ArbVenues"], swiftSettings: strict),
+        .target(
+            name: "ArbEngine", dependencies: ["SolanaPrimitives", "ArbVenues", "ArbFeatures"], swiftSettings: strict),
 
         // MARK: L3 — CLI and tools
         .executableTarget(
@@ -188,6 +189,7 @@ let package = Package(
             name: "ArbEngineTests",
             dependencies: [
                 "ArbEngine", "ArbVenues", "SolanaPrimitives",
+                "ArbMath", "ArbFeatures",  // engine2: CLMM builders, gate-feature mapping
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: strict

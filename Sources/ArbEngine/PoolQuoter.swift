@@ -19,9 +19,18 @@ public protocol PoolQuoter: Sendable {
     /// Output per unit of input at the margin, after fees (an upper bound for any finite input, since output is
     /// concave in input). Used only to screen cycles before exact quoting, never for amounts. nil: no liquidity.
     func marginalRate(direction: SwapDirection) -> Double?
+    /// A curvature `c ≥ 0` such that `quote(x) ≤ m·x / (1 + c·x)` for every input `x`, where `m` is
+    /// `marginalRate` — a bound on how much the pool can pay, used only to skip cycles that cannot cover their
+    /// costs at any size. 0 (the default) means "no bound": nothing is skipped on its account. A constant-product
+    /// pool with an input fee is exactly of that form (c = (1 − fee) / input reserve); a concentrated-liquidity
+    /// pool may only return the curvature of its *deepest* reachable liquidity (a larger c would be unsound
+    /// where liquidity grows beyond the next tick), so venues keep the default unless they can prove a bound.
+    func curvatureBound(direction: SwapDirection) -> Double
 }
 
 extension PoolQuoter {
+    public func curvatureBound(direction: SwapDirection) -> Double { 0 }
+
     /// Default estimate from exact quotes: the smallest input among 10, 100, … whose output is at least 10^6 units
     /// (rounding below 1e-6), the average rates r1 at that input and r2 at twice it, and r1 + 2·(r1 − r2): for a
     /// constant-product curve the true margin is ≈ r1 + (r1 − r2), so this over-estimates (the screen stays
@@ -77,6 +86,7 @@ public struct AnyPoolQuoter: PoolQuoter {
         base.quote(amountIn: amountIn, direction: direction)
     }
     public func marginalRate(direction: SwapDirection) -> Double? { base.marginalRate(direction: direction) }
+    public func curvatureBound(direction: SwapDirection) -> Double { base.curvatureBound(direction: direction) }
 }
 
 /// An exact constant-product pool (x·y = k) with an input fee in basis points, floor rounding everywhere:
@@ -122,6 +132,13 @@ public struct ConstantProductQuoter: PoolQuoter, Hashable {
         let (x, y) = direction == .aToB ? (reserveA, reserveB) : (reserveB, reserveA)
         guard x > 0, y > 0 else { return nil }
         return Double(y) / Double(x) * Double(10_000 - feeBps) / 10_000
+    }
+
+    /// out = y·γx / (X + γx) = m·x / (1 + (γ/X)·x) with m = γ·y/X, γ = 1 − fee; floor rounding only lowers it.
+    public func curvatureBound(direction: SwapDirection) -> Double {
+        let x = direction == .aToB ? reserveA : reserveB
+        guard x > 0 else { return 0 }
+        return Double(10_000 - feeBps) / 10_000 / Double(x)
     }
 
     /// The pool after a swap of `amountIn` in `direction` (the fee stays in the pool), or nil if it cannot fill.

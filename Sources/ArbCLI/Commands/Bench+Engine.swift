@@ -44,6 +44,7 @@ struct BenchEngineCommand: ParsableCommand {
             "engine bench: max legs \(maxLegs), \(updates) measured updates per size, trades up to \(maxTradeBps) bps "
                 + "of a reserve, seed \(seed)")
         print(String(format: "reference: one constant-product quote = %.1f ns (same run)", quoteNs))
+        print("load average at start: \(Self.loadAverage())")
         print(
             "malloc counter: "
                 + (counter == nil ? "unavailable on this platform (glibc only)" : "CMallocCounter, measuring thread"))
@@ -51,8 +52,10 @@ struct BenchEngineCommand: ParsableCommand {
             "   pools  tokens    cycles  max cyc/pool  cyc/update   p50 ns   p90 ns   p99 ns   max ns  p99/quote  "
                 + "ns/cycle  opp/update  allocs/update")
         var failed = false
+        var results: [(Int, Result)] = []
         for n in sizes {
             let r = measure(poolCount: n, counter: counter)
+            results.append((n, r))
             let allocText = r.allocsPerUpdate.map { String(format: "%.3f", $0) } ?? "n/a"
             let head = String(format: "%8d %7d %9d", n, r.tokens, r.cycles) + (r.truncated ? "+" : " ")
             let body = String(
@@ -61,6 +64,17 @@ struct BenchEngineCommand: ParsableCommand {
                 r.opportunitiesPerUpdate)
             print(head + body + allocText)
             if assertNoAllocations, let a = r.allocsPerUpdate, a > 0 { failed = true }
+        }
+        print("load average at end: \(Self.loadAverage())")
+        print("latency by cycles through the updated pool (growth follows the work per update, not the pool count):")
+        print("   pools  cycles through pool   updates   p50 ns   p99 ns  ns/cycle (mean)")
+        for (n, r) in results {
+            for b in r.buckets where b.count > 0 {
+                let label = String(repeating: " ", count: max(0, 19 - b.label.count)) + b.label
+                print(
+                    String(format: "%8d  ", n) + label
+                        + String(format: " %9d %8.0f %8.0f %9.1f", b.count, b.p50, b.p99, b.nsPerCycle))
+            }
         }
         if assertNoAllocations {
             guard counter != nil else { throw ValidationError("--assert-no-allocations needs the malloc counter") }
@@ -82,6 +96,21 @@ struct BenchEngineCommand: ParsableCommand {
         var nsPerCycle: Double
         var opportunitiesPerUpdate: Double
         var allocsPerUpdate: Double?
+        var buckets: [Bucket]
+    }
+
+    struct Bucket {
+        var label: String
+        var count: Int
+        var p50: Double
+        var p99: Double
+        var nsPerCycle: Double
+    }
+
+    /// Load average from /proc/loadavg (Linux), to report next to every number measured on a shared machine.
+    static func loadAverage() -> String {
+        guard let s = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return "n/a" }
+        return s.split(separator: " ").prefix(3).joined(separator: " ")
     }
 
     func config() -> EngineConfig {
@@ -121,6 +150,7 @@ struct BenchEngineCommand: ParsableCommand {
         }
         slot += UInt64(warmup / 100) + 1
         var times = [Double](repeating: 0, count: updates)
+        var work = [Int](repeating: 0, count: updates)
         var cyclesTouched = 0
         var opportunities = 0
         var allocations: UInt64 = 0
@@ -128,7 +158,9 @@ struct BenchEngineCommand: ParsableCommand {
         for k in 0..<updates {
             let (i, p) = market.randomTrade(maxBps: maxTradeBps)
             let s = slot + UInt64(k / 100)
-            cyclesTouched += engine.cyclesThrough(poolAt: i)
+            let through = engine.cyclesThrough(poolAt: i)
+            cyclesTouched += through
+            work[k] = through
             let before = counter?.count() ?? 0
             let t0 = clock.now
             let n = engine.update(poolAt: i, p, slot: s)
@@ -139,6 +171,25 @@ struct BenchEngineCommand: ParsableCommand {
             // Not measured: the opportunities found are taken (by us or a competitor), which moves the pools.
             arbitrageAway(&engine, &market, slot: s)
         }
+        let limits: [(String, Int, Int)] = [
+            ("0-15", 0, 15), ("16-63", 16, 63), ("64-255", 64, 255), ("256-1023", 256, 1_023),
+            ("1024-4095", 1_024, 4_095), ("4096-16383", 4_096, 16_383), ("16384+", 16_384, Int.max),
+        ]
+        var buckets: [Bucket] = []
+        for (label, lo, hi) in limits {
+            var t: [Double] = []
+            var cyc = 0
+            for k in 0..<updates where work[k] >= lo && work[k] <= hi {
+                t.append(times[k])
+                cyc += work[k]
+            }
+            t.sort()
+            buckets.append(
+                Bucket(
+                    label: label, count: t.count, p50: t.isEmpty ? 0 : t[t.count / 2],
+                    p99: t.isEmpty ? 0 : t[min(t.count - 1, t.count * 99 / 100)],
+                    nsPerCycle: t.reduce(0, +) / Double(max(cyc, 1))))
+        }
         times.sort()
         let total = times.reduce(0, +)
         return Result(
@@ -148,7 +199,7 @@ struct BenchEngineCommand: ParsableCommand {
             p50: times[updates / 2], p90: times[updates * 9 / 10], p99: times[updates * 99 / 100],
             max: times[updates - 1], nsPerCycle: total / Double(max(cyclesTouched, 1)),
             opportunitiesPerUpdate: Double(opportunities) / Double(updates),
-            allocsPerUpdate: counter == nil ? nil : Double(allocations) / Double(updates))
+            allocsPerUpdate: counter == nil ? nil : Double(allocations) / Double(updates), buckets: buckets)
     }
 
     /// Executes a ranked decision on the synthetic pools and feeds the changed pools back (not measured).
