@@ -544,7 +544,9 @@ public struct ArbEngine<Pool: PoolQuoter>: Sendable {
         }
         let hi = tokenMaxIn[base]
         guard hi > 0 else { return }
-        if bounded, spot > 1, curvature > 0 {
+        if bounded {
+            // Every leg's marginal rate is then a true bound on its average rate: m ≤ 1 cannot pay.
+            guard spot > 1, curvature > 0 else { return }
             let root = spot.squareRoot() - 1
             let bound = root * root / curvature
             // Costs in base units (as below) plus the minimum profit; a margin for Double rounding.
@@ -556,7 +558,8 @@ public struct ArbEngine<Pool: PoolQuoter>: Sendable {
         }
         let probe = tokenProbe[base]
         guard let probeOut = cycleOut(c, probe), probeOut > probe else { return }
-        let (x, out) = size(cycle: c, probe: probe, probeOut: probeOut, hi: hi, spotRate: spot)
+        let (x, out) = size(
+            cycle: c, probe: probe, probeOut: probeOut, hi: hi, spotRate: spot, curvature: bounded ? curvature : 0)
         guard out > x else { return }
         let gross = out - x
         // Costs in lamports → base units with the graph's own wSOL price.
@@ -601,17 +604,20 @@ public struct ArbEngine<Pool: PoolQuoter>: Sendable {
 
     /// First guess of the best input: the cycle seen as one curve f(x) = m·x / (1 + C·x) — exact for a chain of
     /// constant-product legs up to rounding, since each such leg is of that form and the form is closed under
-    /// composition. m is the product of the legs' marginal rates, C follows from the probe's exact output, and
+    /// composition. m is the product of the legs' marginal rates, C is the composed curvature bound when every
+    /// leg has one (exact for constant-product legs) or else follows from the probe's exact output, and
     /// f(x) − x is largest at (√m − 1) / C. Only a starting point: the search below brackets the true maximum
     /// from wherever it starts, so a poor guess (CLMM ticks, DLMM bins, an over-estimated rate) costs quotes,
     /// never correctness. 0 when there is no usable guess.
-    static func sizeGuess(probe: UInt64, probeOut: UInt64, spotRate m: Double, hi: UInt64) -> UInt64 {
+    static func sizeGuess(probe: UInt64, probeOut: UInt64, spotRate m: Double, curvature known: Double, hi: UInt64)
+        -> UInt64
+    {
         guard m > 1, m.isFinite, probeOut > probe else { return 0 }
         let p = Double(probe)
-        let curvature = (m * p / Double(probeOut) - 1) / p
+        let curvature = known > 0 ? known : (m * p / Double(probeOut) - 1) / p
         guard curvature > 0, curvature.isFinite else { return 0 }
         let x = (m.squareRoot() - 1) / curvature
-        guard x.isFinite, x > p else { return 0 }
+        guard x.isFinite, x >= 1 else { return 0 }
         return x >= Double(hi) ? hi : UInt64(x)
     }
 
@@ -620,7 +626,9 @@ public struct ArbEngine<Pool: PoolQuoter>: Sendable {
     /// geometrically toward the rising side, or by doubling from the probe when there is no guess — then a
     /// golden-section search on integers down to a relative tolerance, then compare the best point's neighbours
     /// and move to the left end of its output plateau.
-    func size(cycle c: Int, probe: UInt64, probeOut: UInt64, hi: UInt64, spotRate: Double) -> (UInt64, UInt64) {
+    func size(cycle c: Int, probe: UInt64, probeOut: UInt64, hi: UInt64, spotRate: Double, curvature: Double) -> (
+        UInt64, UInt64
+    ) {
         var bestX = probe
         var bestOut = probeOut
         var bestP = Int128(probeOut) - Int128(probe)
@@ -644,11 +652,35 @@ public struct ArbEngine<Pool: PoolQuoter>: Sendable {
         let floorX: UInt64 = probe > 1 ? probe / 2 : 1
         var a: UInt64
         var b: UInt64
-        let guess = Self.sizeGuess(probe: probe, probeOut: probeOut, spotRate: spotRate, hi: hi)
-        if guess > probe {
-            let g = guess
-            let s = max(tolerance(g), g >> 6)
-            let fg = consider(g)
+        /// Doubles from the probe while profit rises (at most to `cap`): brackets the maximum in [x/2, 2x].
+        func doubling(cap: UInt64) -> (UInt64, UInt64) {
+            var x = probe
+            var lo = floorX
+            var fx = probeProfit
+            while true {
+                let (next, overflow) = x.multipliedReportingOverflow(by: 2)
+                if overflow || next > cap { return (lo, max(cap, lo)) }
+                let fn = consider(next)
+                guard fn > fx else { return (lo, next) }
+                lo = x
+                x = next
+                fx = fn
+            }
+        }
+        // The guess is used only when every leg bounds its curvature (then m and C are exact up to rounding):
+        // a guess from estimated rates can be off by several times, and near a flat maximum a step of g/1024
+        // changes the profit by less than the rounding noise, so the side that "rises" would be noise.
+        let guess =
+            curvature > 0
+            ? Self.sizeGuess(probe: probe, probeOut: probeOut, spotRate: spotRate, curvature: curvature, hi: hi) : 0
+        let g = guess > 0 ? max(guess, floorX) : 0
+        let fg = g > 0 ? consider(g) : Int128.min
+        if fg == Int128.min {
+            // No guess, or the cycle cannot fill at the guess (a leg runs out of liquidity): the maximum is
+            // below it. Doubling steps change the profit far more than rounding does, so they bracket reliably.
+            (a, b) = doubling(cap: g > probe ? g : hi)
+        } else {
+            let s = max(2 * tolerance(g), g >> 10)
             let rightX = hi - g > s ? g + s : hi
             let fr = rightX > g ? consider(rightX) : Int128.min
             if fr > fg {
@@ -677,7 +709,7 @@ public struct ArbEngine<Pool: PoolQuoter>: Sendable {
                     }
                 }
             } else {
-                let leftX = g - floorX > s ? g - s : floorX
+                let leftX = g - floorX > s ? g - s : floorX  // g ≥ floorX
                 let fl = leftX == probe ? probeProfit : consider(leftX)
                 if fl > fg {
                     // Rising to the left: f(x) > f(up); step out ×4 until f stops rising (or the floor).
@@ -705,40 +737,19 @@ public struct ArbEngine<Pool: PoolQuoter>: Sendable {
                         }
                     }
                 } else {
+                    // f(g) ≥ both sides: the maximum lies in [leftX, rightX].
                     a = leftX
                     b = rightX
                 }
             }
-        } else {
-            // No guess: double from the probe while profit rises, which brackets the maximum in [x/2, 2x].
-            var x = probe
-            var lo = floorX
-            var upper = hi
-            var fx = probeProfit
-            while true {
-                let (next, overflow) = x.multipliedReportingOverflow(by: 2)
-                if overflow || next > hi {
-                    upper = hi
-                    break
-                }
-                let fn = consider(next)
-                guard fn > fx else {
-                    upper = next
-                    break
-                }
-                lo = x
-                x = next
-                fx = fn
-            }
-            a = lo
-            b = upper
         }
         if b > a {
             // Golden-section search on [a, b] for the maximum.
             @inline(__always) func golden(_ a: UInt64, _ b: UInt64) -> (UInt64, UInt64) {
-                let w = UInt128(b - a)
-                let c1 = a + UInt64(w * 381_966 / 1_000_000)
-                let d1 = a + UInt64(w * 618_034 / 1_000_000)
+                // w·k / 10^6 with k < 10^6: the quotient is below w, so one 128÷64 divide (no UInt128 division).
+                let w = b - a
+                let c1 = a + UInt64(1_000_000).dividingFullWidth(w.multipliedFullWidth(by: 381_966)).quotient
+                let d1 = a + UInt64(1_000_000).dividingFullWidth(w.multipliedFullWidth(by: 618_034)).quotient
                 return (c1, max(d1, c1 + 1))
             }
             var (cx, dx) = golden(a, b)
@@ -764,11 +775,11 @@ public struct ArbEngine<Pool: PoolQuoter>: Sendable {
                 }
             }
         }
-        // Confirm: the best point's neighbours (±1 and ±tolerance) must not be better.
+        // Confirm: x + 1 and x ± one tolerance step must not be better (rounding makes the curve a sawtooth at
+        // that scale); x − 1 is covered by the trim below: it earns more exactly when its output is not lower.
         let center = bestX
         let step = tolerance(center)
         if center > step { _ = consider(center - step) }
-        if center > 1 { _ = consider(center - 1) }
         if center < hi { _ = consider(center + 1) }
         if hi - center >= step { _ = consider(center + step) }
         // Trim: output is monotone in input and flat between rounding steps, so the smallest input that still
@@ -800,11 +811,8 @@ public struct ArbEngine<Pool: PoolQuoter>: Sendable {
                 low = mid + 1
             }
         }
-        if keep < bestX, let out = cycleOut(c, keep) {
-            bestX = keep
-            bestOut = out
-        }
-        return (bestX, bestOut)
+        // out(keep) ≥ bestOut by the search and ≤ bestOut by monotonicity: the same output for less input.
+        return (keep, bestOut)
     }
 
     // MARK: - Output

@@ -115,16 +115,28 @@ public struct ConstantProductQuoter: PoolQuoter, Hashable {
         self.kind = kind
     }
 
+    /// The same floors computed in 64-bit words where they fit (a 64×64→128 multiply and one 128÷64 divide
+    /// whose quotient, y·in/(x + in) ≤ y, always fits), else in `UInt128`.
     @inlinable
     public func quote(amountIn: UInt64, direction: SwapDirection) -> UInt64? {
         guard amountIn > 0 else { return nil }
         let (x, y) = direction == .aToB ? (reserveA, reserveB) : (reserveB, reserveA)
-        let inAfterFee = UInt128(amountIn) * UInt128(10_000 - feeBps) / 10_000
-        let denominator = UInt128(x) + inAfterFee
-        guard denominator > 0 else { return nil }
-        let out = UInt128(y) * inAfterFee / denominator
-        guard out > 0, out < UInt128(y) else { return nil }
-        return UInt64(out)
+        let inAfterFee: UInt64
+        if amountIn <= UInt64.max / 10_000 {
+            inAfterFee = amountIn * (10_000 - feeBps) / 10_000
+        } else {
+            inAfterFee = UInt64(UInt128(amountIn) * UInt128(10_000 - feeBps) / 10_000)
+        }
+        let (denominator, overflow) = x.addingReportingOverflow(inAfterFee)
+        let out: UInt64
+        if !overflow {
+            guard denominator > 0 else { return nil }
+            out = denominator.dividingFullWidth(y.multipliedFullWidth(by: inAfterFee)).quotient
+        } else {
+            out = UInt64(UInt128(y) * UInt128(inAfterFee) / (UInt128(x) + UInt128(inAfterFee)))
+        }
+        guard out > 0, out < y else { return nil }
+        return out
     }
 
     /// Spot rate after the input fee: y/x · (1 − fee).

@@ -195,9 +195,9 @@ struct VenueOracleTests {
             #expect(back > 497_000 && back < 500_000, "\(name): \(back)")
         }
         // A trade that leaves the narrow position crosses initialized ticks.
-        let big = try w.quoteDetail(QuoteRequest(amount: 200_000_000_000, direction: .aToB))
+        let big = try w.quoteDetail(QuoteRequest(amount: 50_000_000_000, direction: .aToB))
         #expect(big.quote.crossings >= 1)
-        let bigC = try c.quote(QuoteRequest(amount: 200_000_000_000, direction: .aToB))
+        let bigC = try c.quote(QuoteRequest(amount: 50_000_000_000, direction: .aToB))
         #expect(bigC.crossings >= 1)
     }
 
