@@ -148,7 +148,8 @@ let package = Package(
         ),
 
         // MARK: L0 — the arbitrage engine
-        .target(name: "ArbEngine", dependencies: ["SolanaPrimitives", "ArbVenues"], swiftSettings: strict),
+        .target(
+            name: "ArbEngine", dependencies: ["SolanaPrimitives", "ArbVenues", "ArbFeatures"], swiftSettings: strict),
 
         // MARK: L1 — execution (assembly, guard, risk, sending) and the journal (issue #7 part A)
         .target(
@@ -225,6 +226,7 @@ let package = Package(
             name: "ArbEngineTests",
             dependencies: [
                 "ArbEngine", "ArbVenues", "SolanaPrimitives",
+                "ArbMath", "ArbFeatures",  // engine2: CLMM builders, gate-feature mapping
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: strict

@@ -29,9 +29,13 @@ public struct ArbEngine<Pool: PoolQuoter>: Sendable {
     var poolVersion: [UInt64] = []
     var poolLastPrice: [UInt64] = []
     var poolVolatilityBps: [Double] = []
-    /// log2 of the marginal rate per direction (aToB, bToA); −∞ without liquidity. Screens cycles: a cycle whose
-    /// summed log-rate is below −screenSlack cannot pay at any size (concavity), so it is not quoted.
-    var poolLogRate: [(Double, Double)] = []
+    /// log2 of the marginal rate per direction (aToB, bToA) in fixed point (units of 2^-32; `noRateLog` without
+    /// liquidity). Integer so that the per-cycle sums below can be kept up to date by exact increments.
+    var poolLogFixed: [(Int64, Int64)] = []
+    /// The marginal rate per direction as a `Double` (0 without liquidity): sizing guess and profit bound.
+    var poolRate: [(Double, Double)] = []
+    /// `PoolQuoter.curvatureBound` per direction (0 = no bound).
+    var poolCurvature: [(Double, Double)] = []
 
     // Cycle index (flat): cycle c has legs legStart[c] ..< legStart[c + 1].
     var cycleBase: [Int32] = []
@@ -42,7 +46,11 @@ public struct ArbEngine<Pool: PoolQuoter>: Sendable {
     var cycleComputeUnits: [UInt32] = []
     var cycleTxBytes: [Int32] = []
     var cycleAccounts: [Int32] = []
-    // Pool → cycles through it (CSR).
+    /// Σ over the cycle's legs of `poolLogFixed` (the leg's direction), plus `blockedLog` when a risk limit known
+    /// without quoting (legs, transaction bytes, accounts) rules the cycle out. Kept exact by adding each
+    /// updated pool's change to the cycles through it, so screening a cycle is one load and one compare.
+    var cycleLogSum: [Int64] = []
+    // Pool → cycles through it (CSR). Entry = cycle << 1 | (1 if the pool is used B → A in that cycle).
     var poolCycleStart: [Int32] = [0]
     var poolCycleList: [Int32] = []
     var indexDirty = true
@@ -60,11 +68,14 @@ public struct ArbEngine<Pool: PoolQuoter>: Sendable {
     // Per-evaluation cache of "base units per 1 SOL" by token (0 = not computed yet, UInt64.max = unpriceable).
     var solPriceCache: [UInt64] = []
     var solPriceTouched: [Int32] = []
+    /// Cycles of the current update that passed the screen (reused buffer).
+    var candidateScratch: [Int32] = []
 
     public init(config: EngineConfig) {
         self.config = config
         ranked.reserveCapacity(1024)
         solPriceTouched.reserveCapacity(16)
+        candidateScratch.reserveCapacity(1024)
     }
 
     public struct Stats: Sendable, Hashable {
@@ -98,7 +109,7 @@ public struct ArbEngine<Pool: PoolQuoter>: Sendable {
             pools[idx] = pool
             poolSlot[idx] = slot
             poolVersion[idx] &+= 1
-            poolLogRate[idx] = Self.logRates(pool)
+            setRates(idx, pool)
             poolTokenA[idx] = token(pool.mintA)
             poolTokenB[idx] = token(pool.mintB)
             return
@@ -111,7 +122,10 @@ public struct ArbEngine<Pool: PoolQuoter>: Sendable {
         poolVersion.append(1)
         poolLastPrice.append(0)
         poolVolatilityBps.append(0)
-        poolLogRate.append(Self.logRates(pool))
+        let r = Self.rates(pool)
+        poolLogFixed.append(r.log)
+        poolRate.append(r.rate)
+        poolCurvature.append(r.curvature)
         indexDirty = true
     }
 
@@ -191,6 +205,7 @@ public struct ArbEngine<Pool: PoolQuoter>: Sendable {
         cycleComputeUnits = []
         cycleTxBytes = []
         cycleAccounts = []
+        cycleLogSum = []
         indexTruncated = false
         let maxLegs = max(2, config.maxCycleLegs)
         var pathPools: [Int32] = []
@@ -240,6 +255,14 @@ public struct ArbEngine<Pool: PoolQuoter>: Sendable {
             cycleComputeUnits.append(shape.computeUnits)
             cycleTxBytes.append(Int32(clamping: shape.bytes))
             cycleAccounts.append(Int32(clamping: shape.accounts))
+            let allowed =
+                pathPools.count <= limitLegs && Int32(clamping: shape.bytes) <= limitTxBytes
+                && Int32(clamping: shape.accounts) <= limitAccounts
+            var sum: Int64 = allowed ? 0 : Self.blockedLog
+            for (p, d) in zip(pathPools, pathDirs) {
+                sum &+= d == .aToB ? poolLogFixed[Int(p)].0 : poolLogFixed[Int(p)].1
+            }
+            cycleLogSum.append(sum)
         }
 
         for b in bases {
@@ -256,7 +279,7 @@ public struct ArbEngine<Pool: PoolQuoter>: Sendable {
             for l in Int(cycleLegStart[c])..<Int(cycleLegStart[c + 1]) {
                 let p = Int(legPool[l])
                 // A pool appears at most once per cycle.
-                poolCycleList[Int(fill[p])] = Int32(c)
+                poolCycleList[Int(fill[p])] = Int32(c) << 1 | (legDirection[l] == .aToB ? 0 : 1)
                 fill[p] += 1
             }
         }
@@ -346,16 +369,41 @@ public struct ArbEngine<Pool: PoolQuoter>: Sendable {
     public mutating func update(poolAt index: Int, _ pool: Pool, slot: UInt64) -> Int {
         precondition(pools[index].address == pool.address, "pool handle does not match the pool")
         pools[index] = pool
-        poolLogRate[index] = Self.logRates(pool)
         poolSlot[index] = max(poolSlot[index], slot)
         poolVersion[index] &+= 1
         currentSlot = max(currentSlot, slot)
-        if indexDirty { rebuildIndex() }
+        var (deltaA, deltaB) = storeRates(index, pool)
+        if indexDirty {
+            rebuildIndex()  // the sums are recomputed from the new rates
+            (deltaA, deltaB) = (0, 0)
+        }
         observePrice(index)
         ranked.removeAll(keepingCapacity: true)
         let start = Int(poolCycleStart[index])
         let end = Int(poolCycleStart[index + 1])
-        for k in start..<end { evaluate(cycle: Int(poolCycleList[k])) }
+        let floor = -Self.screenSlackFixed
+        // One pass over the cycles through the pool: bring each cycle's log-rate sum up to date and screen it.
+        // Only cycles whose product of marginal rates exceeds 1 (minus the slack) are quoted.
+        // The buffers are moved out of `self` for the loop (no copy: each stays uniquely referenced).
+        var sums = cycleLogSum
+        cycleLogSum = []
+        var candidates = candidateScratch
+        candidateScratch = []
+        poolCycleList.withUnsafeBufferPointer { list in
+            sums.withUnsafeMutableBufferPointer { sums in
+                for k in start..<end {
+                    let e = Int(list[k])
+                    let c = e >> 1
+                    let s = sums[c] &+ (e & 1 == 0 ? deltaA : deltaB)
+                    sums[c] = s
+                    if s > floor { candidates.append(Int32(c)) }
+                }
+            }
+        }
+        cycleLogSum = sums
+        for c in candidates { evaluateScreened(cycle: Int(c)) }
+        candidates.removeAll(keepingCapacity: true)
+        candidateScratch = candidates
         finishRanking()
         return ranked.count
     }
@@ -372,12 +420,41 @@ public struct ArbEngine<Pool: PoolQuoter>: Sendable {
         return ranked.count
     }
 
-    static func logRates(_ pool: Pool) -> (Double, Double) {
-        func lg(_ r: Double?) -> Double {
-            guard let r, r > 0, r.isFinite else { return -Double.infinity }
-            return log2Approx(r)
+    /// Marginal rates per direction, as fixed-point log2 (screen) and as `Double` (sizing guess).
+    static func rates(_ pool: Pool) -> (log: (Int64, Int64), rate: (Double, Double), curvature: (Double, Double)) {
+        func one(_ r: Double?) -> (Int64, Double) {
+            guard let r, r > 0, r.isFinite else { return (noRateLog, 0) }
+            // Rounded up: the screen may only over-estimate a rate.
+            let v = (log2Approx(r) * 4_294_967_296).rounded(.up)
+            return (Int64(max(-1e15, min(1e15, v))), r)
         }
-        return (lg(pool.marginalRate(direction: .aToB)), lg(pool.marginalRate(direction: .bToA)))
+        let a = one(pool.marginalRate(direction: .aToB))
+        let b = one(pool.marginalRate(direction: .bToA))
+        func curvature(_ d: SwapDirection) -> Double {
+            let c = pool.curvatureBound(direction: d)
+            return c > 0 && c.isFinite ? c : 0
+        }
+        return ((a.0, b.0), (a.1, b.1), (curvature(.aToB), curvature(.bToA)))
+    }
+
+    /// Stores the pool's new marginal rates and returns the change of its log-rates per direction.
+    mutating func storeRates(_ p: Int, _ pool: Pool) -> (Int64, Int64) {
+        let r = Self.rates(pool)
+        let old = poolLogFixed[p]
+        poolLogFixed[p] = r.log
+        poolRate[p] = r.rate
+        poolCurvature[p] = r.curvature
+        return (r.log.0 &- old.0, r.log.1 &- old.1)
+    }
+
+    /// `storeRates` plus the change applied to the sums of the cycles through the pool (off the hot path).
+    mutating func setRates(_ p: Int, _ pool: Pool) {
+        let (dA, dB) = storeRates(p, pool)
+        guard !indexDirty else { return }
+        for k in Int(poolCycleStart[p])..<Int(poolCycleStart[p + 1]) {
+            let e = Int(poolCycleList[k])
+            cycleLogSum[e >> 1] &+= e & 1 == 0 ? dA : dB
+        }
     }
 
     /// Volatility feature: EWMA (1/8) of the relative change of the pool's A→B price, probed with a fixed input.
@@ -436,36 +513,53 @@ public struct ArbEngine<Pool: PoolQuoter>: Sendable {
         return Int128(out) - Int128(x)
     }
 
+    /// Screens (the maintained log-rate sum, which also carries the risk limits known without quoting) and,
+    /// if the cycle passes, evaluates it.
     mutating func evaluate(cycle c: Int) {
+        guard cycleLogSum[c] > -Self.screenSlackFixed else { return }
+        evaluateScreened(cycle: c)
+    }
+
+    /// A cycle that passed the screen: staleness, probe, sizing, costs, minimum profit.
+    mutating func evaluateScreened(cycle c: Int) {
         let base = Int(cycleBase[c])
-        let legCount = Int(cycleLegStart[c + 1] - cycleLegStart[c])
-        // Risk limits known without quoting.
-        guard legCount <= limitLegs, cycleTxBytes[c] <= limitTxBytes, cycleAccounts[c] <= limitAccounts else {
-            return
-        }
         var l = Int(cycleLegStart[c])
         let end = Int(cycleLegStart[c + 1])
-        if currentSlot > limitStaleSlots {
-            let oldest = currentSlot - limitStaleSlots
-            while l < end {
-                if poolSlot[Int(legPool[l])] < oldest { return }
-                l += 1
-            }
+        // m = Π marginal rates and C = c1 + m1·c2 + m1·m2·c3 + …: the cycle's output is at most m·x / (1 + C·x)
+        // (each leg's is at most its own such curve, and these curves compose), so its gross profit is at most
+        // (√m − 1)² / C. 0 curvature anywhere = no bound.
+        var spot = 1.0
+        var curvature = 0.0
+        var bounded = true
+        let oldest = currentSlot > limitStaleSlots ? currentSlot - limitStaleSlots : 0
+        while l < end {
+            let p = Int(legPool[l])
+            if poolSlot[p] < oldest { return }
+            let aToB = legDirection[l] == .aToB
+            let k = aToB ? poolCurvature[p].0 : poolCurvature[p].1
+            if k == 0 { bounded = false }
+            curvature += spot * k
+            spot *= aToB ? poolRate[p].0 : poolRate[p].1
+            l += 1
         }
         let hi = tokenMaxIn[base]
         guard hi > 0 else { return }
-        // Screen: the product of marginal rates must exceed 1 (minus a slack for the default rate estimate).
-        var logSum = 0.0
-        l = Int(cycleLegStart[c])
-        while l < end {
-            let r = poolLogRate[Int(legPool[l])]
-            logSum += legDirection[l] == .aToB ? r.0 : r.1
-            l += 1
+        if bounded {
+            // Every leg's marginal rate is then a true bound on its average rate: m ≤ 1 cannot pay.
+            guard spot > 1, curvature > 0 else { return }
+            let root = spot.squareRoot() - 1
+            let bound = root * root / curvature
+            // Costs in base units (as below) plus the minimum profit; a margin for Double rounding.
+            let perSol = solPrice(base: base)
+            guard perSol != UInt64.max else { return }
+            let lamports = Double(cycleCostLamports[c])
+            let need = (perSol == 0 ? lamports : lamports * Double(perSol) / 1e9) + Double(tokenMinProfit[base])
+            if bound * (1 + 1e-9) + 2 < need { return }
         }
-        guard logSum > -Self.screenSlack else { return }
         let probe = tokenProbe[base]
         guard let probeOut = cycleOut(c, probe), probeOut > probe else { return }
-        let (x, out) = size(cycle: c, probe: probe, probeOut: probeOut, hi: hi)
+        let (x, out) = size(
+            cycle: c, probe: probe, probeOut: probeOut, hi: hi, spotRate: spot, curvature: bounded ? curvature : 0)
         guard out > x else { return }
         let gross = out - x
         // Costs in lamports → base units with the graph's own wSOL price.
@@ -508,15 +602,39 @@ public struct ArbEngine<Pool: PoolQuoter>: Sendable {
         return value
     }
 
-    /// Maximizes out(x) − x over integers in [1, hi]. Profit is concave in input for these pools, so: double
-    /// from the probe until profit stops rising (bracket [x/2, 2x]), golden-section search inside the bracket down
-    /// to a relative tolerance, then compare the remaining points and their neighbours.
-    func size(cycle c: Int, probe: UInt64, probeOut: UInt64, hi: UInt64) -> (UInt64, UInt64) {
+    /// First guess of the best input: the cycle seen as one curve f(x) = m·x / (1 + C·x) — exact for a chain of
+    /// constant-product legs up to rounding, since each such leg is of that form and the form is closed under
+    /// composition. m is the product of the legs' marginal rates, C is the composed curvature bound when every
+    /// leg has one (exact for constant-product legs) or else follows from the probe's exact output, and
+    /// f(x) − x is largest at (√m − 1) / C. Only a starting point: the search below brackets the true maximum
+    /// from wherever it starts, so a poor guess (CLMM ticks, DLMM bins, an over-estimated rate) costs quotes,
+    /// never correctness. 0 when there is no usable guess.
+    static func sizeGuess(probe: UInt64, probeOut: UInt64, spotRate m: Double, curvature known: Double, hi: UInt64)
+        -> UInt64
+    {
+        guard m > 1, m.isFinite, probeOut > probe else { return 0 }
+        let p = Double(probe)
+        let curvature = known > 0 ? known : (m * p / Double(probeOut) - 1) / p
+        guard curvature > 0, curvature.isFinite else { return 0 }
+        let x = (m.squareRoot() - 1) / curvature
+        guard x.isFinite, x >= 1 else { return 0 }
+        return x >= Double(hi) ? hi : UInt64(x)
+    }
+
+    /// Maximizes out(x) − x over integers in [1, hi]. Profit is concave in input for these pools (see
+    /// docs/engine.md), so it is unimodal: bracket the maximum — around the first guess (`sizeGuess`), expanding
+    /// geometrically toward the rising side, or by doubling from the probe when there is no guess — then a
+    /// golden-section search on integers down to a relative tolerance, then compare the best point's neighbours
+    /// and move to the left end of its output plateau.
+    func size(cycle c: Int, probe: UInt64, probeOut: UInt64, hi: UInt64, spotRate: Double, curvature: Double) -> (
+        UInt64, UInt64
+    ) {
         var bestX = probe
         var bestOut = probeOut
         var bestP = Int128(probeOut) - Int128(probe)
-        @inline(__always) func consider(_ x: UInt64) -> Int128? {
-            guard let out = cycleOut(c, x) else { return nil }
+        let probeProfit = bestP
+        @inline(__always) func consider(_ x: UInt64) -> Int128 {
+            guard let out = cycleOut(c, x) else { return Int128.min }
             let p = Int128(out) - Int128(x)
             if p > bestP || (p == bestP && x < bestX) {
                 bestP = p
@@ -525,69 +643,166 @@ public struct ArbEngine<Pool: PoolQuoter>: Sendable {
             }
             return p
         }
-        // Bracket by doubling.
-        var x = probe
-        var lo: UInt64 = probe > 1 ? probe / 2 : 1
-        var upper = hi
-        var fx = bestP
-        while true {
-            let (next, overflow) = x.multipliedReportingOverflow(by: 2)
-            if overflow || next > hi {
-                upper = hi
-                break
-            }
-            guard let fn = consider(next), fn > fx else {
-                upper = next
-                break
-            }
-            lo = x
-            x = next
-            fx = fn
+        let shift = UInt64(config.sizingToleranceShift)
+        @inline(__always) func tolerance(_ v: UInt64) -> UInt64 { max(4, v >> shift) }
+        @inline(__always) func times4(_ v: UInt64) -> UInt64 {
+            let (r, o) = v.multipliedReportingOverflow(by: 4)
+            return o ? UInt64.max : r
         }
-        if upper <= lo { return (bestX, bestOut) }
-        // Golden-section search on [a, b] for the maximum.
-        var a = lo
-        var b = upper
-        @inline(__always) func tolerance(_ v: UInt64) -> UInt64 { max(4, v >> UInt64(config.sizingToleranceShift)) }
-        @inline(__always) func golden(_ a: UInt64, _ b: UInt64) -> (UInt64, UInt64) {
-            let w = UInt128(b - a)
-            let c1 = a + UInt64(w * 381_966 / 1_000_000)
-            let d1 = a + UInt64(w * 618_034 / 1_000_000)
-            return (c1, max(d1, c1 + 1))
+        let floorX: UInt64 = probe > 1 ? probe / 2 : 1
+        var a: UInt64
+        var b: UInt64
+        /// Doubles from the probe while profit rises (at most to `cap`): brackets the maximum in [x/2, 2x].
+        func doubling(cap: UInt64) -> (UInt64, UInt64) {
+            var x = probe
+            var lo = floorX
+            var fx = probeProfit
+            while true {
+                let (next, overflow) = x.multipliedReportingOverflow(by: 2)
+                if overflow || next > cap { return (lo, max(cap, lo)) }
+                let fn = consider(next)
+                guard fn > fx else { return (lo, next) }
+                lo = x
+                x = next
+                fx = fn
+            }
         }
-        var (cx, dx) = golden(a, b)
-        var fc = consider(cx) ?? Int128.min
-        var fd = consider(dx) ?? Int128.min
-        while b - a > tolerance(a) {
-            if fc >= fd {
-                b = dx
-                dx = cx
-                fd = fc
-                let (nc, _) = golden(a, b)
-                cx = min(nc, dx - 1)
-                if cx <= a { break }
-                fc = consider(cx) ?? Int128.min
+        // The guess is used only when every leg bounds its curvature (then m and C are exact up to rounding):
+        // a guess from estimated rates can be off by several times, and near a flat maximum a step of g/1024
+        // changes the profit by less than the rounding noise, so the side that "rises" would be noise.
+        let guess =
+            curvature > 0
+            ? Self.sizeGuess(probe: probe, probeOut: probeOut, spotRate: spotRate, curvature: curvature, hi: hi) : 0
+        let g = guess > 0 ? max(guess, floorX) : 0
+        let fg = g > 0 ? consider(g) : Int128.min
+        if fg == Int128.min {
+            // No guess, or the cycle cannot fill at the guess (a leg runs out of liquidity): the maximum is
+            // below it. Doubling steps change the profit far more than rounding does, so they bracket reliably.
+            (a, b) = doubling(cap: g > probe ? g : hi)
+        } else {
+            let s = max(2 * tolerance(g), g >> 10)
+            let rightX = hi - g > s ? g + s : hi
+            let fr = rightX > g ? consider(rightX) : Int128.min
+            if fr > fg {
+                // Rising to the right: f(lo) < f(x); step out ×4 until f stops rising (or hi).
+                var lo = g
+                var x = rightX
+                var fx = fr
+                var step = s
+                while true {
+                    if x == hi {
+                        a = lo
+                        b = hi
+                        break
+                    }
+                    step = times4(step)
+                    let nx = hi - x > step ? x + step : hi
+                    let fn = consider(nx)
+                    if fn > fx {
+                        lo = x
+                        x = nx
+                        fx = fn
+                    } else {
+                        a = lo
+                        b = nx
+                        break
+                    }
+                }
             } else {
-                a = cx
-                cx = dx
-                fc = fd
-                let (_, nd) = golden(a, b)
-                dx = max(nd, cx + 1)
-                if dx >= b { break }
-                fd = consider(dx) ?? Int128.min
+                let leftX = g - floorX > s ? g - s : floorX  // g ≥ floorX
+                let fl = leftX == probe ? probeProfit : consider(leftX)
+                if fl > fg {
+                    // Rising to the left: f(x) > f(up); step out ×4 until f stops rising (or the floor).
+                    var up = g
+                    var x = leftX
+                    var fx = fl
+                    var step = s
+                    while true {
+                        if x == floorX {
+                            a = floorX
+                            b = up
+                            break
+                        }
+                        step = times4(step)
+                        let nx = x - floorX > step ? x - step : floorX
+                        let fn = nx == probe ? probeProfit : consider(nx)
+                        if fn > fx {
+                            up = x
+                            x = nx
+                            fx = fn
+                        } else {
+                            a = nx
+                            b = up
+                            break
+                        }
+                    }
+                } else {
+                    // f(g) ≥ both sides: the maximum lies in [leftX, rightX].
+                    a = leftX
+                    b = rightX
+                }
             }
         }
-        // Confirm: the best point's neighbours (±1 and ±tolerance) must not be better.
+        if b > a {
+            // Golden-section search on [a, b] for the maximum.
+            @inline(__always) func golden(_ a: UInt64, _ b: UInt64) -> (UInt64, UInt64) {
+                // w·k / 10^6 with k < 10^6: the quotient is below w, so one 128÷64 divide (no UInt128 division).
+                let w = b - a
+                let c1 = a + UInt64(1_000_000).dividingFullWidth(w.multipliedFullWidth(by: 381_966)).quotient
+                let d1 = a + UInt64(1_000_000).dividingFullWidth(w.multipliedFullWidth(by: 618_034)).quotient
+                return (c1, max(d1, c1 + 1))
+            }
+            var (cx, dx) = golden(a, b)
+            var fc = consider(cx)
+            var fd = consider(dx)
+            while b - a > tolerance(a) {
+                if fc >= fd {
+                    b = dx
+                    dx = cx
+                    fd = fc
+                    let (nc, _) = golden(a, b)
+                    cx = min(nc, dx - 1)
+                    if cx <= a { break }
+                    fc = consider(cx)
+                } else {
+                    a = cx
+                    cx = dx
+                    fc = fd
+                    let (_, nd) = golden(a, b)
+                    dx = max(nd, cx + 1)
+                    if dx >= b { break }
+                    fd = consider(dx)
+                }
+            }
+        }
+        // Confirm: x + 1 and x ± one tolerance step must not be better (rounding makes the curve a sawtooth at
+        // that scale); x − 1 is covered by the trim below: it earns more exactly when its output is not lower.
         let center = bestX
         let step = tolerance(center)
         if center > step { _ = consider(center - step) }
-        if center > 1 { _ = consider(center - 1) }
         if center < hi { _ = consider(center + 1) }
         if hi - center >= step { _ = consider(center + step) }
         // Trim: output is monotone in input and flat between rounding steps, so the smallest input that still
-        // yields the best output earns more. Binary search for it below the best point.
+        // yields the best output earns more. Step down 1, 2, 4, … (at most 2 tolerance steps) while the output
+        // holds, then bisect the last step.
         var keep = bestX
-        var low = bestX > 2 * step ? bestX - 2 * step : 1
+        var low: UInt64 = 1
+        var down: UInt64 = 1
+        let limit = 2 * step
+        while true {
+            guard keep > down, bestX - (keep - down) <= limit else {
+                low = bestX > limit ? bestX - limit : 1
+                break
+            }
+            let y = keep - down
+            if let out = cycleOut(c, y), out >= bestOut {
+                keep = y
+                down = down << 1
+            } else {
+                low = y + 1
+                break
+            }
+        }
         while low < keep {
             let mid = low + (keep - low) / 2
             if let out = cycleOut(c, mid), out >= bestOut {
@@ -596,11 +811,8 @@ public struct ArbEngine<Pool: PoolQuoter>: Sendable {
                 low = mid + 1
             }
         }
-        if keep < bestX, let out = cycleOut(c, keep) {
-            bestX = keep
-            bestOut = out
-        }
-        return (bestX, bestOut)
+        // out(keep) ≥ bestOut by the search and ≤ bestOut by monotonicity: the same output for less input.
+        return (keep, bestOut)
     }
 
     // MARK: - Output
@@ -662,7 +874,7 @@ public struct ArbEngine<Pool: PoolQuoter>: Sendable {
     public func cycles(through address: Address) -> [[(pool: Address, direction: SwapDirection)]] {
         guard let p = poolIndex[address], !indexDirty else { return [] }
         let range = Int(poolCycleStart[Int(p)])..<Int(poolCycleStart[Int(p) + 1])
-        return range.map { k in cycleLegs(Int(poolCycleList[k])) }
+        return range.map { k in cycleLegs(Int(poolCycleList[k] >> 1)) }
     }
 
     /// Every indexed cycle's legs, in index order.
@@ -681,9 +893,14 @@ public struct ArbEngine<Pool: PoolQuoter>: Sendable {
 }
 
 extension ArbEngine {
-    /// log2 slack of the marginal-rate screen: 2^-0.0002 ≈ 1 − 1.4e-4, well above the 1e-5 error of the
-    /// default rate estimate and Double rounding.
-    static var screenSlack: Double { 0.000_2 }
+    /// log2 slack of the marginal-rate screen, in the 2^-32 fixed point of `poolLogFixed`: 0.0002 · 2^32, i.e.
+    /// 2^-0.0002 ≈ 1 − 1.4e-4, well above the 1e-5 error of the default rate estimate and Double rounding.
+    static var screenSlackFixed: Int64 { 858_994 }
+    /// Fixed-point log-rate of a direction without liquidity (a cycle through it never passes the screen, and
+    /// sums of up to thousands of legs stay far from overflow).
+    static var noRateLog: Int64 { -(1 << 50) }
+    /// Added to the log-rate sum of a cycle that a risk limit known without quoting rules out.
+    static var blockedLog: Int64 { -(1 << 58) }
 }
 
 /// log2 without Foundation (screening only): exponent from the bit pattern, mantissa by a short series.

@@ -19,9 +19,18 @@ public protocol PoolQuoter: Sendable {
     /// Output per unit of input at the margin, after fees (an upper bound for any finite input, since output is
     /// concave in input). Used only to screen cycles before exact quoting, never for amounts. nil: no liquidity.
     func marginalRate(direction: SwapDirection) -> Double?
+    /// A curvature `c ≥ 0` such that `quote(x) ≤ m·x / (1 + c·x)` for every input `x`, where `m` is
+    /// `marginalRate` — a bound on how much the pool can pay, used only to skip cycles that cannot cover their
+    /// costs at any size. 0 (the default) means "no bound": nothing is skipped on its account. A constant-product
+    /// pool with an input fee is exactly of that form (c = (1 − fee) / input reserve); a concentrated-liquidity
+    /// pool may only return the curvature of its *deepest* reachable liquidity (a larger c would be unsound
+    /// where liquidity grows beyond the next tick), so venues keep the default unless they can prove a bound.
+    func curvatureBound(direction: SwapDirection) -> Double
 }
 
 extension PoolQuoter {
+    public func curvatureBound(direction: SwapDirection) -> Double { 0 }
+
     /// Default estimate from exact quotes: the smallest input among 10, 100, … whose output is at least 10^6 units
     /// (rounding below 1e-6), the average rates r1 at that input and r2 at twice it, and r1 + 2·(r1 − r2): for a
     /// constant-product curve the true margin is ≈ r1 + (r1 − r2), so this over-estimates (the screen stays
@@ -77,6 +86,7 @@ public struct AnyPoolQuoter: PoolQuoter {
         base.quote(amountIn: amountIn, direction: direction)
     }
     public func marginalRate(direction: SwapDirection) -> Double? { base.marginalRate(direction: direction) }
+    public func curvatureBound(direction: SwapDirection) -> Double { base.curvatureBound(direction: direction) }
 }
 
 /// An exact constant-product pool (x·y = k) with an input fee in basis points, floor rounding everywhere:
@@ -105,16 +115,28 @@ public struct ConstantProductQuoter: PoolQuoter, Hashable {
         self.kind = kind
     }
 
+    /// The same floors computed in 64-bit words where they fit (a 64×64→128 multiply and one 128÷64 divide
+    /// whose quotient, y·in/(x + in) ≤ y, always fits), else in `UInt128`.
     @inlinable
     public func quote(amountIn: UInt64, direction: SwapDirection) -> UInt64? {
         guard amountIn > 0 else { return nil }
         let (x, y) = direction == .aToB ? (reserveA, reserveB) : (reserveB, reserveA)
-        let inAfterFee = UInt128(amountIn) * UInt128(10_000 - feeBps) / 10_000
-        let denominator = UInt128(x) + inAfterFee
-        guard denominator > 0 else { return nil }
-        let out = UInt128(y) * inAfterFee / denominator
-        guard out > 0, out < UInt128(y) else { return nil }
-        return UInt64(out)
+        let inAfterFee: UInt64
+        if amountIn <= UInt64.max / 10_000 {
+            inAfterFee = amountIn * (10_000 - feeBps) / 10_000
+        } else {
+            inAfterFee = UInt64(UInt128(amountIn) * UInt128(10_000 - feeBps) / 10_000)
+        }
+        let (denominator, overflow) = x.addingReportingOverflow(inAfterFee)
+        let out: UInt64
+        if !overflow {
+            guard denominator > 0 else { return nil }
+            out = denominator.dividingFullWidth(y.multipliedFullWidth(by: inAfterFee)).quotient
+        } else {
+            out = UInt64(UInt128(y) * UInt128(inAfterFee) / (UInt128(x) + UInt128(inAfterFee)))
+        }
+        guard out > 0, out < y else { return nil }
+        return out
     }
 
     /// Spot rate after the input fee: y/x · (1 − fee).
@@ -122,6 +144,13 @@ public struct ConstantProductQuoter: PoolQuoter, Hashable {
         let (x, y) = direction == .aToB ? (reserveA, reserveB) : (reserveB, reserveA)
         guard x > 0, y > 0 else { return nil }
         return Double(y) / Double(x) * Double(10_000 - feeBps) / 10_000
+    }
+
+    /// out = y·γx / (X + γx) = m·x / (1 + (γ/X)·x) with m = γ·y/X, γ = 1 − fee; floor rounding only lowers it.
+    public func curvatureBound(direction: SwapDirection) -> Double {
+        let x = direction == .aToB ? reserveA : reserveB
+        guard x > 0 else { return 0 }
+        return Double(10_000 - feeBps) / 10_000 / Double(x)
     }
 
     /// The pool after a swap of `amountIn` in `direction` (the fee stays in the pool), or nil if it cannot fill.

@@ -178,8 +178,10 @@ struct EngineTests {
             var bytes: [UInt8] = []
             for o in opps { bytes += o.canonicalBytes() }
             out.append(bytes)
-            // Incremental = full re-evaluation restricted to cycles through the updated pool.
+            // Incremental = full re-evaluation restricted to cycles through the updated pool. The rebuild
+            // recomputes every cycle's screening sum from scratch, so this also checks the maintained sums.
             var full = engine
+            full.rebuildIndex()
             full.evaluateAll()
             let through = full.opportunities().filter { $0.legs.contains { $0.pool == pools[i].address } }
             if through.map({ $0.canonicalBytes() }) != opps.map({ $0.canonicalBytes() }) { incrementalMatches = false }

@@ -66,7 +66,7 @@ enum VenueMarket {
     }
 }
 
-@Suite("ArbEngine oracle on venue pools (AMM v4, CPMM, DLMM)")
+@Suite("ArbEngine oracle on venue pools (AMM v4, CPMM, Whirlpool, CLMM, DLMM)")
 struct VenueOracleTests {
     static func market(seed: UInt64) -> [AnyPoolQuoter]? {
         var rng = SeededRNG(seed: seed)
@@ -127,5 +127,99 @@ struct VenueOracleTests {
         #expect(profitable > 0)
         #expect(band * 50 <= profitable)
         #expect(kindsInProfitable.isSuperset(of: [.raydiumAmmV4, .raydiumCpmm, .meteoraDlmm]), "\(kindsInProfitable)")
+    }
+    /// A market over all five venue kinds: the DLMM pair, a wSOL/USDC pool, and 12 pools rotating over AMM v4,
+    /// CPMM, Whirlpool and Raydium CLMM between random pairs of {wSOL, USDC, X, Y}, priced within ±1 % of the
+    /// tokens' hidden prices, with random depth (10 to 10,000 SOL of value per side) and fee.
+    static func allKindsMarket(seed: UInt64) throws -> [AnyPoolQuoter]? {
+        var rng = SeededRNG(seed: seed &+ 1_000)
+        let dlmm = VenueBenchWorkloads.meteoraDLMM(binsToCross: 40).pair
+        guard let probe = VenueQuoter(dlmm).quote(amountIn: 1_000_000, direction: .aToB) else { return nil }
+        let mints = [T.sol, T.usdc, dlmm.tokenXMint, dlmm.tokenYMint]
+        // Lamports ×1e6 per base unit.
+        let price: [Double] = [1e6, 5e6, 2e7, 2e7 * 1e6 / Double(probe)]
+        var pools: [AnyPoolQuoter] = [AnyPoolQuoter(VenueQuoter(dlmm))]
+        pools.append(AnyPoolQuoter(T.pool(999, T.sol, T.usdc, 50_000_000_000_000, 10_000_000_000_000, fee: 4)))
+        for n in 0..<UInt64(12) {
+            var i = Int.random(in: 0..<4, using: &rng)
+            var j = Int.random(in: 0..<3, using: &rng)
+            if j >= i { j += 1 }
+            if mints[i] > mints[j] { swap(&i, &j) }  // CLMM orders its mints; harmless for the others
+            let depth = Double(UInt64.random(in: 10_000_000_000...10_000_000_000_000, using: &rng))
+            let noise = Double(Int.random(in: 9_900...10_100, using: &rng)) / 10_000
+            let depthA = depth * 1e6 / price[i]
+            let priceBPerA = price[i] / price[j] * noise
+            switch n % 4 {
+            case 0:
+                guard
+                    let p = VenueMarket.ammV4(
+                        n, coin: mints[i], pc: mints[j], coinAmount: UInt64(depthA),
+                        pcAmount: UInt64(depthA * priceBPerA), feeBps: [25, 30, 4][Int(n / 4 % 3)])
+                else { return nil }
+                pools.append(AnyPoolQuoter(VenueQuoter(p)))
+            case 1:
+                guard
+                    let p = VenueMarket.cpmm(
+                        n, mint0: mints[i], mint1: mints[j], amount0: UInt64(depthA),
+                        amount1: UInt64(depthA * priceBPerA), feeRate: [2_500, 1_000, 400][Int(n / 4 % 3)])
+                else { return nil }
+                pools.append(AnyPoolQuoter(VenueQuoter(p)))
+            case 2:
+                let p = try ConcentratedMarket.whirlpool(
+                    n, mintA: mints[i], mintB: mints[j], priceBPerA: priceBPerA, depthA: depthA,
+                    feeRate: [3_000, 500, 100][Int(n / 4 % 3)])
+                pools.append(AnyPoolQuoter(VenueQuoter(p)))
+            default:
+                let p = try ConcentratedMarket.raydiumClmm(
+                    n, mint0: mints[i], mint1: mints[j], priceBPerA: priceBPerA, depthA: depthA,
+                    tradeFeeRate: [2_500, 500, 100][Int(n / 4 % 3)])
+                pools.append(AnyPoolQuoter(VenueQuoter(p)))
+            }
+        }
+        return pools
+    }
+
+    @Test("synthetic Whirlpool and CLMM pools quote at their price and cross ticks")
+    func concentratedPoolsAreReal() throws {
+        let x = T.addr(50)
+        let y = T.addr(51)
+        let w = try ConcentratedMarket.whirlpool(
+            1, mintA: x, mintB: y, priceBPerA: 2.0, depthA: 1e12, feeRate: 3_000)
+        let c = try ConcentratedMarket.raydiumClmm(
+            1, mint0: x, mint1: y, priceBPerA: 2.0, depthA: 1e12, tradeFeeRate: 2_500)
+        for (name, q) in [("whirlpool", AnyPoolQuoter(VenueQuoter(w))), ("clmm", AnyPoolQuoter(VenueQuoter(c)))] {
+            // Small trade: ≈ 2 B per A after the fee.
+            let small = try #require(q.quote(amountIn: 1_000_000, direction: .aToB), "\(name)")
+            #expect(small > 1_990_000 && small < 2_000_000, "\(name): \(small)")
+            let back = try #require(q.quote(amountIn: 1_000_000, direction: .bToA), "\(name)")
+            #expect(back > 497_000 && back < 500_000, "\(name): \(back)")
+        }
+        // A trade that leaves the narrow position crosses initialized ticks.
+        let big = try w.quoteDetail(QuoteRequest(amount: 50_000_000_000, direction: .aToB))
+        #expect(big.quote.crossings >= 1)
+        let bigC = try c.quote(QuoteRequest(amount: 50_000_000_000, direction: .aToB))
+        #expect(bigC.crossings >= 1)
+    }
+
+    @Test("engine vs brute-force oracle on markets of all five venue kinds")
+    func allFiveKinds() throws {
+        let trials = Environment.stress ? 40 : 4
+        var profitable = 0
+        var band = 0
+        var kindsInProfitable: Set<VenueKind> = []
+        for seed in 0..<UInt64(trials) {
+            let pools = try #require(try Self.allKindsMarket(seed: seed), "venue pool construction failed")
+            let r = OracleTests.check(pools: pools, seed: seed, maxLegs: 3, gridPoints: Environment.stress ? 600 : 200)
+            profitable += r.profitable
+            band += r.roundingBand
+            var engine = ArbEngine<AnyPoolQuoter>(config: T.config(maxLegs: 3))
+            for p in pools { engine.insert(p, slot: 100) }
+            engine.evaluateAll()
+            for o in engine.opportunities() { for l in o.legs { kindsInProfitable.insert(l.kind) } }
+        }
+        print("five-kind oracle: \(trials) markets, \(profitable) profitable, \(band) in the rounding band")
+        #expect(profitable > 0)
+        #expect(band * 50 <= profitable)
+        #expect(Set(VenueKind.allCases).isSubset(of: kindsInProfitable), "\(kindsInProfitable)")
     }
 }
