@@ -27,6 +27,8 @@ let package = Package(
         .library(name: "ArbState", targets: ["ArbState"]),
         .library(name: "ArbRPC", targets: ["ArbRPC"]),
         .library(name: "ArbFeeds", targets: ["ArbFeeds"]),
+        // MARK: runtime (issue #7 part B)
+        .library(name: "ArbRuntime", targets: ["ArbRuntime"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -140,6 +142,26 @@ let package = Package(
         // MARK: L0 — the arbitrage engine
         .target(name: "ArbEngine", dependencies: ["SolanaPrimitives", "ArbVenues"], swiftSettings: strict),
 
+        // MARK: L2 — runtime (issue #7 part B): the pipeline feeds → venues → engine → gate → executor
+        .target(
+            name: "ArbRuntime",
+            dependencies: [
+                "SolanaPrimitives", "SolanaKeys", "ArbState", "ArbRPC", "ArbFeeds", "ArbVenues", "ArbEngine",
+                "ArbFeatures", "ArbInference",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ArbRuntimeTests",
+            dependencies: [
+                "ArbRuntime", "ArbSimCluster", "ArbRPC", "ArbFeeds", "ArbState", "ArbEngine", "ArbVenues",
+                "SolanaPrimitives", "SolanaKeys", "ArbTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+
         // MARK: L3 — CLI and tools
         .executableTarget(
             name: "ArbCLI",
@@ -153,6 +175,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "ArbState", "ArbRPC", "ArbFeeds", .product(name: "Logging", package: "swift-log"),  // connectivity (#5)
                 "ArbFeatures", "ArbInference", "CMallocCounter",
+                "ArbRuntime",  // runtime (issue #7 part B)
             ],
             swiftSettings: strict
         ),

@@ -11,6 +11,8 @@ public actor SimCluster {
     var subscriptions: [UInt64: Subscription] = [:]
     var nextConnection: UInt64 = 1
     var nextSubscription: UInt64 = 0
+    /// Reaction-time measurement (see LatencyProbe.swift); nil = off.
+    var latencyProbe: LatencyProbe?
 
     public init(configuration: BankConfiguration = .init()) {
         bank = Bank(configuration: configuration)
@@ -176,6 +178,7 @@ public actor SimCluster {
                 sink.yield(
                     Self.notification(
                         "accountNotification", sub: subID, result: RPCEncoding.context(summary.slot, value)))
+                latencyProbe?.notificationWritten(address, slot: summary.slot)
             case .program(let program, let filters):
                 for address in summary.changedAccounts {
                     guard let a = bank.account(address), a.owner == program,
@@ -187,6 +190,7 @@ public actor SimCluster {
                     sink.yield(
                         Self.notification(
                             "programNotification", sub: subID, result: RPCEncoding.context(summary.slot, value)))
+                    latencyProbe?.notificationWritten(address, slot: summary.slot)
                 }
             case .signature(let signature):
                 guard let r = included[signature] else { continue }

@@ -291,6 +291,7 @@ extension SimCluster {
             throw RPCFailure.invalidParams(
                 "failed to deserialize solana_transaction::versioned::VersionedTransaction")
         }
+        if let probe = latencyProbe { probe.transactionReceived(tx.signatures[0], accounts: referencedAccounts(tx)) }
         if config["skipPreflight"]?.boolValue != true {
             let r = bank.simulate(tx)
             if let err = r.error {
