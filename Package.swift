@@ -29,6 +29,9 @@ let package = Package(
         .library(name: "ArbFeeds", targets: ["ArbFeeds"]),
         // MARK: runtime (issue #7 part B)
         .library(name: "ArbRuntime", targets: ["ArbRuntime"]),
+        // MARK: execution + journal (issue #7 part A)
+        .library(name: "ArbExecution", targets: ["ArbExecution"]),
+        .library(name: "ArbJournal", targets: ["ArbJournal"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -44,6 +47,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/swift-websocket.git", from: "1.6.2"),
+        // MARK: execution + journal (issue #7 part A)
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         // MARK: L0 — pure
@@ -143,12 +148,37 @@ let package = Package(
         // MARK: L0 — the arbitrage engine
         .target(name: "ArbEngine", dependencies: ["SolanaPrimitives", "ArbVenues"], swiftSettings: strict),
 
+        // MARK: L1 — execution (assembly, guard, risk, sending) and the journal (issue #7 part A)
+        .target(
+            name: "ArbExecution",
+            dependencies: [
+                "SolanaPrimitives", "SolanaKeys", "ArbGuard", "ArbVenues", "ArbEngine", "ArbRPC", "ArbFeeds",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "ArbJournal",
+            dependencies: [
+                "SolanaPrimitives", "ArbEngine", "ArbExecution", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ArbExecutionTests",
+            dependencies: [
+                "ArbExecution", "ArbJournal", "ArbSimCluster", "ArbGuard", "ArbEngine", "ArbVenues", "ArbRPC",
+                "SolanaPrimitives", "SolanaKeys", .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+
         // MARK: L2 — runtime (issue #7 part B): the pipeline feeds → venues → engine → gate → executor
         .target(
             name: "ArbRuntime",
             dependencies: [
                 "SolanaPrimitives", "SolanaKeys", "ArbState", "ArbRPC", "ArbFeeds", "ArbVenues", "ArbEngine",
-                "ArbFeatures", "ArbInference",
+                "ArbFeatures", "ArbInference", "ArbExecution", "ArbJournal",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -157,7 +187,7 @@ let package = Package(
             name: "ArbRuntimeTests",
             dependencies: [
                 "ArbRuntime", "ArbSimCluster", "ArbRPC", "ArbFeeds", "ArbState", "ArbEngine", "ArbVenues",
-                "SolanaPrimitives", "SolanaKeys", "ArbTestSupport",
+                "ArbExecution", "ArbJournal", "SolanaPrimitives", "SolanaKeys", "ArbTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -177,6 +207,7 @@ let package = Package(
                 "ArbState", "ArbRPC", "ArbFeeds", .product(name: "Logging", package: "swift-log"),  // connectivity (#5)
                 "ArbFeatures", "ArbInference", "CMallocCounter",
                 "ArbRuntime",  // runtime (issue #7 part B)
+                "ArbExecution", "ArbJournal",  // execution + journal (issue #7 part A)
             ],
             swiftSettings: strict
         ),

@@ -22,6 +22,7 @@ struct SolArb: AsyncParsableCommand {
             PoolCommand.self,
             LocalnetCommand.self,
             RPCCommand.self,
+            ReportCommand.self,
         ]
     )
 }

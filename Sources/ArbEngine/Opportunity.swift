@@ -14,6 +14,22 @@ public struct Opportunity: Sendable, Hashable {
         /// Slot of the pool data this leg was quoted on, and the engine's version counter for that pool.
         public var poolSlot: UInt64
         public var poolVersion: UInt64
+
+        public init(
+            pool: Address, kind: VenueKind, direction: SwapDirection, mintIn: Address, mintOut: Address,
+            amountIn: UInt64,
+            expectedOut: UInt64, poolSlot: UInt64, poolVersion: UInt64
+        ) {
+            self.pool = pool
+            self.kind = kind
+            self.direction = direction
+            self.mintIn = mintIn
+            self.mintOut = mintOut
+            self.amountIn = amountIn
+            self.expectedOut = expectedOut
+            self.poolSlot = poolSlot
+            self.poolVersion = poolVersion
+        }
     }
 
     /// The token the cycle starts and ends in; profits and `costInBase` are in its base units.
@@ -37,6 +53,29 @@ public struct Opportunity: Sendable, Hashable {
     /// Newest slot the engine had seen when it computed this.
     public var slot: UInt64
     public var features: EngineFeatures
+
+    public init(
+        baseMint: Address, legs: [Leg], amountIn: UInt64, expectedOut: UInt64, minOutLastLeg: UInt64,
+        grossProfit: UInt64, costLamports: UInt64, costInBase: UInt64, netProfit: UInt64, netProfitLamports: UInt64,
+        computeUnits: UInt32, estimatedTransactionBytes: Int, accountCount: Int, slot: UInt64,
+        features: EngineFeatures
+    ) {
+        self.baseMint = baseMint
+        self.legs = legs
+        self.amountIn = amountIn
+        self.expectedOut = expectedOut
+        self.minOutLastLeg = minOutLastLeg
+        self.grossProfit = grossProfit
+        self.costLamports = costLamports
+        self.costInBase = costInBase
+        self.netProfit = netProfit
+        self.netProfitLamports = netProfitLamports
+        self.computeUnits = computeUnits
+        self.estimatedTransactionBytes = estimatedTransactionBytes
+        self.accountCount = accountCount
+        self.slot = slot
+        self.features = features
+    }
 
     /// A canonical byte encoding (little-endian fields in declaration order), for determinism checks and journals.
     public func canonicalBytes() -> [UInt8] {
@@ -88,6 +127,23 @@ public struct EngineFeatures: Sendable, Hashable {
     /// Costs / gross profit.
     public var costShare: Double
     public var computeUnits: Double
+
+    public init(
+        spreadBps: Double, profitBps: Double, depthFraction: Double, log10Input: Double, legs: Double,
+        maxPoolAgeSlots: Double, minPoolAgeSlots: Double, volatilityBps: Double, costShare: Double,
+        computeUnits: Double
+    ) {
+        self.spreadBps = spreadBps
+        self.profitBps = profitBps
+        self.depthFraction = depthFraction
+        self.log10Input = log10Input
+        self.legs = legs
+        self.maxPoolAgeSlots = maxPoolAgeSlots
+        self.minPoolAgeSlots = minPoolAgeSlots
+        self.volatilityBps = volatilityBps
+        self.costShare = costShare
+        self.computeUnits = computeUnits
+    }
 
     public static let names: [String] = [
         "spread_bps", "profit_bps", "depth_fraction", "log10_input", "legs", "max_pool_age_slots",

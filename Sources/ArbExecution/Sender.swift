@@ -1,0 +1,311 @@
+import ArbFeeds
+import ArbRPC
+import Logging
+import SolanaPrimitives
+
+/// How the sender confirms.
+public struct SenderConfig: Sendable {
+    /// PubSub URL for signatureSubscribe; nil → status polling only.
+    public var webSocketURL: String?
+    public var commitment: Commitment = .confirmed
+    /// getSignatureStatuses / getBlockHeight polling period (the fallback, and the expiry check).
+    public var pollInterval: Duration = .milliseconds(200)
+    /// Re-send the SAME signed bytes this often until it lands or expires (nil: send once). Never re-signed.
+    public var rebroadcastInterval: Duration? = .seconds(2)
+    /// Skip the RPC node's preflight simulation on send (default: skip, as the assembler simulates when asked and
+    /// preflight costs a round of latency; a contested trade then reverts on chain by its guard, fee paid, instead
+    /// of being `rejected`).
+    public var skipPreflight: Bool = true
+    /// Hard stop for one confirmation (the blockhash normally expires long before): then `expired` is decided
+    /// by one last status and block-height check.
+    public var maxConfirmationTime: Duration = .seconds(120)
+
+    public init(webSocketURL: String? = nil) { self.webSocketURL = webSocketURL }
+}
+
+/// What the classifier needs to know about a transaction; derivable from its signed bytes (so a pending
+/// submission read back from the journal after a crash can be classified the same way).
+public struct OutcomeContext: Sendable, Hashable {
+    public var signature: Signature
+    public var payer: Address
+    public var baseMint: Address
+    public var guardProgram: Address?
+    /// Program of each instruction, in order.
+    public var programs: [Address]
+    public var lastValidBlockHeight: UInt64
+
+    public init(
+        signature: Signature, payer: Address, baseMint: Address, guardProgram: Address?, programs: [Address],
+        lastValidBlockHeight: UInt64
+    ) {
+        self.signature = signature
+        self.payer = payer
+        self.baseMint = baseMint
+        self.guardProgram = guardProgram
+        self.programs = programs
+        self.lastValidBlockHeight = lastValidBlockHeight
+    }
+
+    public init(_ tx: SignedArbTransaction) {
+        self.init(
+            signature: tx.signature, payer: tx.assembled.payer, baseMint: tx.assembled.baseMint,
+            guardProgram: tx.assembled.guardProgram, programs: tx.assembled.instructions.map(\.programId),
+            lastValidBlockHeight: tx.lastValidBlockHeight)
+    }
+
+    /// From stored wire bytes (static program ids; programs are never loaded from lookup tables).
+    public init(
+        signedBytes: [UInt8], baseMint: Address, guardProgram: Address?, lastValidBlockHeight: UInt64
+    ) throws(ExecutionError) {
+        let tx: VersionedTransaction
+        do { tx = try VersionedTransaction.deserialize(signedBytes) } catch {
+            throw ExecutionError(.invalidOpportunity, "stored transaction bytes: \(error)")
+        }
+        let keys = tx.message.staticAccountKeys
+        guard let sig = tx.signatures.first, let payer = keys.first else {
+            throw ExecutionError(.invalidOpportunity, "stored transaction has no signature or payer")
+        }
+        var programs: [Address] = []
+        for ix in tx.message.instructions {
+            let i = Int(ix.programIdIndex)
+            programs.append(i < keys.count ? keys[i] : ProgramIDs.system)
+        }
+        self.init(
+            signature: sig, payer: payer, baseMint: baseMint, guardProgram: guardProgram, programs: programs,
+            lastValidBlockHeight: lastValidBlockHeight)
+    }
+}
+
+/// Sends the same signed bytes to every configured endpoint and follows them to an outcome: signatureSubscribe
+/// with a getSignatureStatuses polling fallback, expiry when the block height passes lastValidBlockHeight,
+/// rebroadcast of the same bytes (never re-signed), and the landed profit from the transaction's token balances.
+public struct Sender: Sendable {
+    public let client: RPCClient
+    public var config: SenderConfig
+    public var logger: Logger
+
+    public init(client: RPCClient, config: SenderConfig, logger: Logger) {
+        self.client = client
+        self.config = config
+        self.logger = logger
+    }
+
+    /// Sends and waits for the outcome.
+    public func execute(_ tx: SignedArbTransaction) async -> ExecutionOutcome {
+        let context = OutcomeContext(tx)
+        if let rejected = await submit(tx.bytes, context: context) { return rejected }
+        return await confirm(context, bytes: tx.bytes)
+    }
+
+    /// Fans the bytes out to every endpoint. Returns the outcome when every endpoint refused it (rejected,
+    /// insufficient funds, …), nil when at least one accepted.
+    public func submit(_ bytes: [UInt8], context: OutcomeContext) async -> ExecutionOutcome? {
+        let r = await client.sendTransactionToAll(bytes, options: SendOptions(skipPreflight: config.skipPreflight))
+        if r.signature != nil { return nil }
+        // Every endpoint failed: use the most specific error (a preflight failure over transport noise).
+        var best: RPCError?
+        for (_, result) in r.outcomes {
+            if case .failure(let e) = result, best == nil || e.transactionError != nil { best = e }
+        }
+        let e = best ?? RPCError(.allEndpointsFailed, "no endpoint accepted the transaction")
+        if e.transactionError == .alreadyProcessed {
+            return nil  // an earlier copy is on chain: confirm it
+        }
+        return ExecutionOutcome(
+            outcome: OutcomeClassifier.classifyRejection(
+                e, programs: context.programs, guardProgram: context.guardProgram),
+            signature: context.signature, error: e.description)
+    }
+
+    enum Seen: Sendable {
+        case status(slot: UInt64, err: TransactionError?)
+        case expired
+    }
+
+    /// Follows a sent signature to its outcome. `bytes` (when given) are re-sent unchanged while waiting.
+    public func confirm(_ context: OutcomeContext, bytes: [UInt8]? = nil) async -> ExecutionOutcome {
+        let seen: Seen = await withTaskGroup(of: Seen?.self) { group in
+            if let ws = config.webSocketURL {
+                let logger = self.logger
+                let commitment = config.commitment
+                let timeout = config.maxConfirmationTime
+                group.addTask {
+                    do {
+                        let o = try await SignatureWatcher.wait(
+                            url: ws, signature: context.signature, commitment: commitment, timeout: timeout,
+                            logger: logger)
+                        if case .processed(let slot, let err) = o { return .status(slot: slot, err: err) }
+                    } catch {
+                        logger.debug("signatureSubscribe failed, polling only", metadata: ["error": "\(error)"])
+                    }
+                    return nil
+                }
+            }
+            group.addTask { await self.poll(context, bytes: bytes) }
+            var result: Seen = .expired
+            while let next = await group.next() {
+                if let next {
+                    result = next
+                    break
+                }
+            }
+            group.cancelAll()
+            return result
+        }
+        switch seen {
+        case .expired:
+            return ExecutionOutcome(
+                outcome: .expired, signature: context.signature,
+                error: "block height passed \(context.lastValidBlockHeight)")
+        case .status(let slot, let err):
+            return await details(context, slot: slot, err: err)
+        }
+    }
+
+    func reached(_ s: SignatureStatus) -> Bool {
+        func rank(_ c: Commitment?) -> Int {
+            switch c {
+            case .processed?: 0
+            case .confirmed?: 1
+            case .finalized?: 2
+            case nil: 0
+            }
+        }
+        return s.confirmationStatus == nil || rank(s.confirmationStatus) >= rank(config.commitment)
+    }
+
+    func poll(_ context: OutcomeContext, bytes: [UInt8]?) async -> Seen? {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var lastSend = clock.now
+        while !Task.isCancelled {
+            if let s = try? await client.getSignatureStatuses([context.signature]).value.first, let s, reached(s) {
+                return .status(slot: s.slot, err: s.err)
+            }
+            let height = try? await client.getBlockHeight(commitment: config.commitment)
+            if let height, height > context.lastValidBlockHeight {
+                // Last look, with history: it may have landed just before expiring.
+                if let s = try? await client.getSignatureStatuses([context.signature], searchTransactionHistory: true)
+                    .value.first, let s
+                {
+                    return .status(slot: s.slot, err: s.err)
+                }
+                return .expired
+            }
+            if clock.now - start > config.maxConfirmationTime { return .expired }
+            if let bytes, let every = config.rebroadcastInterval, clock.now - lastSend >= every {
+                lastSend = clock.now
+                _ = await client.sendTransactionToAll(bytes, options: SendOptions(skipPreflight: true))
+            }
+            do { try await clock.sleep(for: config.pollInterval) } catch { return nil }
+        }
+        return nil
+    }
+
+    /// The outcome of an executed transaction, with fee and balance changes from getTransaction.
+    func details(_ context: OutcomeContext, slot: UInt64, err: TransactionError?) async -> ExecutionOutcome {
+        var o = ExecutionOutcome(
+            outcome: OutcomeClassifier.classify(err, programs: context.programs, guardProgram: context.guardProgram),
+            signature: context.signature, slot: slot, error: err?.description)
+        if let meta = try? await fetchMeta(context.signature) {
+            o.feeLamports = meta.fee
+            o.computeUnitsConsumed = meta.computeUnits
+            o.lamportDelta = meta.payerLamportDelta
+            o.baseDelta = meta.tokenDelta(owner: context.payer, mint: context.baseMint)
+        }
+        return o
+    }
+
+    /// Reconciles a submission found pending after a restart: its final outcome, or nil while it may still land.
+    public func reconcile(_ context: OutcomeContext) async throws(ExecutionError) -> ExecutionOutcome? {
+        let status: SignatureStatus?
+        do {
+            status =
+                try await client.getSignatureStatuses([context.signature], searchTransactionHistory: true)
+                .value.first ?? nil
+        } catch {
+            throw ExecutionError(.rpc, "getSignatureStatuses: \(error)")
+        }
+        if let status { return await details(context, slot: status.slot, err: status.err) }
+        let height: UInt64
+        do { height = try await client.getBlockHeight(commitment: config.commitment) } catch {
+            throw ExecutionError(.rpc, "getBlockHeight: \(error)")
+        }
+        if height > context.lastValidBlockHeight {
+            return ExecutionOutcome(
+                outcome: .expired, signature: context.signature,
+                error: "block height \(height) passed \(context.lastValidBlockHeight)")
+        }
+        return nil
+    }
+
+    /// The parts of getTransaction's `meta` the journal needs (ArbRPC's `TransactionInfo` has no token balances).
+    public struct Meta: Sendable, Hashable {
+        public var fee: UInt64?
+        public var computeUnits: UInt64?
+        public var payerLamportDelta: Int64?
+        public struct TokenBalance: Sendable, Hashable {
+            public var accountIndex: Int
+            public var mint: String
+            public var owner: String
+            public var amount: UInt64
+        }
+        public var preTokenBalances: [TokenBalance]
+        public var postTokenBalances: [TokenBalance]
+
+        /// post − pre summed over the owner's accounts of `mint` (an account missing on one side counts as 0).
+        public func tokenDelta(owner: Address, mint: Address) -> Int64? {
+            func total(_ list: [TokenBalance]) -> (UInt64, Bool) {
+                var t: UInt64 = 0
+                var any = false
+                for b in list where b.owner == owner.base58 && b.mint == mint.base58 {
+                    t &+= b.amount
+                    any = true
+                }
+                return (t, any)
+            }
+            let (pre, a) = total(preTokenBalances)
+            let (post, b) = total(postTokenBalances)
+            guard a || b else { return nil }
+            return Self.delta(pre: pre, post: post)
+        }
+
+        static func delta(pre: UInt64, post: UInt64) -> Int64? {
+            if post >= pre { return post - pre <= UInt64(Int64.max) ? Int64(post - pre) : nil }
+            return pre - post <= UInt64(Int64.max) ? -Int64(pre - post) : nil
+        }
+    }
+
+    public func fetchMeta(_ signature: Signature) async throws(RPCError) -> Meta? {
+        let r = try await client.call(
+            "getTransaction",
+            [
+                .string(signature.description),
+                .object([
+                    "encoding": .string("base64"), "maxSupportedTransactionVersion": .uint(0),
+                    "commitment": .string(
+                        (config.commitment == .processed ? Commitment.confirmed : config.commitment).rawValue),
+                ]),
+            ])
+        return Self.decodeMeta(r)
+    }
+
+    static func decodeMeta(_ r: JSONValue) -> Meta? {
+        guard !r.isNull, let meta = r["meta"] else { return nil }
+        func balances(_ v: JSONValue?) -> [Meta.TokenBalance] {
+            (v?.array ?? []).compactMap { b in
+                guard let i = b["accountIndex"]?.uint64, let mint = b["mint"]?.string, let owner = b["owner"]?.string,
+                    let amount = b["uiTokenAmount"]?["amount"]?.string.flatMap({ UInt64($0) })
+                else { return nil }
+                return Meta.TokenBalance(accountIndex: Int(i), mint: mint, owner: owner, amount: amount)
+            }
+        }
+        let pre = meta["preBalances"]?.array?.compactMap(\.uint64) ?? []
+        let post = meta["postBalances"]?.array?.compactMap(\.uint64) ?? []
+        let payerDelta: Int64? = pre.first.flatMap { p in post.first.flatMap { q in Meta.delta(pre: p, post: q) } }
+        return Meta(
+            fee: meta["fee"]?.uint64, computeUnits: meta["computeUnitsConsumed"]?.uint64,
+            payerLamportDelta: payerDelta, preTokenBalances: balances(meta["preTokenBalances"]),
+            postTokenBalances: balances(meta["postTokenBalances"]))
+    }
+}

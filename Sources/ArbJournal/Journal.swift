@@ -1,0 +1,449 @@
+import ArbEngine
+import ArbExecution
+import Foundation
+import GRDB
+import SolanaPrimitives
+
+/// The one error type of `ArbJournal`.
+public struct JournalError: Error, Hashable, Sendable, CustomStringConvertible {
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        public let name: String
+        init(_ name: String) { self.name = name }
+        public var description: String { name }
+
+        public static let open = Code("open")
+        public static let migration = Code("migration")
+        public static let write = Code("write")
+        public static let read = Code("read")
+        /// A u64 amount above Int64.max (SQLite INTEGER is signed 64-bit): refused, never wrapped.
+        public static let valueOutOfRange = Code("valueOutOfRange")
+        public static let notFound = Code("notFound")
+    }
+
+    public let code: Code
+    public let detail: String
+
+    public init(_ code: Code, _ detail: String) {
+        self.code = code
+        self.detail = detail
+    }
+
+    public var description: String { "\(code): \(detail)" }
+}
+
+/// A submission's intent, written and committed BEFORE the bytes are sent.
+public struct SubmissionIntent: Sendable, Hashable {
+    public var opportunityId: Int64?
+    public var signature: Signature
+    public var signedBytes: [UInt8]
+    public var baseMint: Address
+    public var guardProgram: Address?
+    /// Slot the bot was at when sending.
+    public var slot: UInt64
+    public var lastValidBlockHeight: UInt64
+    public var expectedProfit: UInt64
+    public var costLamports: UInt64
+    public var computeUnitLimit: UInt32
+    public var computeUnitPrice: UInt64
+    public var tipLamports: UInt64
+    public var atMilliseconds: Int64
+
+    public init(
+        opportunityId: Int64?, signature: Signature, signedBytes: [UInt8], baseMint: Address, guardProgram: Address?,
+        slot: UInt64, lastValidBlockHeight: UInt64, expectedProfit: UInt64, costLamports: UInt64,
+        computeUnitLimit: UInt32, computeUnitPrice: UInt64, tipLamports: UInt64, atMilliseconds: Int64
+    ) {
+        self.opportunityId = opportunityId
+        self.signature = signature
+        self.signedBytes = signedBytes
+        self.baseMint = baseMint
+        self.guardProgram = guardProgram
+        self.slot = slot
+        self.lastValidBlockHeight = lastValidBlockHeight
+        self.expectedProfit = expectedProfit
+        self.costLamports = costLamports
+        self.computeUnitLimit = computeUnitLimit
+        self.computeUnitPrice = computeUnitPrice
+        self.tipLamports = tipLamports
+        self.atMilliseconds = atMilliseconds
+    }
+
+    public init(opportunityId: Int64?, transaction tx: SignedArbTransaction, slot: UInt64, atMilliseconds: Int64) {
+        self.opportunityId = opportunityId
+        self.signature = tx.signature
+        self.signedBytes = tx.bytes
+        self.baseMint = tx.assembled.baseMint
+        self.guardProgram = tx.assembled.guardProgram
+        self.slot = slot
+        self.lastValidBlockHeight = tx.lastValidBlockHeight
+        self.expectedProfit = tx.assembled.expectedNetProfit
+        self.costLamports = tx.assembled.costLamports
+        self.computeUnitLimit = tx.assembled.computeUnitLimit
+        self.computeUnitPrice = tx.assembled.computeUnitPrice.microLamports
+        self.tipLamports = tx.assembled.tipLamports
+        self.atMilliseconds = atMilliseconds
+    }
+}
+
+/// A submission without an outcome (found on start, to reconcile).
+public struct PendingSubmission: Sendable, Hashable {
+    public var id: Int64
+    public var signature: Signature
+    public var signedBytes: [UInt8]
+    public var baseMint: Address
+    public var guardProgram: Address?
+    public var lastValidBlockHeight: UInt64
+
+    public func context() throws(ExecutionError) -> OutcomeContext {
+        try OutcomeContext(
+            signedBytes: signedBytes, baseMint: baseMint, guardProgram: guardProgram,
+            lastValidBlockHeight: lastValidBlockHeight)
+    }
+}
+
+/// Row counts per table (tests, status line).
+public struct JournalCounts: Sendable, Hashable {
+    public var opportunities: Int
+    public var decisions: Int
+    public var submissions: Int
+    public var outcomes: Int
+    public var balances: Int
+    public var pending: Int
+}
+
+/// The trading journal: SQLite (GRDB) in WAL mode with synchronous=FULL, so a committed row survives a process
+/// kill or power loss. Every write is one committed transaction; the submission intent is committed before the
+/// transaction is sent. Money is INTEGER (u64 above Int64.max is refused with `valueOutOfRange`).
+public final class Journal: Sendable {
+    let pool: DatabasePool
+    public let path: String
+
+    public init(path: String) throws(JournalError) {
+        self.path = path
+        var config = Configuration()
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        config.busyMode = .timeout(5)
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+        } catch {
+            throw JournalError(.open, "\(path): \(error)")
+        }
+        do { try Self.migrator.migrate(pool) } catch {
+            throw JournalError(.migration, "\(error)")
+        }
+    }
+
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE opportunities (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        at_ms INTEGER NOT NULL,
+                        slot INTEGER NOT NULL,
+                        base_mint TEXT NOT NULL,
+                        legs INTEGER NOT NULL,
+                        pools TEXT NOT NULL,
+                        amount_in INTEGER NOT NULL,
+                        expected_out INTEGER NOT NULL,
+                        expected_profit INTEGER NOT NULL,
+                        expected_profit_lamports INTEGER NOT NULL,
+                        cost_lamports INTEGER NOT NULL,
+                        compute_units INTEGER NOT NULL,
+                        features TEXT NOT NULL,
+                        ground_truth_profit INTEGER
+                    );
+                    CREATE INDEX opportunities_at ON opportunities(at_ms);
+                    CREATE TABLE decisions (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        opportunity_id INTEGER REFERENCES opportunities(id),
+                        at_ms INTEGER NOT NULL,
+                        taken INTEGER NOT NULL,
+                        reason TEXT NOT NULL
+                    );
+                    CREATE TABLE submissions (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        opportunity_id INTEGER REFERENCES opportunities(id),
+                        at_ms INTEGER NOT NULL,
+                        signature TEXT NOT NULL UNIQUE,
+                        signed_bytes BLOB NOT NULL,
+                        base_mint TEXT NOT NULL,
+                        guard_program TEXT,
+                        slot INTEGER NOT NULL,
+                        last_valid_block_height INTEGER NOT NULL,
+                        expected_profit INTEGER NOT NULL,
+                        cost_lamports INTEGER NOT NULL,
+                        cu_limit INTEGER NOT NULL,
+                        cu_price INTEGER NOT NULL,
+                        tip_lamports INTEGER NOT NULL
+                    );
+                    CREATE TABLE outcomes (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        submission_id INTEGER NOT NULL UNIQUE REFERENCES submissions(id),
+                        at_ms INTEGER NOT NULL,
+                        class TEXT NOT NULL,
+                        slot INTEGER,
+                        actual_profit INTEGER,
+                        lamport_delta INTEGER,
+                        fee_lamports INTEGER,
+                        compute_units INTEGER,
+                        error TEXT
+                    );
+                    CREATE TABLE balances (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        at_ms INTEGER NOT NULL,
+                        slot INTEGER NOT NULL,
+                        account TEXT NOT NULL,
+                        mint TEXT NOT NULL,
+                        expected INTEGER,
+                        actual INTEGER NOT NULL
+                    );
+                    CREATE TABLE ground_truth (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        at_ms INTEGER NOT NULL,
+                        slot INTEGER NOT NULL,
+                        base_mint TEXT NOT NULL,
+                        available_profit INTEGER NOT NULL,
+                        source TEXT NOT NULL
+                    );
+                    """)
+        }
+        return m
+    }
+
+    static func i64(_ v: UInt64, _ what: String) throws(JournalError) -> Int64 {
+        guard v <= UInt64(Int64.max) else {
+            throw JournalError(.valueOutOfRange, "\(what) = \(v) does not fit a signed 64-bit INTEGER")
+        }
+        return Int64(v)
+    }
+
+    func write<T>(_ what: String, _ body: @Sendable (Database) throws -> T) throws(JournalError) -> T {
+        do { return try pool.write(body) } catch let e as JournalError { throw e } catch {
+            throw JournalError(.write, "\(what): \(error)")
+        }
+    }
+
+    func read<T>(_ what: String, _ body: @Sendable (Database) throws -> T) throws(JournalError) -> T {
+        do { return try pool.read(body) } catch let e as JournalError { throw e } catch {
+            throw JournalError(.read, "\(what): \(error)")
+        }
+    }
+
+    // MARK: writes
+
+    @discardableResult
+    public func recordOpportunity(_ o: Opportunity, atMilliseconds: Int64, groundTruthProfit: UInt64? = nil)
+        throws(JournalError) -> Int64
+    {
+        let features = zip(EngineFeatures.names, o.features.vector).map {
+            "\"\($0)\":\($1.isFinite ? "\($1)" : "null")"
+        }
+        let args: StatementArguments = [
+            atMilliseconds, try Self.i64(o.slot, "slot"), o.baseMint.base58, o.legs.count,
+            o.legs.map(\.pool.base58).joined(separator: ","), try Self.i64(o.amountIn, "amount_in"),
+            try Self.i64(o.expectedOut, "expected_out"), try Self.i64(o.netProfit, "expected_profit"),
+            try Self.i64(o.netProfitLamports, "expected_profit_lamports"),
+            try Self.i64(o.costLamports, "cost_lamports"), Int64(o.computeUnits),
+            "{" + features.joined(separator: ",") + "}",
+            try groundTruthProfit.map { v throws(JournalError) in try Self.i64(v, "ground_truth_profit") },
+        ]
+        return try write("opportunity") { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO opportunities (at_ms, slot, base_mint, legs, pools, amount_in, expected_out,
+                        expected_profit, expected_profit_lamports, cost_lamports, compute_units, features,
+                        ground_truth_profit)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: args)
+            return db.lastInsertedRowID
+        }
+    }
+
+    @discardableResult
+    public func recordDecision(opportunityId: Int64?, taken: Bool, reason: String, atMilliseconds: Int64)
+        throws(JournalError) -> Int64
+    {
+        try write("decision") { db in
+            try db.execute(
+                sql: "INSERT INTO decisions (opportunity_id, at_ms, taken, reason) VALUES (?, ?, ?, ?)",
+                arguments: [opportunityId, atMilliseconds, taken ? 1 : 0, reason])
+            return db.lastInsertedRowID
+        }
+    }
+
+    /// Commits the intent (signature + signed bytes + expiry) before sending. Returns the submission id.
+    @discardableResult
+    public func recordIntent(_ s: SubmissionIntent) throws(JournalError) -> Int64 {
+        let args: StatementArguments = [
+            s.opportunityId, s.atMilliseconds, s.signature.description, Data(s.signedBytes), s.baseMint.base58,
+            s.guardProgram?.base58, try Self.i64(s.slot, "slot"),
+            try Self.i64(s.lastValidBlockHeight, "last_valid_block_height"),
+            try Self.i64(s.expectedProfit, "expected_profit"), try Self.i64(s.costLamports, "cost_lamports"),
+            Int64(s.computeUnitLimit), try Self.i64(s.computeUnitPrice, "cu_price"),
+            try Self.i64(s.tipLamports, "tip_lamports"),
+        ]
+        return try write("intent") { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO submissions (opportunity_id, at_ms, signature, signed_bytes, base_mint, guard_program,
+                        slot, last_valid_block_height, expected_profit, cost_lamports, cu_limit, cu_price, tip_lamports)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: args)
+            return db.lastInsertedRowID
+        }
+    }
+
+    /// Records the final outcome of a submission (by signature). A second outcome for the same submission is
+    /// ignored (the first final answer stands).
+    public func recordOutcome(_ o: ExecutionOutcome, atMilliseconds: Int64) throws(JournalError) {
+        let args: StatementArguments = [
+            atMilliseconds, o.outcome.rawValue, try o.slot.map { v throws(JournalError) in try Self.i64(v, "slot") },
+            o.baseDelta, o.lamportDelta,
+            try o.feeLamports.map { v throws(JournalError) in try Self.i64(v, "fee") },
+            try o.computeUnitsConsumed.map { v throws(JournalError) in try Self.i64(v, "compute_units") },
+            o.error, o.signature.description,
+        ]
+        let changed: Int = try write("outcome") { db in
+            try db.execute(
+                sql: """
+                    INSERT OR IGNORE INTO outcomes (submission_id, at_ms, class, slot, actual_profit, lamport_delta,
+                        fee_lamports, compute_units, error)
+                    SELECT id, ?, ?, ?, ?, ?, ?, ?, ? FROM submissions WHERE signature = ?
+                    """, arguments: args)
+            return db.changesCount
+        }
+        _ = changed
+        let known: Bool = try read("outcome check") { db in
+            try Bool.fetchOne(
+                db, sql: "SELECT COUNT(*) > 0 FROM submissions WHERE signature = ?",
+                arguments: [o.signature.description]) ?? false
+        }
+        guard known else { throw JournalError(.notFound, "no submission with signature \(o.signature)") }
+    }
+
+    public func recordBalance(
+        account: Address, mint: Address, slot: UInt64, expected: UInt64?, actual: UInt64, atMilliseconds: Int64
+    ) throws(JournalError) {
+        let args: StatementArguments = [
+            atMilliseconds, try Self.i64(slot, "slot"), account.base58, mint.base58,
+            try expected.map { v throws(JournalError) in try Self.i64(v, "expected") }, try Self.i64(actual, "actual"),
+        ]
+        try write("balance") { db in
+            try db.execute(
+                sql: "INSERT INTO balances (at_ms, slot, account, mint, expected, actual) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: args)
+        }
+    }
+
+    /// Ground truth from the simulated cluster (or an offline replay): profit that was available.
+    public func recordGroundTruth(
+        baseMint: Address, availableProfit: UInt64, slot: UInt64, source: String, atMilliseconds: Int64
+    ) throws(JournalError) {
+        let args: StatementArguments = [
+            atMilliseconds, try Self.i64(slot, "slot"), baseMint.base58,
+            try Self.i64(availableProfit, "available_profit"), source,
+        ]
+        try write("ground truth") { db in
+            try db.execute(
+                sql:
+                    "INSERT INTO ground_truth (at_ms, slot, base_mint, available_profit, source) VALUES (?, ?, ?, ?, ?)",
+                arguments: args)
+        }
+    }
+
+    // MARK: reads
+
+    /// Submissions without an outcome, oldest first.
+    public func pendingSubmissions() throws(JournalError) -> [PendingSubmission] {
+        let rows: [Row] = try read("pending") { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT s.id, s.signature, s.signed_bytes, s.base_mint, s.guard_program, s.last_valid_block_height
+                    FROM submissions s LEFT JOIN outcomes o ON o.submission_id = s.id
+                    WHERE o.id IS NULL ORDER BY s.id
+                    """)
+        }
+        var out: [PendingSubmission] = []
+        for r in rows {
+            let sigText: String = r["signature"]
+            let mintText: String = r["base_mint"]
+            let guardText: String? = r["guard_program"]
+            let bytes: Data = r["signed_bytes"]
+            let lvbh: Int64 = r["last_valid_block_height"]
+            guard let sig = try? Signature(base58: sigText), let mint = try? Address(base58: mintText) else {
+                throw JournalError(.read, "submission \(r["id"] as Int64? ?? -1): bad signature or mint")
+            }
+            out.append(
+                PendingSubmission(
+                    id: r["id"], signature: sig, signedBytes: Array(bytes), baseMint: mint,
+                    guardProgram: guardText.flatMap { try? Address(base58: $0) },
+                    lastValidBlockHeight: UInt64(max(lvbh, 0))))
+        }
+        return out
+    }
+
+    public func counts() throws(JournalError) -> JournalCounts {
+        try read("counts") { db in
+            func c(_ sql: String) throws -> Int { try Int.fetchOne(db, sql: sql) ?? 0 }
+            return JournalCounts(
+                opportunities: try c("SELECT COUNT(*) FROM opportunities"),
+                decisions: try c("SELECT COUNT(*) FROM decisions"),
+                submissions: try c("SELECT COUNT(*) FROM submissions"),
+                outcomes: try c("SELECT COUNT(*) FROM outcomes"),
+                balances: try c("SELECT COUNT(*) FROM balances"),
+                pending: try c(
+                    "SELECT COUNT(*) FROM submissions s LEFT JOIN outcomes o ON o.submission_id = s.id WHERE o.id IS NULL"
+                ))
+        }
+    }
+
+    /// The outcome recorded for a signature, if any.
+    public func outcomeClass(signature: Signature) throws(JournalError) -> OutcomeClass? {
+        let text: String? = try read("outcome") { db in
+            try String.fetchOne(
+                db,
+                sql:
+                    "SELECT o.class FROM outcomes o JOIN submissions s ON s.id = o.submission_id WHERE s.signature = ?",
+                arguments: [signature.description])
+        }
+        return text.flatMap(OutcomeClass.init(rawValue:))
+    }
+
+    /// Every submission's signature, in order.
+    public func submittedSignatures() throws(JournalError) -> [Signature] {
+        let texts: [String] = try read("signatures") { db in
+            try String.fetchAll(db, sql: "SELECT signature FROM submissions ORDER BY id")
+        }
+        return texts.compactMap { try? Signature(base58: $0) }
+    }
+}
+
+extension Journal {
+    /// On start: fetches the status of every pending submission and records its outcome (landed / reverted /
+    /// expired after lastValidBlockHeight). Submissions that may still land stay pending. Returns what was recorded.
+    public func reconcilePending(sender: Sender, nowMilliseconds: @Sendable () -> Int64) async throws(JournalError)
+        -> [ExecutionOutcome]
+    {
+        var recorded: [ExecutionOutcome] = []
+        for p in try pendingSubmissions() {
+            let context: OutcomeContext
+            do { context = try p.context() } catch {
+                throw JournalError(.read, "pending \(p.signature): \(error)")
+            }
+            let outcome: ExecutionOutcome?
+            do { outcome = try await sender.reconcile(context) } catch {
+                throw JournalError(.read, "reconcile \(p.signature): \(error)")
+            }
+            if let outcome {
+                try recordOutcome(outcome, atMilliseconds: nowMilliseconds())
+                recorded.append(outcome)
+            }
+        }
+        return recorded
+    }
+}

@@ -1,0 +1,138 @@
+import ArbExecution
+import GRDB
+
+/// What `solarb report` prints: expected vs landed profit, failure taxonomy, PnL over time, share captured.
+/// Profits are in each base token's base units, so every figure is per base mint.
+public struct JournalReport: Sendable, Hashable {
+    public enum Bucketing: Sendable, Hashable {
+        case milliseconds(Int64)
+        case slots(UInt64)
+        public static let hour = Bucketing.milliseconds(3_600_000)
+    }
+
+    public struct PerMint: Sendable, Hashable {
+        public var baseMint: String
+        public var submissions: Int
+        /// Σ expected net profit of all submissions, and of those that landed.
+        public var expectedAll: Int64
+        public var expectedOfLanded: Int64
+        /// Σ base-token delta of landed transactions (what was really earned in the base token).
+        public var landedProfit: Int64
+        /// Σ base-token delta of every executed transaction (reverted ones are 0 on the token side).
+        public var fees: Int64
+        /// Ground truth available profit (nil when none was recorded) and landed / available.
+        public var groundTruth: Int64?
+        public var capturedShare: Double? {
+            guard let g = groundTruth, g > 0 else { return nil }
+            return Double(landedProfit) / Double(g)
+        }
+        /// Landed / expected-of-landed (how well expectations held when a trade landed).
+        public var realisation: Double? {
+            expectedOfLanded > 0 ? Double(landedProfit) / Double(expectedOfLanded) : nil
+        }
+    }
+
+    public struct Bucket: Sendable, Hashable {
+        /// Bucket start (ms since epoch, or slot), inclusive.
+        public var start: Int64
+        public var baseMint: String
+        public var submitted: Int
+        public var landed: Int
+        public var expected: Int64
+        public var landedProfit: Int64
+        public var fees: Int64
+        /// Running total of landedProfit for this mint up to and including this bucket.
+        public var cumulativeProfit: Int64
+    }
+
+    public var opportunities: Int
+    public var decisionsTaken: Int
+    public var decisionsSkipped: Int
+    public var skipReasons: [String: Int]
+    public var submissions: Int
+    public var pending: Int
+    /// Outcome class → count (every class present, zeros included).
+    public var outcomes: [String: Int]
+    public var perMint: [PerMint]
+    public var buckets: [Bucket]
+    public var bucketing: Bucketing
+}
+
+extension Journal {
+    public func report(bucketing: JournalReport.Bucketing = .hour) throws(JournalError) -> JournalReport {
+        try read("report") { db in
+            func int(_ sql: String) throws -> Int { try Int.fetchOne(db, sql: sql) ?? 0 }
+            var skip: [String: Int] = [:]
+            for r in try Row.fetchAll(
+                db, sql: "SELECT reason, COUNT(*) AS n FROM decisions WHERE taken = 0 GROUP BY reason")
+            {
+                skip[r["reason"]] = r["n"]
+            }
+            var outcomes: [String: Int] = Dictionary(
+                uniqueKeysWithValues: OutcomeClass.allCases.map { ($0.rawValue, 0) })
+            for r in try Row.fetchAll(db, sql: "SELECT class, COUNT(*) AS n FROM outcomes GROUP BY class") {
+                outcomes[r["class"]] = r["n"]
+            }
+            var perMint: [JournalReport.PerMint] = []
+            for r in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT s.base_mint AS mint, COUNT(*) AS n,
+                        COALESCE(SUM(s.expected_profit), 0) AS expected_all,
+                        COALESCE(SUM(CASE WHEN o.class = 'landed' THEN s.expected_profit ELSE 0 END), 0) AS expected_landed,
+                        COALESCE(SUM(CASE WHEN o.class = 'landed' THEN o.actual_profit ELSE 0 END), 0) AS landed,
+                        COALESCE(SUM(o.fee_lamports), 0) AS fees
+                    FROM submissions s LEFT JOIN outcomes o ON o.submission_id = s.id
+                    GROUP BY s.base_mint ORDER BY s.base_mint
+                    """)
+            {
+                let mint: String = r["mint"]
+                let truth = try Int64.fetchOne(
+                    db, sql: "SELECT SUM(available_profit) FROM ground_truth WHERE base_mint = ?", arguments: [mint])
+                perMint.append(
+                    JournalReport.PerMint(
+                        baseMint: mint, submissions: r["n"], expectedAll: r["expected_all"],
+                        expectedOfLanded: r["expected_landed"], landedProfit: r["landed"], fees: r["fees"],
+                        groundTruth: truth))
+            }
+            let keySQL: String
+            switch bucketing {
+            case .milliseconds(let ms): keySQL = "(s.at_ms / \(max(ms, 1))) * \(max(ms, 1))"
+            case .slots(let n): keySQL = "(s.slot / \(max(n, 1))) * \(max(n, 1))"
+            }
+            var buckets: [JournalReport.Bucket] = []
+            var running: [String: Int64] = [:]
+            for r in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(keySQL) AS k, s.base_mint AS mint, COUNT(*) AS n,
+                        SUM(CASE WHEN o.class = 'landed' THEN 1 ELSE 0 END) AS landed_n,
+                        COALESCE(SUM(s.expected_profit), 0) AS expected,
+                        COALESCE(SUM(CASE WHEN o.class = 'landed' THEN o.actual_profit ELSE 0 END), 0) AS landed,
+                        COALESCE(SUM(o.fee_lamports), 0) AS fees
+                    FROM submissions s LEFT JOIN outcomes o ON o.submission_id = s.id
+                    GROUP BY k, s.base_mint ORDER BY k, s.base_mint
+                    """)
+            {
+                let mint: String = r["mint"]
+                let landed: Int64 = r["landed"]
+                running[mint, default: 0] += landed
+                buckets.append(
+                    JournalReport.Bucket(
+                        start: r["k"], baseMint: mint, submitted: r["n"], landed: r["landed_n"],
+                        expected: r["expected"],
+                        landedProfit: landed, fees: r["fees"], cumulativeProfit: running[mint] ?? 0))
+            }
+            return JournalReport(
+                opportunities: try int("SELECT COUNT(*) FROM opportunities"),
+                decisionsTaken: try int("SELECT COUNT(*) FROM decisions WHERE taken = 1"),
+                decisionsSkipped: try int("SELECT COUNT(*) FROM decisions WHERE taken = 0"),
+                skipReasons: skip,
+                submissions: try int("SELECT COUNT(*) FROM submissions"),
+                pending: try int(
+                    "SELECT COUNT(*) FROM submissions s LEFT JOIN outcomes o ON o.submission_id = s.id WHERE o.id IS NULL"
+                ),
+                outcomes: outcomes, perMint: perMint, buckets: buckets, bucketing: bucketing)
+        }
+    }
+}
