@@ -100,6 +100,7 @@ let package = Package(
             name: "ArbSimCluster",
             dependencies: [
                 "SolanaPrimitives", "SolanaKeys", "ArbGuard",
+                "ArbVenues", "ArbMath",  // DEX programs (issue #6 part 2a)
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -237,6 +238,7 @@ let package = Package(
             name: "ArbSimClusterTests",
             dependencies: [
                 "ArbSimCluster", "SolanaPrimitives", "SolanaKeys",
+                "ArbVenues", "ArbMath", "ArbTestSupport",  // DEX programs (issue #6 part 2a)
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             ],
             swiftSettings: strict
