@@ -41,6 +41,9 @@ public struct MarketPool: Sendable {
     public var symbols: [String]
     /// The decoded pool, refreshed after every block that touched one of its accounts.
     public var venue: any Venue
+    /// A lookup table (written at genesis) holding the pool's swap accounts, so that multi-leg swaps fit in a
+    /// v0 transaction as they do on mainnet.
+    public var table: AddressLookupTableAccount
 }
 
 /// Per-slot ground truth: the best arbitrage available on the state after the slot's block.
@@ -81,6 +84,9 @@ public struct Market: Sendable {
     /// Snapshots whose ground truth is not computed yet (slot, pools, token prices).
     var pendingGroundTruth: [(slot: UInt64, pools: [VenueGroundTruthPool], tokens: [MarketToken])] = []
     public internal(set) var captured: [Address: SignerProfit] = [:]
+    /// Slots whose ground truth was skipped because the queue was full (see `maxPendingGroundTruth`).
+    public internal(set) var groundTruthSkipped = 0
+    static let maxPendingGroundTruth = 256
     public internal(set) var searcherSubmissions = 0
     public internal(set) var noiseSubmissions = 0
     var tipRotation = 0
@@ -156,6 +162,12 @@ public struct Market: Sendable {
         if history.count > keep { history.removeLast(history.count - keep) }
         for r in summary.transactions where r.included { book(r) }
         pendingGroundTruth.append((summary.slot, pools.map { VenueGroundTruthPool($0.venue) }, tokens))
+        // Bounded queue: when ground truth falls behind the slots, the oldest snapshots are skipped (counted).
+        if pendingGroundTruth.count > Self.maxPendingGroundTruth {
+            let drop = pendingGroundTruth.count - Self.maxPendingGroundTruth
+            pendingGroundTruth.removeFirst(drop)
+            groundTruthSkipped += drop
+        }
     }
 
     mutating func book(_ r: ExecutionResult) {
@@ -211,16 +223,19 @@ public struct Market: Sendable {
         guard let input = token(mint: inputMint) else { return }
         let amount = input.units(microUsd: sizeMicro)
         let leg = SwapLeg(venue: pool.venue, direction: direction, amountIn: amount, minimumOut: 1)
-        if let bytes = Self.transaction(owner: trader, legs: [leg], priority: priority, tip: nil, bank: bank),
+        if let bytes = Self.transaction(
+            owner: trader, legs: [leg], tables: [pool.table], priority: priority, tip: nil, bank: bank),
             (try? bank.submit(bytes)) != nil
         {
             noiseSubmissions += 1
         }
     }
 
-    /// A signed legacy swap transaction (nil when it cannot be built, e.g. too large for a legacy message).
+    /// A signed v0 swap transaction through the pools' lookup tables (nil when it cannot be built or exceeds
+    /// the 1,232-byte packet limit).
     static func transaction(
-        owner: Keypair, legs: [SwapLeg], priority: UInt64, tip: (Address, UInt64)?, bank: Bank
+        owner: Keypair, legs: [SwapLeg], tables: [AddressLookupTableAccount], priority: UInt64,
+        tip: (Address, UInt64)?, bank: Bank
     ) -> [UInt8]? {
         guard
             var ixs = try? SwapTransaction.instructions(
@@ -231,8 +246,9 @@ public struct Market: Sendable {
             ixs.append(SystemProgram.transfer(from: owner.address, to: account, lamports: lamports))
         }
         guard
-            let m = try? LegacyMessage(instructions: ixs, payer: owner.address, recentBlockhash: bank.latestBlockhash),
-            let signed = try? VersionedTransaction.signedWireBytes(message: .legacy(m), signers: [owner]),
+            let m = try? V0Message(
+                instructions: ixs, payer: owner.address, recentBlockhash: bank.latestBlockhash, lookupTables: tables),
+            let signed = try? VersionedTransaction.signedWireBytes(message: .v0(m), signers: [owner]),
             signed.bytes.count <= 1232
         else { return nil }
         return signed.bytes
@@ -281,7 +297,8 @@ public struct Market: Sendable {
         tipRotation += 1
         guard
             let bytes = Self.transaction(
-                owner: searcher, legs: legs, priority: s.priorityMicroLamports,
+                owner: searcher, legs: legs, tables: b.cycle.legs.map { pools[$0.pool].table },
+                priority: s.priorityMicroLamports,
                 tip: tipLamports > 0 ? (tipAccount, tipLamports) : nil, bank: bank)
         else { return }
         if tipLamports > 0 {

@@ -98,17 +98,50 @@ extension SimCluster {
             var venue = try VenueRegistry.decode(
                 AccountData(address: address, owner: account.owner, lamports: account.lamports, data: account.data))
             try venue.update(from: BankAccountSource(bank: bank))
+            let table = try writeLookupTable(
+                for: venue, key: Market.agentKey(seed: scenario.seed, role: "lookup-table", index: i).address)
             pools.append(
                 MarketPool(
                     kind: p.kind, address: address,
-                    symbols: [venue.mintA, venue.mintB].map { m in
-                        tokens.first { $0.mint == m }?.symbol ?? m.base58
-                    }, venue: venue))
+                    symbols: [venue.mintA, venue.mintB].map { m in tokens.first { $0.mint == m }?.symbol ?? m.base58 },
+                    venue: venue, table: table))
         }
         var m = Market(scenario: scenario, tokens: tokens, pools: pools, noise: noise, searchers: searchers)
         m.history = [pools.map(\.venue)]
         market = m
         return describeMarket()!
+    }
+
+    /// Writes an address lookup table (active from genesis) with every account a swap on `venue` uses besides
+    /// the user's: pool, vaults, configs, tick/bin arrays of both directions, mints and programs.
+    func writeLookupTable(for venue: any Venue, key: Address) throws -> AddressLookupTableAccount {
+        let user = Market.agentKey(seed: 0, role: "lookup-probe", index: 0).address
+        let userAccounts: Set<Address> = [
+            AssociatedTokenAccount.address(wallet: user, mint: venue.mintA),
+            AssociatedTokenAccount.address(wallet: user, mint: venue.mintB), user,
+        ]
+        var addresses: [Address] = []
+        for direction in [SwapDirection.aToB, .bToA] {
+            let ixs = try venue.swapInstructions(
+                SwapParams(
+                    direction: direction, amountIn: 1, amountOut: 1, owner: user,
+                    userSource: AssociatedTokenAccount.address(wallet: user, mint: venue.mintA),
+                    userDestination: AssociatedTokenAccount.address(wallet: user, mint: venue.mintB)))
+            for ix in ixs { addresses += ix.accounts.filter { !$0.isSigner }.map(\.address) }
+        }
+        addresses += [venue.mintA, venue.mintB, ProgramIDs.token, ProgramIDs.associatedToken, ProgramIDs.system]
+        var seen = Set<Address>()
+        addresses = Array(addresses.filter { !userAccounts.contains($0) && seen.insert($0).inserted }.prefix(255))
+        let meta = AddressLookupTableMeta(
+            deactivationSlot: .max, lastExtendedSlot: 0, lastExtendedSlotStartIndex: UInt8(addresses.count),
+            authority: nil, addresses: addresses)
+        let data = AddressLookupTableHandler.encode(meta)
+        bank.setAccount(
+            key,
+            Account(
+                lamports: Rent.minimumBalance(dataLength: data.count), owner: ProgramIDs.addressLookupTable, data: data)
+        )
+        return AddressLookupTableAccount(key: key, addresses: addresses)
     }
 
     public func describeMarket() -> MarketDescription? {
@@ -143,6 +176,9 @@ extension SimCluster {
 
     /// Profit captured per signer so far (fee payer of each landed transaction).
     public func capturedProfit() -> [Address: SignerProfit] { market?.captured ?? [:] }
+
+    /// Ground truth after every block (true, the default) or only queued for `runGroundTruthWorker` / queries.
+    public func setGroundTruthInline(_ inline: Bool) { groundTruthInline = inline }
 
     /// Replaces the ground-truth search options (tests use a long walk to make the search exact).
     public func setGroundTruthOptions(_ options: GroundTruth.Options) { market?.groundTruthOptions = options }
