@@ -97,6 +97,21 @@ extension DLMM {
         /// Bin-array indices the swap touched, in order (the swap instruction's remaining accounts).
         public var binArraysTouched: [Int32]
         public var endActiveId: Int32
+        /// Per bin the swap took liquidity from, in order: what the program adds to / removes from the bin.
+        public var fills: [BinFill] = []
+        /// The pair's volatility parameters after the swap (what the program writes back to `v_parameters`).
+        public var volatility: VolatilityState? = nil
+    }
+
+    /// One bin's part of a swap (`swap_exact_in/out_quote_at_bin` result): `amountIn` includes the fee when the
+    /// fee is charged on the input; `amountOut` excludes it when charged on the output.
+    public struct BinFill: Sendable, Hashable {
+        public var binId: Int32
+        public var amountIn: UInt64
+        public var amountOut: UInt64
+        public var fee: UInt64
+        public var protocolFee: UInt64
+        public var feeOnInput: Bool
     }
 
     struct BinQuote {
@@ -276,6 +291,7 @@ extension DLMM {
         var totalProtocol: UInt64 = 0
         var crossed = 0
         var touched: [Int32] = []
+        var fills: [BinFill] = []
 
         while left > 0 {
             let start = binArrayIndex(binId: activeId)
@@ -329,6 +345,10 @@ extension DLMM {
                         guard !o1, !o2, !o3, !o4 else { throw .overflow }
                         (totalIn, totalOut, totalFee, totalProtocol) = (i, u, f, p)
                         crossed += 1
+                        fills.append(
+                            BinFill(
+                                binId: activeId, amountIn: q.amountIn, amountOut: q.amountOut, fee: q.fee,
+                                protocolFee: q.protocolFee, feeOnInput: feeOnInput))
                     }
                 }
                 if left > 0 {
@@ -340,6 +360,6 @@ extension DLMM {
         }
         return SwapResult(
             amountIn: totalIn, amountOut: totalOut, fee: totalFee, protocolFee: totalProtocol, binsCrossed: crossed,
-            binArraysTouched: touched, endActiveId: activeId)
+            binArraysTouched: touched, endActiveId: activeId, fills: fills, volatility: vol)
     }
 }

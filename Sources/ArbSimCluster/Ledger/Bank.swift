@@ -428,6 +428,7 @@ public struct Bank: Sendable {
             var ctx = InvocationContext(
                 programId: pid, data: ix.data, indexes: indexes, tx: ws, slot: slot, blockhash: latestBlockhash,
                 logPrefix: program.loader == LoaderIDs.native ? "" : "Program log: ")
+            ctx.unixTimestamp = blockTime(slot: slot)
             var ixError: InstructionError? = nil
             do {
                 try program.process(&ctx)

@@ -13,6 +13,8 @@ public struct InvocationContext {
     public let slot: UInt64
     /// The bank's current blockhash (what a durable nonce advances to, hashed).
     public let blockhash: Hash
+    /// The Clock sysvar's unix time for `slot` (what `Clock::get()` returns to a program).
+    public var unixTimestamp: Int64 = 0
     /// Builtins log bare lines (`ic_msg!`); on-chain programs' `msg!` lines start with "Program log: ".
     let logPrefix: String
 
@@ -107,7 +109,8 @@ public struct ProgramRegistry: Sendable {
     public mutating func register(_ id: Address, _ program: any NativeProgram) { programs[id] = program }
     public subscript(id: Address) -> (any NativeProgram)? { programs[id] }
 
-    /// System, Compute Budget, SPL Token, Associated Token Account, Address Lookup Table, Memo (v2 and v1).
+    /// System, Compute Budget, SPL Token, Associated Token Account, Address Lookup Table, Memo (v2 and v1), and the
+    /// five DEX programs at their real ids (`registerDEXPrograms`).
     public static var standard: ProgramRegistry {
         var r = ProgramRegistry()
         r.register(ProgramIDs.system, SystemProgramHandler())
@@ -117,6 +120,7 @@ public struct ProgramRegistry: Sendable {
         r.register(ProgramIDs.addressLookupTable, AddressLookupTableHandler())
         r.register(ProgramIDs.memo, MemoHandler())
         r.register(ProgramIDs.memoV1, MemoHandler())
+        r.registerDEXPrograms()
         return r
     }
 }

@@ -1,0 +1,151 @@
+import ArbMath
+import ArbVenues
+import SolanaPrimitives
+
+/// Orca Whirlpool `ErrorCode` (programs/whirlpool/src/errors.rs; Anchor numbers from 6000, hex in the source).
+public enum WhirlpoolErrorCode {
+    /// 0x1793
+    public static let zeroTradableAmount: UInt32 = 6035
+    /// 0x1794
+    public static let amountOutBelowMinimum: UInt32 = 6036
+    /// 0x1795
+    public static let amountInAboveMaximum: UInt32 = 6037
+    /// 0x1796
+    public static let tickArraySequenceInvalidIndex: UInt32 = 6038
+    /// 0x1781: other failures of the walk (overflows) are reported as `TokenMaxExceeded`.
+    public static let tokenMaxExceeded: UInt32 = 6017
+}
+
+/// Orca Whirlpool (`whirLbMi…`): `swap` (11 accounts) and `swap_v2` (15 accounts) with the Anchor constraints
+/// (vault addresses, owner accounts' mints, token programs, oracle seeds), the ArbVenues/ArbMath tick walk over the
+/// three tick arrays passed, vault transfers, and the new sqrt price, tick, liquidity, fee growth and protocol fee
+/// written back into the `Whirlpool` account.
+struct WhirlpoolProgram: NativeProgram {
+    typealias E = WhirlpoolErrorCode
+    typealias A = AnchorErrorCode
+    var loader: Address { LoaderIDs.bpfLoader2 }
+    /// Measured on mainnet (issue #6): swap ≈ 41k CU, swap_v2 ≈ 48k CU.
+    static let swapUnits: UInt64 = 41_000
+    static let swapV2Units: UInt64 = 48_000
+
+    func process(_ ctx: inout InvocationContext) throws(InstructionError) {
+        typealias L = WhirlpoolLayout
+        guard ctx.data.count >= 8 else { throw .custom(A.instructionFallbackNotFound) }
+        let disc = Array(ctx.data[0..<8])
+        let v2: Bool
+        if disc == L.swapDiscriminator {
+            v2 = false
+        } else if disc == L.swapV2Discriminator {
+            v2 = true
+        } else {
+            throw .custom(A.instructionFallbackNotFound)
+        }
+        try ctx.consume(v2 ? Self.swapV2Units : Self.swapUnits)
+        guard ctx.data.count >= (v2 ? 43 : 42) else { throw .custom(A.instructionDidNotDeserialize) }
+        ctx.log(v2 ? "Instruction: SwapV2" : "Instruction: Swap")
+        let amount = ctx.data.le(UInt64.self, at: 8)
+        let threshold = ctx.data.le(UInt64.self, at: 16)
+        let sqrtLimit = ctx.data.le(UInt128.self, at: 24)
+        guard ctx.data[40] <= 1, ctx.data[41] <= 1 else { throw .custom(A.instructionDidNotDeserialize) }
+        let exactIn = ctx.data[40] == 1
+        let aToB = ctx.data[41] == 1
+        guard ctx.accountCount >= (v2 ? 15 : 11) else { throw .custom(A.accountNotEnoughKeys) }
+        // Positions of the named accounts in each form.
+        let authority = v2 ? 3 : 1
+        let poolIx = v2 ? 4 : 2
+        let (ownerA, vaultA, ownerB, vaultB) = v2 ? (7, 8, 9, 10) : (3, 4, 5, 6)
+        let arrays = v2 ? [11, 12, 13] : [7, 8, 9]
+        let oracle = v2 ? 14 : 10
+        guard ctx.isSigner(authority) else { throw .custom(A.accountNotSigner) }
+        let poolAccount = ctx.account(poolIx)
+        guard poolAccount.owner == L.programId else { throw .custom(A.accountOwnedByWrongProgram) }
+        guard poolAccount.data.count >= 8, Array(poolAccount.data[0..<8]) == L.whirlpoolDiscriminator else {
+            throw .custom(A.accountDiscriminatorMismatch)
+        }
+        guard ctx.isWritable(poolIx) else { throw .custom(A.accountNotMutable) }
+        var venue: WhirlpoolVenue
+        do { venue = try WhirlpoolVenue(pool: ctx.venueAccount(poolIx)) } catch {
+            throw .custom(A.accountDidNotDeserialize)
+        }
+        let state = venue.state
+        if v2 {
+            for i in [0, 1] where ctx.key(i) != ProgramIDs.token && ctx.key(i) != ProgramIDs.token2022 {
+                throw .custom(A.invalidProgramId)
+            }
+            guard ctx.key(2) == ProgramIDs.memo else { throw .custom(A.invalidProgramId) }
+            guard ctx.key(5) == state.tokenMintA, ctx.key(6) == state.tokenMintB else {
+                throw .custom(A.constraintAddress)
+            }
+        } else {
+            guard ctx.key(0) == ProgramIDs.token else { throw .custom(A.invalidProgramId) }
+        }
+        guard ctx.key(vaultA) == state.tokenVaultA, ctx.key(vaultB) == state.tokenVaultB else {
+            throw .custom(A.constraintAddress)
+        }
+        guard try DEXToken.account(ctx, ownerA).mint == state.tokenMintA,
+            try DEXToken.account(ctx, ownerB).mint == state.tokenMintB
+        else { throw .custom(A.constraintRaw) }
+        guard ctx.key(oracle) == venue.oracleAddress else { throw .custom(A.constraintSeeds) }
+        guard sqrtLimit == 0 else {
+            // Partial fills against a price limit are not modelled; ArbVenues always sends 0 (MIN/MAX).
+            ctx.log("simulated Whirlpool: sqrt_price_limit must be 0")
+            throw .invalidInstructionData
+        }
+        guard amount > 0 else { throw .custom(E.zeroTradableAmount) }
+        // The walk uses the three arrays of the program's sequence for the current tick, from those passed.
+        var source = ctx.venueAccounts()
+        let passed = Set(arrays.map { ctx.key($0) })
+        for start in venue.neighbourhoodStarts where !passed.contains(venue.tickArrayAddress(start)) {
+            source[venue.tickArrayAddress(start)] = nil
+        }
+        do { try venue.update(from: source) } catch { throw .custom(A.accountDidNotDeserialize) }
+        let detail: WhirlpoolQuoteDetail
+        do {
+            detail = try venue.quoteDetail(
+                QuoteRequest(amount: amount, direction: aToB ? .aToB : .bToA, exactIn: exactIn))
+        } catch {
+            switch error.code {
+            case .zeroAmount: throw .custom(E.zeroTradableAmount)
+            case .missingAccount, .insufficientLiquidity: throw .custom(E.tickArraySequenceInvalidIndex)
+            default: throw .custom(E.tokenMaxExceeded)
+            }
+        }
+        let q = detail.quote
+        if exactIn {
+            guard q.amountOut >= threshold else {
+                ctx.log("amount_out: \(q.amountOut), other_amount_threshold: \(threshold)")
+                throw .custom(E.amountOutBelowMinimum)
+            }
+        } else {
+            guard q.amountIn <= threshold else {
+                ctx.log("amount_in: \(q.amountIn), other_amount_threshold: \(threshold)")
+                throw .custom(E.amountInAboveMaximum)
+            }
+        }
+        let user = ctx.key(authority)
+        if aToB {
+            try DEXToken.transfer(&ctx, from: ownerA, to: vaultA, authority: user, amount: q.amountIn, userSigned: true)
+            try DEXToken.transfer(
+                &ctx, from: vaultB, to: ownerB, authority: ctx.key(poolIx), amount: q.amountOut, userSigned: true)
+        } else {
+            try DEXToken.transfer(&ctx, from: ownerB, to: vaultB, authority: user, amount: q.amountIn, userSigned: true)
+            try DEXToken.transfer(
+                &ctx, from: vaultA, to: ownerA, authority: ctx.key(poolIx), amount: q.amountOut, userSigned: true)
+        }
+        let r = detail.swap
+        var s = state
+        s.sqrtPrice = r.nextSqrtPrice
+        s.tickCurrentIndex = r.nextTickIndex
+        s.liquidity = r.nextLiquidity
+        if aToB {
+            s.feeGrowthGlobalA = r.nextFeeGrowthGlobal
+            s.protocolFeeOwedA &+= r.nextProtocolFee
+        } else {
+            s.feeGrowthGlobalB = r.nextFeeGrowthGlobal
+            s.protocolFeeOwedB &+= r.nextProtocolFee
+        }
+        var a = ctx.account(poolIx)
+        DEXLayouts.write(s, into: &a.data)
+        try ctx.set(poolIx, a)
+    }
+}
