@@ -13,6 +13,10 @@ public actor SimCluster {
     var nextSubscription: UInt64 = 0
     /// Reaction-time measurement (see LatencyProbe.swift); nil = off.
     var latencyProbe: LatencyProbe?
+    /// The market agents and ground truth (Market/), when a scenario is installed.
+    public internal(set) var market: Market? = nil
+    /// Ground truth computed right after each block (true) or by `runGroundTruthWorker()` (false).
+    var groundTruthInline = true
 
     public init(configuration: BankConfiguration = .init()) {
         bank = Bank(configuration: configuration)
@@ -23,7 +27,9 @@ public actor SimCluster {
     /// Produces the current slot's block and notifies subscribers.
     @discardableResult
     public func advanceSlot() -> BlockSummary {
+        market?.beforeBlock(bank: &bank)
         let summary = bank.produceBlock()
+        if market != nil { marketAfterBlock(summary) }
         notify(summary)
         return summary
     }

@@ -246,7 +246,7 @@ extension SimCluster {
                     .object(["slot": .uint($0.slot), "prioritizationFee": .uint($0.fee)])
                 })
         default:
-            throw RPCFailure(code: -32601, message: "Method not found")
+            return try marketDispatch(method: method, params: p)  // bundles, ground truth (Market/MarketRPC.swift)
         }
     }
 
