@@ -22,7 +22,7 @@ public final class ArbRuntime: Sendable {
     let logger: Logger
     let statusBox = Mutex(RuntimeStatus())
     let stop = StopSignal()
-    let results = Mutex<[TradeResult]>([])
+    let results = Mutex<[CompletedTrade]>([])
     let busyPools = Mutex<Set<Address>>([])
     let landRing = Mutex(LandRate())
 
@@ -41,8 +41,8 @@ public final class ArbRuntime: Sendable {
     /// A copy of the counters.
     public var status: RuntimeStatus { statusBox.withLock { $0 } }
 
-    /// Every trade result so far, in completion order.
-    public var tradeResults: [TradeResult] { results.withLock { $0 } }
+    /// Every finished trade so far (the decision and its result), in completion order.
+    public var completedTrades: [CompletedTrade] { results.withLock { $0 } }
 
     /// Begin draining (idempotent; safe from any task or a signal handler task).
     public func requestStop() { stop.fire() }
@@ -355,7 +355,7 @@ public final class ArbRuntime: Sendable {
             default: break
             }
         }
-        results.withLock { $0.append(result) }
+        results.withLock { $0.append(CompletedTrade(request: trade, result: result)) }
         logger.debug(
             "trade",
             metadata: [
@@ -364,6 +364,12 @@ public final class ArbRuntime: Sendable {
                 "signature": "\(result.signature.map { "\($0)" } ?? "-")",
             ])
     }
+}
+
+/// A decision and what became of it.
+public struct CompletedTrade: Sendable {
+    public var request: TradeRequest
+    public var result: TradeResult
 }
 
 /// Outcomes of the last 100 sent trades (for the gate's `recent_land_rate`).

@@ -45,6 +45,8 @@ public struct RuntimeConfiguration: Sendable, Hashable {
     public var scenarioPath: String?
     public var slotMilliseconds: UInt64 = 400
     public var seed: UInt64 = 1
+    /// The deployed profit-guard program (real cluster). Required to send: every transaction carries it.
+    public var guardProgram: Address?
 
     public init() {}
 
@@ -72,6 +74,7 @@ public struct RuntimeConfiguration: Sendable, Hashable {
         public var scenario: String?
         public var slotMs: UInt64?
         public var seed: UInt64?
+        public var guardProgram: String?
 
         public init() {}
 
@@ -79,7 +82,7 @@ public struct RuntimeConfiguration: Sendable, Hashable {
         public static let keys: Set<String> = [
             "rpc", "ws", "keypair", "live", "pools", "baseTokens", "capital", "minProfit", "slippageBps", "maxLegs",
             "computeUnitPrice", "model", "gateThreshold", "journal", "runDirectory", "duration", "slots",
-            "statusInterval", "commitment", "scenario", "slotMs", "seed",
+            "statusInterval", "commitment", "scenario", "slotMs", "seed", "guardProgram",
         ]
 
         /// Parses a JSON config file's bytes; unknown keys are an error (a typo must not be ignored silently).
@@ -173,6 +176,7 @@ public struct RuntimeConfiguration: Sendable, Hashable {
             o.scenario = env["SOLARB_SCENARIO"]
             o.slotMs = try number("SOLARB_SLOT_MS", UInt64.self)
             o.seed = try number("SOLARB_SEED", UInt64.self)
+            o.guardProgram = env["SOLARB_GUARD_PROGRAM"]
             return o
         }
     }
@@ -245,6 +249,7 @@ public struct RuntimeConfiguration: Sendable, Hashable {
             slotMilliseconds = v
         }
         if let v = o.seed { seed = v }
+        if let v = o.guardProgram { guardProgram = v.isEmpty ? nil : try address(v, "guardProgram") }
     }
 
     /// Consistency checks across fields (after all layers).

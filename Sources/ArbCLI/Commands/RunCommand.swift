@@ -66,6 +66,10 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Simulated cluster: scenario file (default scenario when absent).") var scenario: String?
     @Option(help: "Simulated cluster: slot time in milliseconds.") var slotMs: UInt64?
     @Option(help: "Simulated cluster: seed.") var seed: UInt64?
+    @Option(help: "Address of the deployed profit-guard program (real cluster; required with --live).")
+    var guardProgram: String?
+    @Flag(help: "Simulated cluster: no competing searchers (measures the share captured uncontested).")
+    var uncontested = false
     @Option(help: "Also write the summary as JSON to this file.") var summaryJson: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
 
@@ -92,6 +96,7 @@ struct RunCommand: AsyncParsableCommand {
         o.scenario = scenario
         o.slotMs = slotMs
         o.seed = seed
+        o.guardProgram = guardProgram
         return o
     }
 
@@ -116,7 +121,8 @@ struct RunCommand: AsyncParsableCommand {
         var logger = Logger(label: "solarb.run")
         logger.logLevel = level
         try FileManager.default.createDirectory(atPath: c.runDirectory, withIntermediateDirectories: true)
-        let session = RunSession(configuration: c, logger: logger, summaryPath: summaryJson)
+        let session = RunSession(
+            configuration: c, logger: logger, summaryPath: summaryJson, uncontested: uncontested)
         if c.rpcURLs.isEmpty {
             try await session.runSimulated()
         } else {
@@ -130,6 +136,7 @@ struct RunSession: Sendable {
     let configuration: RuntimeConfiguration
     let logger: Logger
     let summaryPath: String?
+    let uncontested: Bool
 
     static let mainnetGenesis = "5eykt4UsFv8P8NJdTREpY1vzqKqZKvdpKuc147dw2N9d"
     static let devnetGenesis = "EtWTRABZaYq6iMfeYKouRu166VU2xqa1wcaWoxPkrZBG"
@@ -152,30 +159,22 @@ struct RunSession: Sendable {
         let cluster = SimCluster(
             configuration: BankConfiguration(
                 seed: c.seed, slotMilliseconds: c.slotMilliseconds,
-                genesisAccounts: [wallet.address: Account(lamports: funding)]))
-        let setup = try await SimulatedMarket.prepare(cluster: cluster, configuration: c, logger: logger)
+                genesisAccounts: [wallet.address: Account(lamports: funding)], programs: SimulatedMarket.programs()))
+        let setup = try await SimulatedMarket.install(cluster: cluster, configuration: c, uncontested: uncontested)
         let probe = LatencyProbe()
         await cluster.installLatencyProbe(probe)
         let (ready, readySink) = AsyncStream.makeStream(of: SimClusterServer.Endpoints.self)
         let slotDuration = Duration.milliseconds(Int64(c.slotMilliseconds))
+        let journalPath = c.journalPath ?? (c.runDirectory as NSString).appendingPathComponent("journal.sqlite")
+        let logger = self.logger
         let outcome: RunOutcome = try await withThrowingTaskGroup(of: RunOutcome?.self) { group in
             group.addTask {
+                var serverLogger = SimClusterServer.defaultLogger
+                serverLogger.logLevel = .critical
                 try await SimClusterServer.run(
-                    cluster: cluster,
-                    configuration: .init(rpcPort: 0, webSocketPort: 0, slotDuration: nil)
+                    cluster: cluster, configuration: .init(rpcPort: 0, webSocketPort: 0, slotDuration: slotDuration),
+                    logger: serverLogger
                 ) { endpoints in readySink.yield(endpoints) }
-                return nil
-            }
-            group.addTask {
-                // Slots advance here (not in the server) so the market can act at each slot.
-                let clock = ContinuousClock()
-                var deadline = clock.now.advanced(by: slotDuration)
-                while !Task.isCancelled {
-                    try await clock.sleep(until: deadline, tolerance: nil)
-                    await setup.beforeSlot(cluster)
-                    await cluster.advanceSlot()
-                    deadline = deadline.advanced(by: slotDuration)
-                }
                 return nil
             }
             group.addTask {
@@ -188,21 +187,23 @@ struct RunSession: Sendable {
                       WebSocket: \(endpoints.webSocketURL)
                       wallet:    \(wallet.address) (\(keyPath), mode 0600; funded with \(RuntimeStatus.sol(Int64(funding))) SOL)
                       market:    \(setup.description)
+                      journal:   \(journalPath)
                     """)
                 let rpc = RPCClient(
                     configuration: .init(endpoints: [RPCEndpoint(url: endpoints.rpcURL, name: "simcluster")]),
                     logger: logger)
                 let blockhashes = BlockhashCache()
-                let executor = SwapExecutor(
-                    mode: .send, rpc: rpc, signer: wallet, blockhashes: blockhashes,
-                    computeUnitPrice: c.computeUnitPriceMicroLamports, logger: logger)
+                let executor = try JournaledExecutor.standard(
+                    mode: .send, configuration: c, guardProgram: setup.guardProgram, journalPath: journalPath,
+                    rpc: rpc, wsURL: endpoints.webSocketURL, signer: wallet, blockhashes: blockhashes,
+                    lookupTables: setup.lookupTables, logger: logger)
                 var runConfig = c
                 if runConfig.pools.isEmpty { runConfig.pools = setup.pools }
                 let runtime = ArbRuntime(
                     configuration: runConfig, rpc: rpc, wsURL: endpoints.webSocketURL, executor: executor,
                     blockhashes: blockhashes, logger: logger)
                 let status = try await self.drive(runtime)
-                return RunOutcome(status: status, results: runtime.tradeResults)
+                return RunOutcome(status: status, results: runtime.completedTrades)
             }
             var result: RunOutcome?
             while let r = try await group.next() {
@@ -214,10 +215,11 @@ struct RunSession: Sendable {
             group.cancelAll()
             return result ?? RunOutcome(status: RuntimeStatus(), results: [])
         }
-        let truth = await setup.groundTruth(cluster, fromSlot: outcome.status.startSlot, wallet: wallet.address)
-        printSummary(outcome.status, cluster: probe.summary(), truth: truth, mode: "simulated cluster (sending)")
+        let s = outcome.status
+        let truth = await SimulatedMarket.groundTruth(
+            cluster, slots: s.startSlot...max(s.startSlot, s.slot), wallet: wallet.address)
+        printSummary(s, cluster: probe.summary(), truth: truth, mode: "simulated cluster (sending)")
     }
-
     // MARK: real cluster
 
     func runReal() async throws {
@@ -235,7 +237,9 @@ struct RunSession: Sendable {
         case Self.testnetGenesis: name = "testnet"
         default: name = "unknown cluster"
         }
-        let mode: SwapExecutor.Mode = c.live ? .send : .simulate
+        if c.live && c.guardProgram == nil {
+            throw ValidationError("--live needs --guard-program (the deployed profit guard; see docs/guard.md)")
+        }
         print(
             """
             solarb run — \(name) (genesis \(genesis)) via \(rpc.configuration.endpoints.map(\.name).joined(separator: ", "))
@@ -243,9 +247,18 @@ struct RunSession: Sendable {
               mode:   \(c.live ? "LIVE — signed transactions are SENT (real funds at risk)" : "dry run — every transaction is simulated, nothing is sent (add --live to send)")
             """)
         let blockhashes = BlockhashCache()
-        let executor = SwapExecutor(
-            mode: mode, rpc: rpc, signer: wallet, blockhashes: blockhashes,
-            computeUnitPrice: c.computeUnitPriceMicroLamports, logger: logger)
+        let executor: any Executor
+        if let guardProgram = c.guardProgram {
+            executor = try JournaledExecutor.standard(
+                mode: c.live ? .send : .simulate, configuration: c, guardProgram: guardProgram,
+                journalPath: c.journalPath ?? (c.runDirectory as NSString).appendingPathComponent("journal.sqlite"),
+                rpc: rpc, wsURL: ws, signer: wallet, blockhashes: blockhashes, lookupTables: [:], logger: logger)
+        } else {
+            // No guard program: dry run only (checked above), each leg guarded by its minimum output.
+            executor = SwapExecutor(
+                mode: .simulate, rpc: rpc, signer: wallet, blockhashes: blockhashes,
+                computeUnitPrice: c.computeUnitPriceMicroLamports, logger: logger)
+        }
         let runtime = ArbRuntime(
             configuration: c, rpc: rpc, wsURL: ws, executor: executor, blockhashes: blockhashes, logger: logger)
         let status = try await drive(runtime)
@@ -318,8 +331,8 @@ struct RunSession: Sendable {
         }
         if let truth {
             lines.append(
-                "  captured:       \(RuntimeStatus.sol(truth.capturedLamports)) of \(RuntimeStatus.sol(truth.availableLamports)) SOL available "
-                    + "(\(truth.sharePercent)) over \(truth.slots) slots")
+                "  captured:       \(GroundTruth.usd(truth.capturedMicroUsd)) of \(GroundTruth.usd(truth.availableMicroUsd)) available "
+                    + "(\(truth.sharePercent)) over \(truth.slots) slots (ground truth: best arbitrage after each block)")
         } else {
             lines.append("  captured:       n/a (no ground truth from this cluster)")
         }
@@ -338,8 +351,9 @@ struct RunSession: Sendable {
                 o["clusterLatencyTransactions"] = cluster.transactions
             }
             if let truth {
-                o["availableLamports"] = truth.availableLamports
-                o["capturedLamports"] = truth.capturedLamports
+                o["availableMicroUsd"] = truth.availableMicroUsd
+                o["capturedMicroUsd"] = truth.capturedMicroUsd
+                o["groundTruthSlots"] = truth.slots
             }
             if let data = try? JSONSerialization.data(withJSONObject: o, options: [.sortedKeys, .prettyPrinted]) {
                 _ = FileManager.default.createFile(atPath: summaryPath, contents: data)
@@ -350,18 +364,24 @@ struct RunSession: Sendable {
 
 struct RunOutcome: Sendable {
     var status: RuntimeStatus
-    var results: [TradeResult]
+    var results: [CompletedTrade]
 }
 
-/// The available and captured profit over a run, from the simulated cluster's ground truth.
+/// The available and captured profit over a run, from the simulated cluster's ground truth (micro-USD).
 struct GroundTruth: Sendable {
     var slots: UInt64
-    var availableLamports: Int64
-    var capturedLamports: Int64
+    var availableMicroUsd: Int64
+    var capturedMicroUsd: Int64
     var sharePercent: String {
-        guard availableLamports > 0 else { return "n/a: no profit was available" }
-        let bp = Int128(capturedLamports) * 10_000 / Int128(availableLamports)
-        return "\(bp / 100).\(String(format: "%02d", Int(abs(bp % 100)))) %"
+        guard availableMicroUsd > 0 else { return "n/a: no profit was available" }
+        let bp = Int128(capturedMicroUsd) * 10_000 / Int128(availableMicroUsd)
+        let frac = Int(abs(bp % 100))
+        return "\(bp / 100).\(frac < 10 ? "0" : "")\(frac) %"
+    }
+    static func usd(_ micro: Int64) -> String {
+        let m = micro.magnitude
+        let cents = String(m % 1_000_000 / 10_000)
+        return "\(micro < 0 ? "-" : "")$\(m / 1_000_000).\(cents.count < 2 ? "0" : "")\(cents)"
     }
 }
 

@@ -97,7 +97,7 @@ extension SimCluster {
             }
             var venue = try VenueRegistry.decode(
                 AccountData(address: address, owner: account.owner, lamports: account.lamports, data: account.data))
-            try venue.update(from: BankAccountSource(bank: bank))
+            try venue.update(from: BankAccountSource(bank))
             let table = try writeLookupTable(
                 for: venue, key: Market.agentKey(seed: scenario.seed, role: "lookup-table", index: i).address)
             pools.append(
