@@ -224,6 +224,13 @@ public final class ArbRuntime: Sendable {
 
     // MARK: decisions
 
+    /// A pool whose dependency (vault, array) changed is evaluated when its own state account's notification of
+    /// the same slot arrives (the feed subscribes each pool's state account after its other accounts, so on a
+    /// cluster that notifies in subscription order, as the simulated cluster does, it arrives last), or once the
+    /// feed has moved past that slot (every notification of the slot has then been delivered: a swap that left
+    /// the state account's bytes unchanged sends none), or at the latest after `settleLimit`.
+    static let settleLimit: Duration = .milliseconds(50)
+
     func decide(
         inbox: Inbox, state: FeedState, book: inout PoolBook, engine: inout ArbEngine<AnyPoolQuoter>,
         gate: AIGate?, trades: AsyncStream<TradeRequest>.Continuation, fetch: AsyncStream<[Address]>.Continuation
@@ -232,26 +239,71 @@ public final class ArbRuntime: Sendable {
         var candidates: [RankedCandidate] = []
         var seenCycles = Set<Int32>()
         var touched: [Address] = []
-        var touchedSet = Set<Address>()
-        while let batch = await inbox.next() {
+        // Pools to evaluate now (their state account arrived), and pools waiting for it (deadline, first receipt).
+        var ready: [Address: ContinuousClock.Instant] = [:]
+        var waiting: [Address: (slot: UInt64, deadline: ContinuousClock.Instant, received: ContinuousClock.Instant)] =
+            [:]
+        var maxSlot: UInt64 = 0
+        while true {
+            let batch: Inbox.Batch?
+            if waiting.isEmpty {
+                guard let b = await inbox.next() else { break }
+                batch = b
+            } else {
+                batch = inbox.tryTake()
+                if batch == nil {
+                    if inbox.isClosed { break }
+                    let oldest = waiting.values.map(\.received).min() ?? .now
+                    let waited = ContinuousClock.now - oldest
+                    try? await Task.sleep(for: waited < .milliseconds(2) ? .microseconds(100) : .milliseconds(1))
+                }
+            }
             if stop.isFired { break }
+            if let batch {
+                for (address, slot) in batch.updates {
+                    maxSlot = max(maxSlot, slot)
+                    if address == SysvarIDs.clock { continue }  // read by CPMM, changes every slot: not a trigger
+                    for p in book.dependents[address] ?? [] {
+                        if p == address {
+                            let received = waiting.removeValue(forKey: p)?.received ?? batch.firstReceived
+                            ready[p] = min(ready[p] ?? received, received)
+                        } else if ready[p] == nil, waiting[p] == nil {
+                            waiting[p] = (slot, batch.firstReceived + Self.settleLimit, batch.firstReceived)
+                        }
+                    }
+                }
+                statusBox.withLock {
+                    $0.updates += UInt64(batch.updates.count)
+                    $0.batches += 1
+                }
+            }
+            let now = ContinuousClock.now
+            let feedSlot = waiting.isEmpty ? 0 : state.withStore { $0.feedSlot }
+            for (p, w) in waiting where w.deadline <= now || feedSlot > w.slot {
+                ready[p] = w.received
+                waiting[p] = nil
+            }
+            guard !ready.isEmpty else { continue }
             touched.removeAll(keepingCapacity: true)
-            touchedSet.removeAll(keepingCapacity: true)
-            var maxSlot: UInt64 = 0
-            for (address, slot) in batch.updates {
-                maxSlot = max(maxSlot, slot)
-                for p in book.dependents[address] ?? [] where touchedSet.insert(p).inserted { touched.append(p) }
+            var received = now
+            for p in book.order where ready[p] != nil {
+                touched.append(p)
+                received = min(received, ready[p]!)
             }
-            statusBox.withLock {
-                $0.updates += UInt64(batch.updates.count)
-                $0.batches += 1
-            }
-            guard !touched.isEmpty else { continue }
             let store = state.snapshot()
+            if logger.logLevel <= .trace {
+                for p in touched {
+                    let deps = (book.entries[p]?.dependencies ?? []).map {
+                        "\($0.base58.prefix(4))@\(store.read($0)?.slot ?? 0)"
+                    }
+                    logger.trace("evaluate", metadata: ["pool": "\(p.base58.prefix(6))", "deps": "\(deps)"])
+                }
+            }
+            ready.removeAll(keepingCapacity: true)
             let source = StoreSource(store: store)
             // Phase 1: every touched venue brought up to date, then inserted without evaluation, so that the
             // evaluation in phase 2 sees all of this batch's pool states.
-            var ready: [(Int, AnyPoolQuoter, UInt64)] = []
+            var updated: [(Int, AnyPoolQuoter, UInt64)] = []
             var venueErrors: UInt64 = 0
             for p in touched {
                 do {
@@ -266,12 +318,12 @@ public final class ArbRuntime: Sendable {
                 let q = AnyPoolQuoter.of(v)
                 let slot = store.read(p)?.slot ?? maxSlot
                 engine.insert(q, slot: slot)
-                ready.append((h, q, slot))
+                updated.append((h, q, slot))
             }
             // Phase 2: evaluate the cycles through each touched pool; keep each cycle once.
             candidates.removeAll(keepingCapacity: true)
             seenCycles.removeAll(keepingCapacity: true)
-            for (h, q, slot) in ready {
+            for (h, q, slot) in updated {
                 engine.update(poolAt: h, q, slot: slot)
                 for r in engine.ranked where seenCycles.insert(r.cycle).inserted { candidates.append(r) }
             }
@@ -320,7 +372,7 @@ public final class ArbRuntime: Sendable {
                 }
                 let venues = pools.compactMap { book.venue($0) }
                 let request = TradeRequest(
-                    id: nextID, opportunity: opportunity, venues: venues, notificationReceived: batch.firstReceived,
+                    id: nextID, opportunity: opportunity, venues: venues, notificationReceived: received,
                     gateScore: score)
                 nextID += 1
                 statusBox.withLock {
@@ -453,6 +505,20 @@ final class Inbox: Sendable {
         }
         waiter?.resume()
     }
+
+    /// Everything pushed since the last batch, without waiting (nil when nothing is there or closed).
+    func tryTake() -> Batch? {
+        state.withLock { s -> Batch? in
+            guard !s.closed, let first = s.firstReceived else { return nil }
+            defer {
+                s.updates.removeAll(keepingCapacity: true)
+                s.firstReceived = nil
+            }
+            return Batch(updates: s.updates, firstReceived: first)
+        }
+    }
+
+    var isClosed: Bool { state.withLock { $0.closed } }
 
     /// The next batch (everything pushed since the last one), or nil once closed.
     func next() async -> Batch? {

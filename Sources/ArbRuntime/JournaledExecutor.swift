@@ -87,7 +87,9 @@ public final class JournaledExecutor: Executor {
 
     func journalWrite(_ what: String, _ body: (Journal) throws(JournalError) -> Void) {
         guard let journal else { return }
-        do { try body(journal) } catch { logger.error("journal write failed", metadata: ["what": "\(what)", "error": "\(error)"]) }
+        do { try body(journal) } catch {
+            logger.error("journal write failed", metadata: ["what": "\(what)", "error": "\(error)"])
+        }
     }
 
     /// Reconciles submissions a previous run left pending (crash or kill), then creates missing token accounts
@@ -125,10 +127,13 @@ public final class JournaledExecutor: Executor {
         let o = trade.opportunity
         let now = Self.nowMilliseconds
         var opportunityId: Int64?
-        journalWrite("opportunity") { j throws(JournalError) in opportunityId = try j.recordOpportunity(o, atMilliseconds: now) }
+        journalWrite("opportunity") { j throws(JournalError) in
+            opportunityId = try j.recordOpportunity(o, atMilliseconds: now)
+        }
         guard let bh = blockhashes.latest else {
             journalWrite("decision") { j throws(JournalError) in
-                try j.recordDecision(opportunityId: opportunityId, taken: false, reason: "no_blockhash", atMilliseconds: now)
+                try j.recordDecision(
+                    opportunityId: opportunityId, taken: false, reason: "no_blockhash", atMilliseconds: now)
             }
             return TradeResult(id: trade.id, outcome: .buildFailed("no recent blockhash"))
         }
@@ -149,7 +154,8 @@ public final class JournaledExecutor: Executor {
             input.balances[o.baseMint] = 0
             missing.insert(EngineConfig.wrappedSol)
         } else {
-            let ata = AssociatedTokenAccount.address(wallet: signer.address, mint: o.baseMint, tokenProgram: ProgramIDs.token)
+            let ata = AssociatedTokenAccount.address(
+                wallet: signer.address, mint: o.baseMint, tokenProgram: ProgramIDs.token)
             input.balances[o.baseMint] = (try? await rpc.getTokenAccountBalance(ata))?.value.amount ?? 0
         }
         input.missingTokenAccounts = missing
@@ -195,7 +201,8 @@ public final class JournaledExecutor: Executor {
                     try journal.recordDecision(
                         opportunityId: opportunityId, taken: true, reason: "sent", atMilliseconds: now)
                     try journal.recordIntent(
-                        SubmissionIntent(opportunityId: opportunityId, transaction: signed, slot: o.slot, atMilliseconds: now))
+                        SubmissionIntent(
+                            opportunityId: opportunityId, transaction: signed, slot: o.slot, atMilliseconds: now))
                 } catch {
                     logger.error("journal intent failed: not sending", metadata: ["error": "\(error)"])
                     return TradeResult(
@@ -204,13 +211,18 @@ public final class JournaledExecutor: Executor {
                 }
             }
             let e = await sender.execute(signed)
-            journalWrite("outcome") { j throws(JournalError) in try j.recordOutcome(e, atMilliseconds: Self.nowMilliseconds) }
+            journalWrite("outcome") { j throws(JournalError) in
+                try j.recordOutcome(e, atMilliseconds: Self.nowMilliseconds)
+            }
             let pnl = e.lamportDelta ?? -Int64(clamping: e.feeLamports ?? 0)
             if e.outcome.executed {
-                risk.withLock { $0.record(success: e.outcome == .landed, pnlLamports: pnl, nowMilliseconds: Self.nowMilliseconds) }
+                risk.withLock {
+                    $0.record(success: e.outcome == .landed, pnlLamports: pnl, nowMilliseconds: Self.nowMilliseconds)
+                }
             }
             return TradeResult(
-                id: trade.id, signature: signed.signature, outcome: Self.map(e, baseIsSOL: o.baseMint == EngineConfig.wrappedSol),
+                id: trade.id, signature: signed.signature,
+                outcome: Self.map(e, baseIsSOL: o.baseMint == EngineConfig.wrappedSol),
                 signedAt: signedAt, feeLamports: e.feeLamports)
         }
     }

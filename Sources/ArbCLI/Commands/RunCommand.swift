@@ -332,7 +332,8 @@ struct RunSession: Sendable {
         if let truth {
             lines.append(
                 "  captured:       \(GroundTruth.usd(truth.capturedMicroUsd)) of \(GroundTruth.usd(truth.availableMicroUsd)) available "
-                    + "(\(truth.sharePercent)) over \(truth.slots) slots (ground truth: best arbitrage after each block)")
+                    + "(\(truth.sharePercent)) over \(truth.slots) slots (ground truth: best arbitrage after each block)"
+            )
         } else {
             lines.append("  captured:       n/a (no ground truth from this cluster)")
         }
