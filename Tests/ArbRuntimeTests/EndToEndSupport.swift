@@ -55,6 +55,8 @@ enum E2E {
                 kind: .raydiumAmmV4, mintA: wsol, mintB: usdc, feeRate: 2_500, reserveA: 5_000 * sol,
                 reserveB: 500_000 * 1_000_000, seed: 2))
         try scratch.fundTokenAccount(owner: competitor.address, mint: usdc.address, amount: 10_000_000 * 1_000_000)
+        // The bot's USDC account exists (as after its first start), so its only transactions are trades.
+        try scratch.fundTokenAccount(owner: bot.address, mint: usdc.address, amount: 1)
         var genesis = scratch.accounts
         genesis[bot.address] = Account(lamports: 100 * sol)
         genesis[trader.address] = Account(lamports: 100_000 * sol)
