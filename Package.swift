@@ -169,6 +169,7 @@ let package = Package(
             dependencies: [
                 "ArbExecution", "ArbJournal", "ArbSimCluster", "ArbGuard", "ArbEngine", "ArbVenues", "ArbRPC",
                 "SolanaPrimitives", "SolanaKeys", .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict
         ),

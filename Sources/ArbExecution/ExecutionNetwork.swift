@@ -216,3 +216,42 @@ public actor LookupTableManager {
         throw ExecutionError(.lookupTable, "\(what) not confirmed after \(activationTimeout)")
     }
 }
+
+/// Reads balances from the chain for `RiskManager.reconcile` (and the journal's `balances` table).
+public enum ChainBalances {
+    public struct Snapshot: Sendable, Hashable {
+        /// Token account → amount (SPL Token layout; absent accounts are 0).
+        public var tokens: [Address: UInt64]
+        /// Lamports of the plain accounts asked for.
+        public var lamports: [Address: UInt64]
+        /// Newest context slot of the answers.
+        public var slot: UInt64
+    }
+
+    /// One getMultipleAccounts round for token accounts and lamport accounts together.
+    public static func fetch(_ client: RPCClient, tokenAccounts: [Address], lamportAccounts: [Address] = [])
+        async throws(ExecutionError) -> Snapshot
+    {
+        let all = tokenAccounts + lamportAccounts
+        let r: MultipleAccounts
+        do { r = try await client.getMultipleAccounts(all) } catch {
+            throw ExecutionError(.rpc, "getMultipleAccounts: \(error)")
+        }
+        var tokens: [Address: UInt64] = [:]
+        for a in tokenAccounts {
+            guard let acc = r.accounts[a] else {
+                tokens[a] = 0
+                continue
+            }
+            guard acc.data.count >= 72 else {
+                throw ExecutionError(.rpc, "\(a) is not a token account (\(acc.data.count) bytes)")
+            }
+            var v: UInt64 = 0
+            for i in 0..<8 { v |= UInt64(acc.data[64 + i]) << (8 * UInt64(i)) }
+            tokens[a] = v
+        }
+        var lamports: [Address: UInt64] = [:]
+        for a in lamportAccounts { lamports[a] = r.accounts[a]?.lamports ?? 0 }
+        return Snapshot(tokens: tokens, lamports: lamports, slot: r.maxContextSlot)
+    }
+}

@@ -64,13 +64,14 @@ public struct ExecutionOutcome: Sendable, Hashable {
 public enum OutcomeClassifier {
     /// Custom error codes DEX programs return when the output is below the minimum.
     /// Sources: raydium-amm `AmmError::ExceededSlippage` = 30; raydium-cp-swap `ErrorCode::ExceededSlippage` = 6005;
-    /// whirlpool `ErrorCode::AmountOutBelowMinimum` = 6036; raydium-clmm `ErrorCode::TooLittleOutputReceived` = 6022;
+    /// whirlpool `ErrorCode::AmountOutBelowMinimum` = 6036; raydium-clmm (programs/amm/src/error.rs)
+    /// `PriceSlippageCheck` = 6017 and `TooLittleOutputReceived` = 6018;
     /// meteora dlmm `LBError::ExceededAmountSlippageTolerance` = 6003.
     public static let slippageCodes: [Address: Set<UInt32>] = [
         VenuePrograms.raydiumAmmV4: [30],
         VenuePrograms.raydiumCpmm: [6005],
         VenuePrograms.orcaWhirlpool: [6036],
-        VenuePrograms.raydiumClmm: [6022],
+        VenuePrograms.raydiumClmm: [6017, 6018],
         VenuePrograms.meteoraDlmm: [6003],
     ]
 

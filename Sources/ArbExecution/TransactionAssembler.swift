@@ -203,8 +203,13 @@ public struct TransactionAssembler: Sendable {
         }
         let payer = input.payer
         func program(_ mint: Address) -> Address { input.tokenPrograms[mint] ?? ProgramIDs.token }
+        // The wallet's token accounts, derived once per mint (PDA derivation is the costly part of assembly).
+        var atas: [Address: Address] = [:]
+        for m in [opp.baseMint] + opp.legs.map(\.mintOut) where atas[m] == nil {
+            atas[m] = AssociatedTokenAccount.address(wallet: payer, mint: m, tokenProgram: program(m))
+        }
         func ata(_ mint: Address) -> Address {
-            AssociatedTokenAccount.address(wallet: payer, mint: mint, tokenProgram: program(mint))
+            atas[mint] ?? AssociatedTokenAccount.address(wallet: payer, mint: mint, tokenProgram: program(mint))
         }
         let wraps = config.wrap == .wrapAndUnwrap && opp.baseMint == Mints.wrappedSOL
         if !wraps, balanceBefore < opp.amountIn {

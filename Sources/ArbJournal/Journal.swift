@@ -41,8 +41,12 @@ public struct SubmissionIntent: Sendable, Hashable {
     /// Slot the bot was at when sending.
     public var slot: UInt64
     public var lastValidBlockHeight: UInt64
+    /// Expected net profit (base units): expected out − input − costs in base.
     public var expectedProfit: UInt64
+    /// Expected out − input (base units): what the base account's balance should grow by.
+    public var expectedGross: UInt64
     public var costLamports: UInt64
+    public var costInBase: UInt64
     public var computeUnitLimit: UInt32
     public var computeUnitPrice: UInt64
     public var tipLamports: UInt64
@@ -50,8 +54,9 @@ public struct SubmissionIntent: Sendable, Hashable {
 
     public init(
         opportunityId: Int64?, signature: Signature, signedBytes: [UInt8], baseMint: Address, guardProgram: Address?,
-        slot: UInt64, lastValidBlockHeight: UInt64, expectedProfit: UInt64, costLamports: UInt64,
-        computeUnitLimit: UInt32, computeUnitPrice: UInt64, tipLamports: UInt64, atMilliseconds: Int64
+        slot: UInt64, lastValidBlockHeight: UInt64, expectedProfit: UInt64, expectedGross: UInt64,
+        costLamports: UInt64, costInBase: UInt64, computeUnitLimit: UInt32, computeUnitPrice: UInt64,
+        tipLamports: UInt64, atMilliseconds: Int64
     ) {
         self.opportunityId = opportunityId
         self.signature = signature
@@ -61,7 +66,9 @@ public struct SubmissionIntent: Sendable, Hashable {
         self.slot = slot
         self.lastValidBlockHeight = lastValidBlockHeight
         self.expectedProfit = expectedProfit
+        self.expectedGross = expectedGross
         self.costLamports = costLamports
+        self.costInBase = costInBase
         self.computeUnitLimit = computeUnitLimit
         self.computeUnitPrice = computeUnitPrice
         self.tipLamports = tipLamports
@@ -77,7 +84,9 @@ public struct SubmissionIntent: Sendable, Hashable {
         self.slot = slot
         self.lastValidBlockHeight = tx.lastValidBlockHeight
         self.expectedProfit = tx.assembled.expectedNetProfit
+        self.expectedGross = tx.assembled.expectedOut - tx.assembled.amountIn
         self.costLamports = tx.assembled.costLamports
+        self.costInBase = tx.assembled.costInBase
         self.computeUnitLimit = tx.assembled.computeUnitLimit
         self.computeUnitPrice = tx.assembled.computeUnitPrice.microLamports
         self.tipLamports = tx.assembled.tipLamports
@@ -175,7 +184,9 @@ public final class Journal: Sendable {
                         slot INTEGER NOT NULL,
                         last_valid_block_height INTEGER NOT NULL,
                         expected_profit INTEGER NOT NULL,
+                        expected_gross INTEGER NOT NULL,
                         cost_lamports INTEGER NOT NULL,
+                        cost_in_base INTEGER NOT NULL,
                         cu_limit INTEGER NOT NULL,
                         cu_price INTEGER NOT NULL,
                         tip_lamports INTEGER NOT NULL
@@ -282,7 +293,8 @@ public final class Journal: Sendable {
             s.opportunityId, s.atMilliseconds, s.signature.description, Data(s.signedBytes), s.baseMint.base58,
             s.guardProgram?.base58, try Self.i64(s.slot, "slot"),
             try Self.i64(s.lastValidBlockHeight, "last_valid_block_height"),
-            try Self.i64(s.expectedProfit, "expected_profit"), try Self.i64(s.costLamports, "cost_lamports"),
+            try Self.i64(s.expectedProfit, "expected_profit"), try Self.i64(s.expectedGross, "expected_gross"),
+            try Self.i64(s.costLamports, "cost_lamports"), try Self.i64(s.costInBase, "cost_in_base"),
             Int64(s.computeUnitLimit), try Self.i64(s.computeUnitPrice, "cu_price"),
             try Self.i64(s.tipLamports, "tip_lamports"),
         ]
@@ -290,8 +302,9 @@ public final class Journal: Sendable {
             try db.execute(
                 sql: """
                     INSERT INTO submissions (opportunity_id, at_ms, signature, signed_bytes, base_mint, guard_program,
-                        slot, last_valid_block_height, expected_profit, cost_lamports, cu_limit, cu_price, tip_lamports)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        slot, last_valid_block_height, expected_profit, expected_gross, cost_lamports, cost_in_base,
+                        cu_limit, cu_price, tip_lamports)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: args)
             return db.lastInsertedRowID
         }

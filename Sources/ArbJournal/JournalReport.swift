@@ -13,22 +13,29 @@ public struct JournalReport: Sendable, Hashable {
     public struct PerMint: Sendable, Hashable {
         public var baseMint: String
         public var submissions: Int
-        /// Σ expected net profit of all submissions, and of those that landed.
-        public var expectedAll: Int64
-        public var expectedOfLanded: Int64
-        /// Σ base-token delta of landed transactions (what was really earned in the base token).
-        public var landedProfit: Int64
-        /// Σ base-token delta of every executed transaction (reverted ones are 0 on the token side).
-        public var fees: Int64
-        /// Ground truth available profit (nil when none was recorded) and landed / available.
+        /// Σ expected net profit (after costs) of all submissions, and of those that landed.
+        public var expectedNetAll: Int64
+        public var expectedNetLanded: Int64
+        /// Σ expected gross profit (expected out − input) of those that landed.
+        public var expectedGrossLanded: Int64
+        /// Σ base-token balance change of landed transactions (what the base account really gained).
+        public var landedGross: Int64
+        /// Σ fees of every executed transaction (landed or reverted), lamports, and converted to base units with
+        /// each submission's own cost ratio.
+        public var feesLamports: Int64
+        public var feesInBase: Int64
+        /// landedGross − feesInBase: realised PnL in base units (reverted trades cost their fee).
+        public var netPnL: Int64 { landedGross - feesInBase }
+        /// Ground truth available profit (nil when none was recorded).
         public var groundTruth: Int64?
+        /// landedGross / groundTruth: the share of the available profit captured.
         public var capturedShare: Double? {
             guard let g = groundTruth, g > 0 else { return nil }
-            return Double(landedProfit) / Double(g)
+            return Double(landedGross) / Double(g)
         }
-        /// Landed / expected-of-landed (how well expectations held when a trade landed).
+        /// landedGross / expectedGrossLanded: how well expectations held when a trade landed.
         public var realisation: Double? {
-            expectedOfLanded > 0 ? Double(landedProfit) / Double(expectedOfLanded) : nil
+            expectedGrossLanded > 0 ? Double(landedGross) / Double(expectedGrossLanded) : nil
         }
     }
 
@@ -80,8 +87,12 @@ extension Journal {
                     SELECT s.base_mint AS mint, COUNT(*) AS n,
                         COALESCE(SUM(s.expected_profit), 0) AS expected_all,
                         COALESCE(SUM(CASE WHEN o.class = 'landed' THEN s.expected_profit ELSE 0 END), 0) AS expected_landed,
+                        COALESCE(SUM(CASE WHEN o.class = 'landed' THEN s.expected_gross ELSE 0 END), 0) AS gross_landed,
                         COALESCE(SUM(CASE WHEN o.class = 'landed' THEN o.actual_profit ELSE 0 END), 0) AS landed,
-                        COALESCE(SUM(o.fee_lamports), 0) AS fees
+                        COALESCE(SUM(o.fee_lamports), 0) AS fees,
+                        COALESCE(SUM(CASE WHEN s.cost_lamports > 0
+                            THEN (o.fee_lamports * s.cost_in_base + s.cost_lamports - 1) / s.cost_lamports
+                            ELSE 0 END), 0) AS fees_base
                     FROM submissions s LEFT JOIN outcomes o ON o.submission_id = s.id
                     GROUP BY s.base_mint ORDER BY s.base_mint
                     """)
@@ -91,8 +102,9 @@ extension Journal {
                     db, sql: "SELECT SUM(available_profit) FROM ground_truth WHERE base_mint = ?", arguments: [mint])
                 perMint.append(
                     JournalReport.PerMint(
-                        baseMint: mint, submissions: r["n"], expectedAll: r["expected_all"],
-                        expectedOfLanded: r["expected_landed"], landedProfit: r["landed"], fees: r["fees"],
+                        baseMint: mint, submissions: r["n"], expectedNetAll: r["expected_all"],
+                        expectedNetLanded: r["expected_landed"], expectedGrossLanded: r["gross_landed"],
+                        landedGross: r["landed"], feesLamports: r["fees"], feesInBase: r["fees_base"],
                         groundTruth: truth))
             }
             let keySQL: String

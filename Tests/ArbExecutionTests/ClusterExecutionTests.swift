@@ -17,6 +17,11 @@ func tempPath(_ name: String) -> String {
 
 func nowMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
+/// Removes a journal and its WAL files.
+func removeJournal(_ path: String) {
+    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+}
+
 /// One trade through the whole execution path as the runtime does it: fees, assembly (simulated or not), journal
 /// (opportunity, decision, intent committed before sending), risk clearance, signing, sending, outcome.
 struct Trader {
@@ -74,6 +79,7 @@ struct Trader {
     @Test func profitableTradeLandsAndContestedOneRevertsByItsGuard() async throws {
         let market = Market.make(legs: 2, rates: [(101, 100), (101, 100)])
         let path = tempPath("land")
+        defer { removeJournal(path) }
         try await withCluster(genesis: market.genesis(walletBalance: 50_000_000, vaultBalance: 1_000_000_000)) {
             cluster, endpoints, client in
             let journal = try Journal(path: path)
@@ -91,6 +97,22 @@ struct Trader {
             #expect(landed.lamportDelta == -Int64(landed.feeLamports ?? 0))
             let after = await tokenAmount(cluster, trader.baseAccount) ?? 0
             #expect(after == before + 201_000)
+            // Balance reconciliation against the chain: the bot's own accounting (before + landed delta) agrees;
+            // a wrong expectation halts trading until an operator resumes it.
+            let chain = try await ChainBalances.fetch(client, tokenAccounts: [trader.baseAccount])
+            #expect(chain.tokens[trader.baseAccount] == after)
+            let expected = [trader.baseAccount: before + UInt64(landed.baseDelta ?? 0)]
+            #expect(trader.risk.reconcile(expected: expected, actual: chain.tokens).isEmpty)
+            try journal.recordBalance(
+                account: trader.baseAccount, mint: market.baseMint, slot: chain.slot,
+                expected: expected[trader.baseAccount],
+                actual: chain.tokens[trader.baseAccount] ?? 0, atMilliseconds: nowMs())
+            var probe = trader.risk
+            #expect(probe.reconcile(expected: [trader.baseAccount: after + 1], actual: chain.tokens).count == 1)
+            #expect(throws: ExecutionError.self) {
+                try probe.clear(
+                    baseMint: market.baseMint, notional: 1, nowMilliseconds: nowMs(), killSwitchEngaged: false)
+            }
             // Simulation refined the compute limit well below the per-venue estimate.
             #expect(signed.assembled.computeUnitLimit < 126_000)
             #expect((landed.computeUnitsConsumed ?? .max) <= UInt64(signed.assembled.computeUnitLimit))
@@ -110,11 +132,22 @@ struct Trader {
             // Journaled as such.
             #expect(try journal.outcomeClass(signature: signed.signature) == .landed)
             #expect(try journal.outcomeClass(signature: sig2.signature) == .revertedByGuard)
+            try journal.recordGroundTruth(
+                baseMint: market.baseMint, availableProfit: 402_000, slot: 1, source: "test", atMilliseconds: nowMs())
             let report = try journal.report(bucketing: .slots(1_000))
             #expect(report.outcomes["landed"] == 1)
             #expect(report.outcomes["reverted_guard"] == 1)
-            #expect(report.perMint.first?.landedProfit == 201_000)
+            let m = try #require(report.perMint.first)
+            #expect(m.landedGross == 201_000)
+            #expect(m.expectedGrossLanded == 201_000)
+            #expect(m.realisation == 1.0)
+            let fees = (landed.feeLamports ?? 0) + (reverted.feeLamports ?? 0)
+            #expect(m.feesLamports == Int64(fees))
+            #expect(m.netPnL == 201_000 - Int64(fees))  // 1 lamport = 1 base unit in this opportunity
+            #expect(m.capturedShare == 0.5)
+            #expect(report.buckets.last?.cumulativeProfit == 201_000)
             #expect(report.pending == 0)
+            #expect(try journal.counts().balances == 1)
         }
     }
 
@@ -122,7 +155,9 @@ struct Trader {
         let market = Market.make(legs: 2, rates: [(101, 100), (101, 100)])
         try await withCluster(genesis: market.genesis(walletBalance: 50_000_000, vaultBalance: 1_000_000_000)) {
             _, endpoints, client in
-            let journal = try Journal(path: tempPath("sim"))
+            let path = tempPath("sim")
+            defer { removeJournal(path) }
+            let journal = try Journal(path: path)
             var trader = makeTrader(market, client, endpoints, journal: journal)
             var moved = market.venues
             moved[1].numerator = 99
@@ -142,7 +177,9 @@ struct Trader {
         let market = Market.make(legs: 4, rates: [(101, 100), (101, 100), (101, 100), (101, 100)])
         try await withCluster(genesis: market.genesis(walletBalance: 50_000_000, vaultBalance: 1_000_000_000)) {
             cluster, endpoints, client in
-            let journal = try Journal(path: tempPath("alt"))
+            let path = tempPath("alt")
+            defer { removeJournal(path) }
+            let journal = try Journal(path: path)
             var trader = makeTrader(market, client, endpoints, journal: journal)
             let manager = LookupTableManager(client: client, authority: market.wallet, logger: X.quietLogger)
             await manager.setTiming(pollInterval: .milliseconds(20), activationTimeout: .seconds(20))

@@ -21,6 +21,7 @@ import Testing
     @Test func journalSurvivesKillNineAndPendingAreReconciled() async throws {
         let market = Market.make(legs: 2, rates: [(101, 100), (101, 100)])
         let path = tempPath("crash")
+        defer { removeJournal(path) }
         try await withCluster(
             genesis: market.genesis(walletBalance: 50_000_000, vaultBalance: 1_000_000_000), slotDuration: nil
         ) { cluster, _, client in
@@ -129,7 +130,8 @@ import Testing
                 SubmissionIntent(
                     opportunityId: nil, signature: tx.signatures[0], signedBytes: Array(bytes), baseMint: mint,
                     guardProgram: X.guardProgram, slot: 1, lastValidBlockHeight: lvbh, expectedProfit: profit,
-                    costLamports: 10_000, computeUnitLimit: 200_000, computeUnitPrice: 0, tipLamports: 0,
+                    expectedGross: profit + 10_000, costLamports: 10_000, costInBase: 10_000, computeUnitLimit: 200_000,
+                    computeUnitPrice: 0, tipLamports: 0,
                     atMilliseconds: nowMs()))
             // Acknowledge only after the commit returned.
             FileHandle.standardOutput.write(Data("ACK \(tx.signatures[0])\n".utf8))

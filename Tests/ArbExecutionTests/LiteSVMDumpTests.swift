@@ -24,7 +24,7 @@ import Testing
         let two = Market.make(legs: 2, rates: [(101, 100), (101, 100)])
         let tri = Market.make(legs: 3, rates: [(101, 100), (101, 100), (101, 100)])
         var contested = two.venues
-        contested[1].numerator = 100
+        contested[1].numerator = 99
         let cases = [
             Case(
                 name: "two_pool_profitable", market: two, venues: two.venues, amountIn: 10_000_000, expectGuardCode: nil

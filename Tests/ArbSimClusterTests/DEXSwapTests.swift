@@ -314,7 +314,8 @@ struct DEXSwapTests {
         #expect(r.error == .instructionError(index: index, error), "\(kind): \(String(describing: r.error))")
         #expect(w.bank.account(payerKey)!.lamports == lamports - r.fee)
         #expect([DEXWorld.usdc.address, DEXWorld.bonk.address].map { w.balance($0) } == tokens)
-        #expect(w.accounts(pool) == poolAccounts)
+        let unchanged = w.accounts(pool) == poolAccounts
+        #expect(unchanged, "\(kind): pool accounts changed by a failed swap")
     }
 
     @Test(arguments: VenueKind.allCases)
@@ -426,7 +427,8 @@ struct DEXSwapTests {
                     index: try Self.swapIndex(.meteoraDlmm, failing),
                     .custom(MeteoraDLMMErrorCode.exceededAmountSlippageTolerance)))
         #expect(balances() == before)
-        #expect(poolState() == statesBefore)
+        let unchanged = poolState() == statesBefore
+        #expect(unchanged, "pool accounts changed by a failed cycle")
 
         // Lands: USDC changes by exactly −amount + the last leg's quote; the intermediates are untouched.
         let r2 = try w.land(try w.transaction(legs(q3.amountOut), table: table))
@@ -434,5 +436,181 @@ struct DEXSwapTests {
         #expect(balances() == [before[0] - amount + q3.amountOut, before[1], before[2]])
         #expect(q3.amountOut > amount, "the cycle was set up to be profitable: \(q3.amountOut) vs \(amount)")
         #expect(r2.computeUnitsConsumed >= 33_000 + 41_000 + 45_000)
+    }
+}
+
+@Suite("DEX swap instruction forms")
+struct DEXSwapFormTests {
+    /// Exact-out (AMM v4 base_out, CPMM swap_base_output, CLMM/Whirlpool `amount_specified_is_input = false`,
+    /// DLMM swap_exact_out2): the user receives exactly the amount asked and pays the quoted input.
+    @Test(arguments: VenueKind.allCases)
+    func exactOutPaysTheQuotedInput(_ kind: VenueKind) throws {
+        var w = try DEXWorld()
+        let pool = try w.usdcBonk(kind)
+        let venue = try w.venue(pool)
+        let direction = DEXWorld.direction(pool, selling: DEXWorld.usdc.address)
+        let want: UInt64 = 25_000_000 * 100_000  // 25M BONK ≈ 500 USDC
+        let q = try venue.quote(QuoteRequest(amount: want, direction: direction, exactIn: false))
+        #expect(q.amountOut == want)
+        let (usdc, bonk) = (w.balance(DEXWorld.usdc.address), w.balance(DEXWorld.bonk.address))
+        let params = SwapParams(
+            direction: direction, amountIn: q.amountIn, amountOut: want, exactIn: false, owner: w.user.address,
+            userSource: w.ata(DEXWorld.usdc.address), userDestination: w.ata(DEXWorld.bonk.address))
+        let r = try w.land(
+            try T.legacy(
+                [ComputeBudgetProgram.setComputeUnitLimit(1_400_000)] + venue.swapInstructions(params), payer: w.user,
+                blockhash: w.bank.latestBlockhash))
+        #expect(r.error == nil, "\(kind): \(String(describing: r.error)) \(r.logs)")
+        #expect(w.balance(DEXWorld.usdc.address) == usdc - q.amountIn)
+        #expect(w.balance(DEXWorld.bonk.address) == bonk + want)
+
+        // A maximum input one unit below the quote fails with the program's slippage error.
+        let venue2 = try w.venue(pool)
+        let q2 = try venue2.quote(QuoteRequest(amount: want, direction: direction, exactIn: false))
+        var tight = params
+        tight.amountIn = q2.amountIn - 1
+        let bytes = try T.legacy(
+            [ComputeBudgetProgram.setComputeUnitLimit(1_400_000)] + venue2.swapInstructions(tight), payer: w.user,
+            blockhash: w.bank.latestBlockhash)
+        let maxIn: UInt32 =
+            switch kind {
+            case .raydiumAmmV4: RaydiumAMMv4ErrorCode.exceededSlippage
+            case .raydiumCpmm: RaydiumCPMMErrorCode.exceededSlippage
+            case .raydiumClmm: RaydiumCLMMErrorCode.tooMuchInputPaid
+            case .orcaWhirlpool: WhirlpoolErrorCode.amountInAboveMaximum
+            case .meteoraDlmm: MeteoraDLMMErrorCode.exceededAmountSlippageTolerance
+            }
+        try DEXSwapTests.expectFailure(&w, pool, bytes, kind, .custom(maxIn))
+    }
+
+    /// The other wire forms: Whirlpool `swap_v2` and CLMM `swap_v2` on SPL Token pools, DLMM v1 `swap`.
+    @Test func otherInstructionVersionsLandAsQuoted() throws {
+        var w = try DEXWorld()
+        let amount: UInt64 = 800_000_000
+        for kind in [VenueKind.orcaWhirlpool, .raydiumClmm, .meteoraDlmm] {
+            let pool = try w.usdcBonk(kind, seed: 3)
+            let venue = try w.venue(pool)
+            let direction = DEXWorld.direction(pool, selling: DEXWorld.usdc.address)
+            let q = try venue.quote(QuoteRequest(amount: amount, direction: direction))
+            let params = SwapParams(
+                direction: direction, amountIn: amount, amountOut: q.amountOut, owner: w.user.address,
+                userSource: w.ata(DEXWorld.usdc.address), userDestination: w.ata(DEXWorld.bonk.address))
+            let ix: Instruction
+            switch kind {
+            case .orcaWhirlpool:
+                let v = try #require(venue as? WhirlpoolVenue)
+                var i = try v.swapInstructions(params)[0]
+                let aToB = direction == .aToB
+                let starts = WhirlpoolMath.swapTickArrayStarts(
+                    tickCurrentIndex: v.state.tickCurrentIndex, tickSpacing: v.state.tickSpacing, aToB: aToB)
+                let keys = WhirlpoolLayout.SwapKeys(
+                    tokenProgramA: ProgramIDs.token, tokenProgramB: ProgramIDs.token, tokenAuthority: w.user.address,
+                    whirlpool: v.address, tokenMintA: v.mintA, tokenMintB: v.mintB,
+                    tokenOwnerAccountA: aToB ? params.userSource : params.userDestination,
+                    tokenVaultA: v.state.tokenVaultA,
+                    tokenOwnerAccountB: aToB ? params.userDestination : params.userSource,
+                    tokenVaultB: v.state.tokenVaultB,
+                    tickArrays: starts.map(v.tickArrayAddress), oracle: v.oracleAddress)
+                i = WhirlpoolLayout.swapInstruction(
+                    keys, amount: amount, otherAmountThreshold: q.amountOut, sqrtPriceLimit: 0,
+                    amountSpecifiedIsInput: true, aToB: aToB, v2: true)
+                ix = i
+            case .raydiumClmm:
+                let v = try #require(venue as? RaydiumCLMMVenue)
+                let starts = v.swapTickArrayStarts(params)
+                let zeroForOne = direction == .aToB
+                let keys = RaydiumCLMMLayout.SwapKeys(
+                    payer: w.user.address, ammConfig: v.state.ammConfig, poolState: v.address,
+                    inputTokenAccount: params.userSource, outputTokenAccount: params.userDestination,
+                    inputVault: zeroForOne ? v.state.tokenVault0 : v.state.tokenVault1,
+                    outputVault: zeroForOne ? v.state.tokenVault1 : v.state.tokenVault0,
+                    observationState: v.state.observationKey,
+                    inputVaultMint: zeroForOne ? v.mintA : v.mintB, outputVaultMint: zeroForOne ? v.mintB : v.mintA,
+                    bitmapExtension: v.bitmapExtensionAddress, tickArrays: starts.map(v.tickArrayAddress))
+                ix = RaydiumCLMMLayout.swapInstruction(
+                    keys, amount: amount, otherAmountThreshold: q.amountOut, sqrtPriceLimitX64: 0, isBaseInput: true,
+                    v2: true)
+            default:
+                let v = try #require(venue as? MeteoraDLMMPair)
+                ix = try v.swapInstructions(params, version: .v1)[0]
+            }
+            let (usdc, bonk) = (w.balance(DEXWorld.usdc.address), w.balance(DEXWorld.bonk.address))
+            let r = try w.land(
+                try T.legacy(
+                    [ComputeBudgetProgram.setComputeUnitLimit(1_400_000), ix], payer: w.user,
+                    blockhash: w.bank.latestBlockhash))
+            #expect(r.error == nil, "\(kind): \(String(describing: r.error)) \(r.logs)")
+            #expect(w.balance(DEXWorld.usdc.address) == usdc - amount)
+            #expect(w.balance(DEXWorld.bonk.address) == bonk + q.amountOut)
+            if kind == .orcaWhirlpool {
+                #expect(r.logs.contains { $0.hasPrefix("Program \(WhirlpoolLayout.programId) consumed 48000 of") })
+            }
+        }
+    }
+
+    /// A swap that crosses the narrow position's tick: balances exact, liquidity drops by its net, and the crossed
+    /// tick's fee_growth_outside is flipped against the global growth at the crossing.
+    @Test(arguments: [VenueKind.raydiumClmm, .orcaWhirlpool])
+    func crossingATickUpdatesTheTick(_ kind: VenueKind) throws {
+        var w = try DEXWorld()
+        try w.bank.fundTokenAccount(owner: w.user.address, mint: DEXWorld.usdc.address, amount: 2_000_000 * 1_000_000)
+        let pool = try w.usdcBonk(kind)
+        let venue = try w.venue(pool)
+        let direction = DEXWorld.direction(pool, selling: DEXWorld.usdc.address)
+        var amount: UInt64 = 50_000 * 1_000_000
+        var quote = try venue.quote(QuoteRequest(amount: amount, direction: direction))
+        while quote.crossings == 0 {
+            amount *= 2
+            quote = try venue.quote(QuoteRequest(amount: amount, direction: direction))
+        }
+        let (usdc, bonk) = (w.balance(DEXWorld.usdc.address), w.balance(DEXWorld.bonk.address))
+        let r = try w.land(
+            try w.transaction([
+                SwapLeg(venue: venue, direction: direction, amountIn: amount, minimumOut: quote.amountOut)
+            ]))
+        #expect(r.error == nil, "\(kind): \(String(describing: r.error)) \(r.logs)")
+        #expect(w.balance(DEXWorld.usdc.address) == usdc - amount)
+        #expect(w.balance(DEXWorld.bonk.address) == bonk + quote.amountOut)
+        let aToB = direction == .aToB
+        if kind == .orcaWhirlpool {
+            let before = try #require(venue as? WhirlpoolVenue)
+            let d = try before.quoteDetail(QuoteRequest(amount: amount, direction: direction))
+            let crossing = try #require(d.swap.crossedTicks.first)
+            let start = WhirlpoolMath.tickArrayStartIndex(crossing.tickIndex, tickSpacing: before.state.tickSpacing)
+            let data = try #require(w.bank.account(before.tickArrayAddress(start))).data
+            let o = 12 + Int((crossing.tickIndex - start) / Int32(before.state.tickSpacing)) * WhirlpoolLayout.tickSize
+            let (ga, gb) =
+                aToB
+                ? (crossing.feeGrowthGlobalInput, before.state.feeGrowthGlobalB)
+                : (before.state.feeGrowthGlobalA, crossing.feeGrowthGlobalInput)
+            #expect(data.leU128(o + 33) == ga && data.leU128(o + 49) == gb)
+            #expect(crossing.feeGrowthGlobalInput > 0)
+            let after = try #require(try w.venue(pool) as? WhirlpoolVenue)
+            #expect(after.state.liquidity == d.swap.nextLiquidity && after.state.liquidity < before.state.liquidity)
+        } else {
+            let before = try #require(venue as? RaydiumCLMMVenue)
+            let d = try before.quoteDetail(QuoteRequest(amount: amount, direction: direction))
+            let crossing = try #require(d.swap.crossedTicks.first)
+            let start = ClmmMath.tickArrayStartIndex(crossing.tick, tickSpacing: before.state.tickSpacing)
+            let data = try #require(w.bank.account(before.tickArrayAddress(start))).data
+            let o =
+                44 + Int((crossing.tick - start) / Int32(before.state.tickSpacing)) * RaydiumCLMMLayout.tickStateSize
+            let (g0, g1) =
+                aToB
+                ? (crossing.feeGrowthGlobalInput, before.state.feeGrowthGlobal1X64)
+                : (before.state.feeGrowthGlobal0X64, crossing.feeGrowthGlobalInput)
+            #expect(data.leU128(o + 36) == g0 && data.leU128(o + 52) == g1)
+            #expect(crossing.feeGrowthGlobalInput > 0)
+            let after = try #require(try w.venue(pool) as? RaydiumCLMMVenue)
+            #expect(after.state.liquidity == d.swap.liquidity && after.state.liquidity < before.state.liquidity)
+        }
+    }
+}
+
+extension Array where Element == UInt8 {
+    func leU128(_ o: Int) -> UInt128 {
+        var v: UInt128 = 0
+        for i in 0..<16 { v |= UInt128(self[o + i]) << (8 * i) }
+        return v
     }
 }

@@ -9,7 +9,7 @@ bin=${SOLARB_BIN:-.build/debug/solarb}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 "$bin" guard build --out "$tmp/guard.so" >/dev/null
-swift build --build-tests >/dev/null
+swift build --build-tests 2>&1 | grep -E "error|Compiling|Build" | tail -3
 SOLARB_EXEC_DUMP_DIR="$tmp" swift test --skip-build --filter LiteSVMDumpTests >/dev/null
 ls "$tmp"/*.json >/dev/null
 cd conformance/execution

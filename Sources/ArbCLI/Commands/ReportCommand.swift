@@ -3,31 +3,37 @@ import ArbJournal
 import ArgumentParser
 import Foundation
 
-/// `solarb report`: reads a journal (read-only use) and prints expected vs landed profit, the failure taxonomy,
-/// PnL over time and, when ground truth was recorded, the share of available profit captured.
+/// `solarb report`: opens a journal (migrating it if older, never changing its rows) and prints expected vs landed
+/// profit, the failure taxonomy, PnL over time and, when ground truth was recorded, the share of profit captured.
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Summarise a trading journal: expected vs landed profit, failures by cause, PnL over time.",
         discussion: """
-            Reads the SQLite journal written by `solarb run` (see docs/execution.md for its schema). Profits are in \
-            the base token's base units (e.g. lamports for wSOL, micro-USDC for USDC), so every figure is per base \
-            mint. Sections:
-              totals     opportunities seen, decisions taken/skipped (with reasons), submissions, still pending
-              outcomes   landed, reverted_guard, reverted_slippage, expired, rejected, insufficient_funds,
-                         compute_exceeded, other
-              profit     expected (all submissions, and those that landed) vs landed (the base account's real
-                         token balance change), fees paid, realisation = landed / expected-of-landed, and
-                         captured = landed / available when ground truth is in the journal
-              over time  per bucket (--bucket hour, or slots:N): submitted, landed, expected, landed profit, fees,
-                         cumulative profit
+            Reads the SQLite journal written by `solarb run` (schema: docs/execution.md). Profits are in base \
+            units of each cycle's base token (lamports for wSOL, micro-USDC for USDC), so every figure is per base \
+            mint.
+
+            totals: opportunities seen, decisions taken and skipped (with reasons), submissions, still pending.
+
+            outcomes: landed, reverted_guard, reverted_slippage, expired, rejected, insufficient_funds, \
+            compute_exceeded, other.
+
+            profit: expected net profit (all submissions, and those that landed); expected gross vs landed gross \
+            (the base account's real balance change) and their ratio, realisation; fees of every executed \
+            transaction; net PnL = landed gross − fees; captured = landed gross / available profit when ground \
+            truth (e.g. from the simulated cluster) is in the journal.
+
+            over time: per bucket (--bucket hour, minute or slots:N): submitted, landed, expected net, landed \
+            gross, fees, cumulative landed gross.
+
             Example: solarb report --journal solarb-journal.sqlite --bucket slots:100
             """
     )
 
     @Option(help: "Path of the journal (SQLite).") var journal = "solarb-journal.sqlite"
     @Option(help: "PnL bucket: 'hour', 'minute', or 'slots:N'.") var bucket = "hour"
-    @Flag(help: "Print JSON-like key=value lines instead of tables (for scripts).") var plain = false
+    @Flag(help: "Print key=value lines instead of tables (for scripts).") var plain = false
 
     func parseBucket() throws -> JournalReport.Bucketing {
         switch bucket {
@@ -59,9 +65,11 @@ struct ReportCommand: ParsableCommand {
             for c in OutcomeClass.allCases { out.append("outcome.\(c.rawValue)=\(r.outcomes[c.rawValue] ?? 0)") }
             for m in r.perMint {
                 out.append(
-                    "mint=\(m.baseMint) submissions=\(m.submissions) expected_all=\(m.expectedAll) "
-                        + "expected_landed=\(m.expectedOfLanded) landed=\(m.landedProfit) fees=\(m.fees) "
-                        + "ground_truth=\(m.groundTruth.map(String.init) ?? "none") captured=\(pct(m.capturedShare))")
+                    "mint=\(m.baseMint) submissions=\(m.submissions) expected_net_all=\(m.expectedNetAll) "
+                        + "expected_net_landed=\(m.expectedNetLanded) expected_gross_landed=\(m.expectedGrossLanded) "
+                        + "landed_gross=\(m.landedGross) fees_lamports=\(m.feesLamports) fees_base=\(m.feesInBase) "
+                        + "net_pnl=\(m.netPnL) ground_truth=\(m.groundTruth.map(String.init) ?? "none") "
+                        + "captured=\(pct(m.capturedShare))")
             }
             for b in r.buckets {
                 out.append(
@@ -88,12 +96,14 @@ struct ReportCommand: ParsableCommand {
         out.append("== profit (base units of each base mint)")
         for m in r.perMint {
             out.append("mint \(m.baseMint)")
-            out.append("  expected, all submissions   \(m.expectedAll)")
-            out.append("  expected, landed ones       \(m.expectedOfLanded)")
-            out.append("  landed (token delta)        \(m.landedProfit)   realisation \(pct(m.realisation))")
-            out.append("  fees paid (lamports)        \(m.fees)")
+            out.append("  expected net, all submissions   \(m.expectedNetAll)")
+            out.append("  expected net, landed ones       \(m.expectedNetLanded)")
+            out.append("  expected gross, landed ones     \(m.expectedGrossLanded)")
+            out.append("  landed gross (token delta)      \(m.landedGross)   realisation \(pct(m.realisation))")
+            out.append("  fees (lamports / base units)    \(m.feesLamports) / \(m.feesInBase)")
+            out.append("  net PnL (landed − fees)         \(m.netPnL)")
             out.append(
-                "  available (ground truth)    \(m.groundTruth.map(String.init) ?? "not recorded")   captured \(pct(m.capturedShare))"
+                "  available (ground truth)        \(m.groundTruth.map(String.init) ?? "not recorded")   captured \(pct(m.capturedShare))"
             )
         }
         out.append("== over time (\(Self.describe(r.bucketing)))")

@@ -184,6 +184,14 @@ public struct ClmmSwapResult: Hashable, Sendable {
     public var tickArraysVisited: [Int32]
     /// Whether navigation needed the bitmap extension account.
     public var usedBitmapExtension: Bool
+    /// Initialized ticks crossed, in order, with the input token's global fee growth at the crossing (what the
+    /// program's `cross` flips `fee_growth_outside` against).
+    public var crossedTicks: [CrossedTick] = []
+
+    public struct CrossedTick: Hashable, Sendable {
+        public var tick: Int32
+        public var feeGrowthGlobalInput: UInt128
+    }
 }
 
 extension ClmmMath {
@@ -355,6 +363,7 @@ extension ClmmMath {
         var liquidity = pool.liquidity
         var feeGrowth = zeroForOne ? pool.feeGrowthGlobal0 : pool.feeGrowthGlobal1
         var feeCharged: UInt64 = 0
+        var crossedTicks: [ClmmSwapResult.CrossedTick] = []
         var protocolFee: UInt64 = 0
         var fundFee: UInt64 = 0
         var crossed = 0
@@ -440,6 +449,7 @@ extension ClmmMath {
                     let net = zeroForOne ? 0 - next.liquidityNet : next.liquidityNet
                     liquidity = try addDelta(liquidity, net)
                     crossed += 1
+                    crossedTicks.append(.init(tick: tickNext, feeGrowthGlobalInput: feeGrowth))
                 }
                 tick = zeroForOne ? tickNext - 1 : tickNext
             } else if sqrtPrice != start {
@@ -454,7 +464,7 @@ extension ClmmMath {
             amountIn: amountIn, amountOut: amountOut, feeAmount: feeCharged,
             protocolFee: protocolFee, fundFee: fundFee, sqrtPrice: sqrtPrice, tick: tick, liquidity: liquidity,
             feeGrowthGlobal: feeGrowth, ticksCrossed: crossed, tickArraysVisited: visited,
-            usedBitmapExtension: usedExtension)
+            usedBitmapExtension: usedExtension, crossedTicks: crossedTicks)
     }
 }
 

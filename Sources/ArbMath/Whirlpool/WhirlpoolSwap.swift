@@ -116,6 +116,14 @@ public struct WhirlpoolSwapResult: Hashable, Sendable {
     public var ticksCrossed: Int
     /// Index (into the array sequence) of the last tick array the swap touched.
     public var lastArrayIndex: Int
+    /// Initialized ticks crossed, in order, with the input token's global fee growth at the crossing (what the
+    /// program's `update_tick` flips `fee_growth_outside` against).
+    public var crossedTicks: [CrossedTick] = []
+
+    public struct CrossedTick: Hashable, Sendable {
+        public var tickIndex: Int32
+        public var feeGrowthGlobalInput: UInt128
+    }
 }
 
 extension WhirlpoolMath {
@@ -163,6 +171,7 @@ extension WhirlpoolMath {
         var currFeeGrowth = aToB ? pool.feeGrowthGlobalA : pool.feeGrowthGlobalB
         var feeSum: UInt64 = 0
         var crossed = 0
+        var crossedTicks: [WhirlpoolSwapResult.CrossedTick] = []
         var lastArrayIndex = 0
         var feeManager = try WhirlpoolFeeRateManager(
             aToB: aToB, currentTickIndex: pool.tickCurrentIndex, timestamp: timestamp, staticFeeRate: pool.feeRate,
@@ -248,6 +257,7 @@ extension WhirlpoolMath {
                         let net = aToB ? 0 - tick.liquidityNet : tick.liquidityNet
                         currLiquidity = try addLiquidityDelta(currLiquidity, net)
                         crossed += 1
+                        crossedTicks.append(.init(tickIndex: nextTickIndex, feeGrowthGlobalInput: currFeeGrowth))
                     }
                     let tickOffset = tickArrays[nextArrayIndex].offset(nextTickIndex, spacing)
                     currArrayIndex =
@@ -278,6 +288,6 @@ extension WhirlpoolMath {
             amountA: amountA, amountB: amountB, lpFee: feeSum - currProtocolFee, totalFee: feeSum,
             nextLiquidity: currLiquidity, nextTickIndex: currTickIndex, nextSqrtPrice: currSqrtPrice,
             nextFeeGrowthGlobal: currFeeGrowth, nextProtocolFee: currProtocolFee, ticksCrossed: crossed,
-            lastArrayIndex: lastArrayIndex)
+            lastArrayIndex: lastArrayIndex, crossedTicks: crossedTicks)
     }
 }

@@ -427,6 +427,51 @@ struct PoolWriter {
         return (lower, upper)
     }
 
+    /// The concentrated pools' liquidity: a wide position over `width` ticks around the price and, when it fits
+    /// strictly inside, a narrow one over a quarter of it (so swaps cross initialized ticks as on mainnet), each
+    /// funded with half of the reserves. Amounts are what the programs' deposits round up to.
+    struct Liquidity {
+        var ticks: [Int32: (net: Int128, gross: UInt128)] = [:]
+        var active: UInt128 = 0
+        var amountA: UInt64 = 0
+        var amountB: UInt64 = 0
+        var lower: Int32 = 0
+        var upper: Int32 = 0
+    }
+
+    mutating func layPositions(
+        tick: Int32, sqrtPrice: UInt128, spacing: UInt16, width: Int32, minTick: Int32, maxTick: Int32,
+        amountA: UInt64, amountB: UInt64, sqrtAt: (Int32) -> UInt128?
+    ) throws(PoolFactoryError) -> Liquidity {
+        let wide = try concentratedRange(tick: tick, spacing: spacing, width: width, minTick: minTick, maxTick: maxTick)
+        var ranges = [wide]
+        if let narrow = try? concentratedRange(
+            tick: tick, spacing: spacing, width: width / 4, minTick: minTick, maxTick: maxTick),
+            narrow.lower > wide.lower, narrow.upper < wide.upper
+        {
+            ranges.append(narrow)
+        }
+        var out = Liquidity(lower: wide.lower, upper: wide.upper)
+        let share = UInt64(ranges.count)
+        for (lower, upper) in ranges {
+            guard let sl = sqrtAt(lower), let su = sqrtAt(upper) else {
+                throw PoolFactoryError("range [\(lower), \(upper)) out of bounds")
+            }
+            let l = Self.liquidity(
+                sqrtPrice: sqrtPrice, lower: sl, upper: su, amountA: amountA / share, amountB: amountB / share)
+            do {
+                out.amountA += try WhirlpoolMath.amountDeltaA(sqrtPrice, su, liquidity: l, roundUp: true)
+                out.amountB += try WhirlpoolMath.amountDeltaB(sl, sqrtPrice, liquidity: l, roundUp: true)
+            } catch { throw PoolFactoryError("position amounts overflow (\(error))") }
+            out.active += l
+            for (t, net) in [(lower, Int128(l)), (upper, -Int128(l))] {
+                let old = out.ticks[t] ?? (0, 0)
+                out.ticks[t] = (old.net + net, old.gross + l)
+            }
+        }
+        return out
+    }
+
     mutating func clmm() throws(PoolFactoryError) -> CreatedPool {
         typealias L = RaydiumCLMMLayout
         typealias O = RaydiumCLMMLayout.Offset
@@ -461,37 +506,26 @@ struct PoolWriter {
         do { tick = try ClmmMath.tickAtSqrtPrice(sqrtPrice) } catch {
             throw PoolFactoryError("CLMM: price out of range (\(error))")
         }
-        let (lower, upper) = try concentratedRange(
-            tick: tick, spacing: spacing, width: s.rangeWidth ?? 2 * arrayTicks, minTick: ClmmMath.minTick,
-            maxTick: ClmmMath.maxTick)
-        let sqrtLower: UInt128
-        let sqrtUpper: UInt128
-        do {
-            sqrtLower = try ClmmMath.sqrtPriceAtTick(lower)
-            sqrtUpper = try ClmmMath.sqrtPriceAtTick(upper)
-        } catch { throw PoolFactoryError("CLMM: range out of bounds (\(error))") }
-        let liquidity = Self.liquidity(
-            sqrtPrice: sqrtPrice, lower: sqrtLower, upper: sqrtUpper, amountA: ra, amountB: rb)
-        let amount0: UInt64
-        let amount1: UInt64
-        do {
-            amount0 = try WhirlpoolMath.amountDeltaA(sqrtPrice, sqrtUpper, liquidity: liquidity, roundUp: true)
-            amount1 = try WhirlpoolMath.amountDeltaB(sqrtLower, sqrtPrice, liquidity: liquidity, roundUp: true)
-        } catch { throw PoolFactoryError("CLMM: position amounts overflow (\(error))") }
+        let laid = try layPositions(
+            tick: tick, sqrtPrice: sqrtPrice, spacing: spacing, width: s.rangeWidth ?? 2 * arrayTicks,
+            minTick: ClmmMath.minTick, maxTick: ClmmMath.maxTick, amountA: ra, amountB: rb,
+            sqrtAt: { try? ClmmMath.sqrtPriceAtTick($0) })
+        let liquidity = laid.active
         let vault0 = L.vaultAddress(pool: pool, mint: a.address)
         let vault1 = L.vaultAddress(pool: pool, mint: b.address)
         try vaults(
-            a: a, b: b, vaultA: vault0, vaultB: vault1, authority: pool, amountA: amount0 + 1, amountB: amount1 + 1)
+            a: a, b: b, vaultA: vault0, vaultB: vault1, authority: pool, amountA: laid.amountA + 1,
+            amountB: laid.amountB + 1)
 
-        // Tick arrays holding the position's two ticks, flagged in the pool's default bitmap.
+        // Tick arrays holding the positions' ticks, flagged in the pool's default bitmap.
         var arrays: [Int32: ClmmTickArray] = [:]
         var bitmap = [UInt64](repeating: 0, count: 16)
-        for (t, net) in [(lower, Int128(liquidity)), (upper, -Int128(liquidity))] {
+        for (t, v) in laid.ticks.sorted(by: { $0.key < $1.key }) {
             let start = ClmmMath.tickArrayStartIndex(t, tickSpacing: spacing)
             var arr =
                 arrays[start] ?? ClmmTickArray(startTickIndex: start, ticks: Array(repeating: ClmmTick(), count: 60))
             let i = Int((t - start) / Int32(spacing))
-            arr.ticks[i] = ClmmTick(tick: t, liquidityNet: net, liquidityGross: liquidity)
+            arr.ticks[i] = ClmmTick(tick: t, liquidityNet: v.net, liquidityGross: v.gross)
             arrays[start] = arr
             let bit = Int(start / arrayTicks) + 512
             guard bit >= 0 && bit < 1024 else { throw PoolFactoryError("CLMM: tick array \(start) beyond the bitmap") }
@@ -558,23 +592,16 @@ struct PoolWriter {
         let sqrtPrice = Self.sqrtPriceX64(
             Double(rb) / Double(ra), min: WhirlpoolMath.minSqrtPrice + 1, max: WhirlpoolMath.maxSqrtPrice - 1)
         let tick = WhirlpoolMath.tickIndexFromSqrtPrice(sqrtPrice)
-        let (lower, upper) = try concentratedRange(
-            tick: tick, spacing: spacing, width: s.rangeWidth ?? arrayTicks, minTick: WhirlpoolMath.minTickIndex,
-            maxTick: WhirlpoolMath.maxTickIndex)
-        let sqrtLower = WhirlpoolMath.sqrtPriceFromTickIndex(lower)
-        let sqrtUpper = WhirlpoolMath.sqrtPriceFromTickIndex(upper)
-        let liquidity = Self.liquidity(
-            sqrtPrice: sqrtPrice, lower: sqrtLower, upper: sqrtUpper, amountA: ra, amountB: rb)
-        let amountA: UInt64
-        let amountB: UInt64
-        do {
-            amountA = try WhirlpoolMath.amountDeltaA(sqrtPrice, sqrtUpper, liquidity: liquidity, roundUp: true)
-            amountB = try WhirlpoolMath.amountDeltaB(sqrtLower, sqrtPrice, liquidity: liquidity, roundUp: true)
-        } catch { throw PoolFactoryError("Whirlpool: position amounts overflow (\(error))") }
+        let laid = try layPositions(
+            tick: tick, sqrtPrice: sqrtPrice, spacing: spacing, width: s.rangeWidth ?? arrayTicks,
+            minTick: WhirlpoolMath.minTickIndex, maxTick: WhirlpoolMath.maxTickIndex, amountA: ra, amountB: rb,
+            sqrtAt: { WhirlpoolMath.sqrtPriceFromTickIndex($0) })
+        let (lower, upper, liquidity) = (laid.lower, laid.upper, laid.active)
         let vaultA = seeded("whirlpool/vault_a")
         let vaultB = seeded("whirlpool/vault_b")
         try vaults(
-            a: a, b: b, vaultA: vaultA, vaultB: vaultB, authority: pool, amountA: amountA + 1, amountB: amountB + 1)
+            a: a, b: b, vaultA: vaultA, vaultB: vaultB, authority: pool, amountA: laid.amountA + 1,
+            amountB: laid.amountB + 1)
         // Every tick array a swap sequence can reach from anywhere in the range (3 arrays each way), so that any
         // swap the position allows finds its arrays initialized, as on a well-used mainnet pool.
         let first = WhirlpoolMath.tickArrayStartIndex(lower, tickSpacing: spacing) - 2 * arrayTicks
@@ -584,10 +611,9 @@ struct PoolWriter {
         let end = Swift.min(last, WhirlpoolMath.tickArrayStartIndex(WhirlpoolMath.maxTickIndex, tickSpacing: spacing))
         while start <= end {
             var arr = WhirlpoolTickArray.zeroed(startTickIndex: start)
-            for (t, net) in [(lower, Int128(liquidity)), (upper, -Int128(liquidity))]
-            where t >= start && t < start + arrayTicks {
+            for (t, v) in laid.ticks where t >= start && t < start + arrayTicks {
                 arr.ticks[Int((t - start) / Int32(spacing))] = WhirlpoolTick(
-                    initialized: true, liquidityNet: net, liquidityGross: liquidity)
+                    initialized: true, liquidityNet: v.net, liquidityGross: v.gross)
             }
             var d = [UInt8](repeating: 0, count: L.fixedTickArraySize)
             DEXLayouts.write(arr, whirlpool: pool, into: &d)

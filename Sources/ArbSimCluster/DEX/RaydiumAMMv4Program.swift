@@ -71,8 +71,10 @@ struct RaydiumAMMv4Program: NativeProgram {
             throw .custom(E.invalidInstruction)
         }
         ctx.log(exactIn ? "Instruction: SwapBaseIn" : "Instruction: SwapBaseOut")
-        let amount = ctx.data.le(UInt64.self, at: 1)
-        let other = ctx.data.le(UInt64.self, at: 9)
+        // (amount_in, minimum_amount_out) for base-in; (max_amount_in, amount_out) for base-out.
+        let first = ctx.data.le(UInt64.self, at: 1)
+        let second = ctx.data.le(UInt64.self, at: 9)
+        let (amount, other) = exactIn ? (first, second) : (second, first)
 
         guard ctx.key(p.tokenProgram) == ProgramIDs.token else { throw .custom(E.invalidSplTokenProgram) }
         let ammAccount = ctx.account(p.amm)

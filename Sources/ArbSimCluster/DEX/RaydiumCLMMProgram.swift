@@ -136,5 +136,21 @@ struct RaydiumCLMMProgram: NativeProgram {
         var a = ctx.account(poolIx)
         DEXLayouts.write(s, into: &a.data)
         try ctx.set(poolIx, a)
+
+        // Crossed ticks (`TickState::cross`): fee_growth_outside = global − outside, per token, with the input
+        // token's global as it was at the crossing and the other token's unchanged global.
+        for c in r.crossedTicks {
+            let start = ClmmMath.tickArrayStartIndex(c.tick, tickSpacing: state.tickSpacing)
+            guard let pos = ctx.position(of: venue.tickArrayAddress(start)) else {
+                throw .custom(E.notEnoughTickArrayAccount)
+            }
+            var ta = ctx.account(pos)
+            let o = 44 + Int((c.tick - start) / Int32(state.tickSpacing)) * L.tickStateSize
+            let global0 = zeroForOne ? c.feeGrowthGlobalInput : state.feeGrowthGlobal0X64
+            let global1 = zeroForOne ? state.feeGrowthGlobal1X64 : c.feeGrowthGlobalInput
+            ta.data.put(global0 &- ta.data.le(UInt128.self, at: o + 36), at: o + 36)
+            ta.data.put(global1 &- ta.data.le(UInt128.self, at: o + 52), at: o + 52)
+            try ctx.set(pos, ta)
+        }
     }
 }

@@ -35,8 +35,10 @@ struct RaydiumCPMMProgram: NativeProgram {
         }
         guard ctx.data.count >= 24 else { throw .custom(A.instructionDidNotDeserialize) }
         ctx.log(exactIn ? "Instruction: SwapBaseInput" : "Instruction: SwapBaseOutput")
-        let amount = ctx.data.le(UInt64.self, at: 8)
-        let other = ctx.data.le(UInt64.self, at: 16)
+        // swap_base_input(amount_in, minimum_amount_out) / swap_base_output(max_amount_in, amount_out).
+        let first = ctx.data.le(UInt64.self, at: 8)
+        let second = ctx.data.le(UInt64.self, at: 16)
+        let (amount, other) = exactIn ? (first, second) : (second, first)
         guard ctx.accountCount >= 13 else { throw .custom(A.accountNotEnoughKeys) }
         let (payer, authority, config, poolIx, input, output, inVault, outVault) = (0, 1, 2, 3, 4, 5, 6, 7)
         let (inProgram, outProgram, inMint, outMint, observation) = (8, 9, 10, 11, 12)

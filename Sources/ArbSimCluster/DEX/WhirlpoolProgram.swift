@@ -147,5 +147,25 @@ struct WhirlpoolProgram: NativeProgram {
         var a = ctx.account(poolIx)
         DEXLayouts.write(s, into: &a.data)
         try ctx.set(poolIx, a)
+
+        // Crossed ticks (`Tick::update` on cross): fee_growth_outside = global − outside, per token, with the
+        // input token's global as it was at the crossing and the other token's unchanged global.
+        for c in r.crossedTicks {
+            let start = WhirlpoolMath.tickArrayStartIndex(c.tickIndex, tickSpacing: state.tickSpacing)
+            guard let pos = ctx.position(of: venue.tickArrayAddress(start)) else {
+                throw .custom(E.tickArraySequenceInvalidIndex)
+            }
+            var ta = ctx.account(pos)
+            guard ta.data.count == L.fixedTickArraySize else {
+                // Dynamic tick arrays keep only initialized ticks' bytes; their fee growth is not modelled.
+                continue
+            }
+            let o = 12 + Int((c.tickIndex - start) / Int32(state.tickSpacing)) * L.tickSize
+            let globalA = aToB ? c.feeGrowthGlobalInput : state.feeGrowthGlobalA
+            let globalB = aToB ? state.feeGrowthGlobalB : c.feeGrowthGlobalInput
+            ta.data.put(globalA &- ta.data.le(UInt128.self, at: o + 33), at: o + 33)
+            ta.data.put(globalB &- ta.data.le(UInt128.self, at: o + 49), at: o + 49)
+            try ctx.set(pos, ta)
+        }
     }
 }
