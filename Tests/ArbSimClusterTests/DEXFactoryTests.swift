@@ -119,3 +119,24 @@ struct DEXFactoryTests {
 extension Int64 {
     var int32: Int32 { Int32(truncatingIfNeeded: self) }
 }
+
+@Suite("DEX pool factory ranges")
+struct DEXFactoryRangeTests {
+    /// `rangeBps` widens the concentrated kinds' liquidity: ±10 % in ticks of 1 bp or bins of 10 bps.
+    @Test func rangeBpsSetsTheWidth() throws {
+        var bank = Bank()
+        var spec = DEXFixture.spec(.meteoraDlmm)
+        spec.rangeBps = 1_000
+        let dlPool = try bank.createPool(spec)
+        let dl = try #require(try bank.venue(for: dlPool) as? MeteoraDLMMPair)
+        let bins = dl.binArrays.values.flatMap(\.bins).filter { $0.amountX > 0 || $0.amountY > 0 }.count
+        // ln(1.1) / ln(1.001) ≈ 95.4 → 95 bins each side plus the active one.
+        #expect(bins == 2 * 95 + 1)
+        spec = DEXFixture.spec(.orcaWhirlpool, seed: 2)
+        spec.rangeBps = 1_000
+        let wpPool = try bank.createPool(spec)
+        let wp = try #require(try bank.venue(for: wpPool) as? WhirlpoolVenue)
+        let initialized = wp.tickArrays.values.flatMap(\.ticks).filter(\.initialized).count
+        #expect(initialized == 4)  // wide and narrow positions, two ticks each
+    }
+}

@@ -1,6 +1,7 @@
 import ArbMath
 import ArbSimCluster
 import ArbVenues
+import Foundation
 import SolanaKeys
 import SolanaPrimitives
 import Testing
@@ -612,5 +613,46 @@ extension Array where Element == UInt8 {
         var v: UInt128 = 0
         for i in 0..<16 { v |= UInt128(self[o + i]) << (8 * i) }
         return v
+    }
+}
+
+@Suite("DEX swap load")
+struct DEXSwapLoadTests {
+    /// Many swaps over all five kinds in one block (2,000 with SOLARB_STRESS=1): every one lands, tokens are
+    /// conserved between the user and the vaults, and the rate is printed (no time limit).
+    @Test func manySwapsInOneBlockConserveTokens() throws {
+        let count = ProcessInfo.processInfo.environment["SOLARB_STRESS"] == "1" ? 2_000 : 100
+        var w = try DEXWorld()
+        let pools = try VenueKind.allCases.map { try w.usdcBonk($0) }
+        let venues = try pools.map { try w.venue($0) }
+        w.bank.produceBlock()
+        func total(_ mint: Address) -> UInt64 {
+            pools.reduce(w.balance(mint)) { sum, p in
+                sum + T.tokenAmount(w.bank, p.mintA == mint ? p.vaultA : p.vaultB)!
+            }
+        }
+        let before = (total(DEXWorld.usdc.address), total(DEXWorld.bonk.address))
+        var signatures: [Signature] = []
+        for i in 0..<count {
+            let k = i % pools.count
+            let sellUSDC = (i / pools.count) % 2 == 0
+            let sell = sellUSDC ? DEXWorld.usdc.address : DEXWorld.bonk.address
+            let amount: UInt64 = sellUSDC ? 10_000_000 + UInt64(i) : 1_000_000_000 + UInt64(i)
+            let leg = SwapLeg(
+                venue: venues[k], direction: DEXWorld.direction(pools[k], selling: sell), amountIn: amount,
+                minimumOut: 1)
+            signatures.append(try w.bank.submit(try w.transaction([leg])))
+        }
+        let clock = ContinuousClock()
+        let start = clock.now
+        let block = w.bank.produceBlock()
+        let elapsed = clock.now - start
+        let landed = block.transactions.filter { $0.error == nil }.count
+        let failures = block.transactions.filter { $0.error != nil }.map { "\($0.error!) \($0.logs.suffix(2))" }
+        #expect(landed == count, "\(failures.prefix(3))")
+        #expect(Set(block.transactions.map(\.signature)) == Set(signatures))
+        #expect((total(DEXWorld.usdc.address), total(DEXWorld.bonk.address)) == before)
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        print("DEX swap load: \(count) swaps over 5 venue kinds in one block: \(Int(Double(count) / seconds)) swaps/s")
     }
 }

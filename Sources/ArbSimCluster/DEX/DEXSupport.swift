@@ -15,6 +15,7 @@ public enum AnchorErrorCode {
     public static let constraintRaw: UInt32 = 2003
     public static let constraintSeeds: UInt32 = 2006
     public static let constraintAddress: UInt32 = 2012
+    public static let requireKeysEqViolated: UInt32 = 2502
     public static let accountDiscriminatorMismatch: UInt32 = 3002
     public static let accountDidNotDeserialize: UInt32 = 3003
     public static let accountNotEnoughKeys: UInt32 = 3005

@@ -35,12 +35,15 @@ public struct PoolSpec: Sendable, Hashable {
     /// CLMM / Whirlpool: half-width of the position in ticks (default 2 tick arrays / 1 tick array);
     /// DLMM: bins on each side of the active bin (default 35).
     public var rangeWidth: Int32?
+    /// Alternative to `rangeWidth`: the half-width of the range as a price move in basis points (converted to
+    /// ticks of 1 bp or to bins of `bin_step` bps). Ignored by the constant-product kinds.
+    public var rangeBps: UInt32?
     /// Seeds every address the factory chooses (pool, vaults, configs…): same seed, same addresses.
     public var seed: UInt64
 
     public init(
         kind: VenueKind, mintA: MintSpec, mintB: MintSpec, feeRate: UInt32, reserveA: UInt64, reserveB: UInt64,
-        tickSpacing: UInt16? = nil, rangeWidth: Int32? = nil, seed: UInt64 = 0
+        tickSpacing: UInt16? = nil, rangeWidth: Int32? = nil, rangeBps: UInt32? = nil, seed: UInt64 = 0
     ) {
         self.kind = kind
         self.mintA = mintA
@@ -50,6 +53,7 @@ public struct PoolSpec: Sendable, Hashable {
         self.reserveB = reserveB
         self.tickSpacing = tickSpacing
         self.rangeWidth = rangeWidth
+        self.rangeBps = rangeBps
         self.seed = seed
     }
 }
@@ -180,6 +184,16 @@ struct PoolWriter {
     }
 
     func seeded(_ label: String) -> Address { DEXHash.address(label, seedBytes) }
+
+    /// The spec's half-width in steps of `stepBps` (1 for ticks, the bin step for bins): `rangeWidth` if given,
+    /// else `rangeBps` converted, else nil.
+    func width(stepBps: Double) -> Int32? {
+        guard let s = spec else { return nil }
+        if let w = s.rangeWidth { return w }
+        guard let bps = s.rangeBps else { return nil }
+        let steps = (log(1 + Double(bps) / 10_000) / log(1 + stepBps / 10_000)).rounded()
+        return Int32(Swift.max(1, Swift.min(steps, 400_000)))
+    }
 
     /// Writes a program-owned, rent-exempt account.
     mutating func put(_ address: Address, owner: Address, data: [UInt8]) {
@@ -507,7 +521,7 @@ struct PoolWriter {
             throw PoolFactoryError("CLMM: price out of range (\(error))")
         }
         let laid = try layPositions(
-            tick: tick, sqrtPrice: sqrtPrice, spacing: spacing, width: s.rangeWidth ?? 2 * arrayTicks,
+            tick: tick, sqrtPrice: sqrtPrice, spacing: spacing, width: width(stepBps: 1) ?? 2 * arrayTicks,
             minTick: ClmmMath.minTick, maxTick: ClmmMath.maxTick, amountA: ra, amountB: rb,
             sqrtAt: { try? ClmmMath.sqrtPriceAtTick($0) })
         let liquidity = laid.active
@@ -593,7 +607,7 @@ struct PoolWriter {
             Double(rb) / Double(ra), min: WhirlpoolMath.minSqrtPrice + 1, max: WhirlpoolMath.maxSqrtPrice - 1)
         let tick = WhirlpoolMath.tickIndexFromSqrtPrice(sqrtPrice)
         let laid = try layPositions(
-            tick: tick, sqrtPrice: sqrtPrice, spacing: spacing, width: s.rangeWidth ?? arrayTicks,
+            tick: tick, sqrtPrice: sqrtPrice, spacing: spacing, width: width(stepBps: 1) ?? arrayTicks,
             minTick: WhirlpoolMath.minTickIndex, maxTick: WhirlpoolMath.maxTickIndex, amountA: ra, amountB: rb,
             sqrtAt: { WhirlpoolMath.sqrtPriceFromTickIndex($0) })
         let (lower, upper, liquidity) = (laid.lower, laid.upper, laid.active)
@@ -649,7 +663,7 @@ struct PoolWriter {
         let (a, b, ra, rb, flipped) = ordered(sort: false)
         let binStep = s.tickSpacing ?? 10
         guard binStep > 0 else { throw PoolFactoryError("bin step 0") }
-        let width = s.rangeWidth ?? 35
+        let width = self.width(stepBps: Double(binStep)) ?? 35
         guard width >= 0 else { throw PoolFactoryError("negative range width") }
         // Base fee = base_factor · bin_step · 10 · 10^power (1e-9 units) = feeRate · 1,000.
         var baseFactor = UInt64(s.feeRate) * 100 / UInt64(binStep)

@@ -5,6 +5,7 @@ import SolanaPrimitives
 /// raydium-amm `AmmError` numbers (program/src/error.rs, enum order), returned as `Custom(n)`.
 public enum RaydiumAMMv4ErrorCode {
     public static let invalidProgramAddress: UInt32 = 1
+    public static let expectedAccount: UInt32 = 3
     public static let invalidCoinVault: UInt32 = 4
     public static let invalidPCVault: UInt32 = 5
     public static let invalidOpenOrders: UInt32 = 10
@@ -14,10 +15,12 @@ public enum RaydiumAMMv4ErrorCode {
     public static let invalidStatus: UInt32 = 22
     public static let invalidInstruction: UInt32 = 23
     public static let wrongAccountsNumber: UInt32 = 24
+    public static let invalidAmmAccountOwner: UInt32 = 27
     public static let invalidInput: UInt32 = 29
     /// 0x1e
     public static let exceededSlippage: UInt32 = 30
     public static let checkedEmptyFunds: UInt32 = 36
+    public static let insufficientFunds: UInt32 = 40
     public static let invalidSplTokenProgram: UInt32 = 38
     public static let invalidUserToken: UInt32 = 42
 }
@@ -76,26 +79,30 @@ struct RaydiumAMMv4Program: NativeProgram {
         let second = ctx.data.le(UInt64.self, at: 9)
         let (amount, other) = exactIn ? (first, second) : (second, first)
 
-        guard ctx.key(p.tokenProgram) == ProgramIDs.token else { throw .custom(E.invalidSplTokenProgram) }
+        // The order of processor.rs `process_swap_base_in_v2` / `_base_out_v2`.
         let ammAccount = ctx.account(p.amm)
-        guard ammAccount.owner == RaydiumAMMv4Layout.programId else { throw .custom(E.invalidOwner) }
+        // `AmmInfo::load_mut_checked` (state.rs): owner, size, initialized.
+        guard ammAccount.owner == RaydiumAMMv4Layout.programId else { throw .custom(E.invalidAmmAccountOwner) }
+        guard ammAccount.data.count == RaydiumAMMv4Layout.size else { throw .custom(E.expectedAccount) }
         var pool: RaydiumAMMv4Pool
-        do { pool = try RaydiumAMMv4Pool(pool: ctx.venueAccount(p.amm)) } catch { throw .invalidAccountData }
+        do { pool = try RaydiumAMMv4Pool(pool: ctx.venueAccount(p.amm)) } catch { throw .custom(E.invalidStatus) }
+        guard ctx.isSigner(p.owner) else { throw .custom(E.invalidSignAccount) }
+        guard ctx.key(p.tokenProgram) == ProgramIDs.token else { throw .custom(E.invalidSplTokenProgram) }
         guard ctx.key(p.authority) == pool.authority else { throw .custom(E.invalidProgramAddress) }
         guard ctx.key(p.coinVault) == pool.coinVault else { throw .custom(E.invalidCoinVault) }
         guard ctx.key(p.pcVault) == pool.pcVault else { throw .custom(E.invalidPCVault) }
         if let o = p.openOrders, ctx.key(o) != pool.openOrders { throw .custom(E.invalidOpenOrders) }
         if let t = p.targetOrders, ctx.key(t) != pool.targetOrders { throw .custom(E.invalidTargetOrders) }
-        guard ctx.isSigner(p.owner) else { throw .custom(E.invalidSignAccount) }
+        for u in [p.userSource, p.userDestination] where ctx.key(u) == pool.coinVault || ctx.key(u) == pool.pcVault {
+            throw .custom(E.invalidUserToken)
+        }
+        let source = try DEXToken.account(ctx, p.userSource)
+        let destination = try DEXToken.account(ctx, p.userDestination)
         let status = RaydiumAMMv4Layout.Status(rawValue: pool.status)
         guard status == .swapOnly || status == .initialized || status == .waitingTrade else {
             throw .custom(E.invalidStatus)
         }
-        guard amount > 0, other > 0 || exactIn else { throw .custom(E.invalidInput) }
-
-        // Direction from the user accounts' mints (processor: coin→pc iff source is coin and destination pc).
-        let source = try DEXToken.account(ctx, p.userSource)
-        let destination = try DEXToken.account(ctx, p.userDestination)
+        // Direction from the user accounts' mints: coin→pc iff source is coin and destination pc.
         let direction: SwapDirection
         if source.mint == pool.coinMint && destination.mint == pool.pcMint {
             direction = .aToB
@@ -104,6 +111,7 @@ struct RaydiumAMMv4Program: NativeProgram {
         } else {
             throw .custom(E.invalidUserToken)
         }
+        guard amount > 0, other > 0 || exactIn else { throw .custom(E.invalidInput) }
         do { try pool.update(from: ctx.venueAccounts()) } catch { throw .invalidAccountData }
         let quote: Quote
         do {
@@ -112,8 +120,10 @@ struct RaydiumAMMv4Program: NativeProgram {
         } catch let e where e.code == .poolDisabled || e.code == .unsupported {
             throw .custom(E.invalidStatus)
         } catch {
-            throw .custom(E.checkedEmptyFunds)
+            throw .custom(E.insufficientFunds)
         }
+        // The program checks the user's balance itself before its slippage check.
+        guard source.amount >= quote.amountIn else { throw .custom(E.insufficientFunds) }
         if exactIn {
             guard quote.amountOut >= other else {
                 ctx.log("amount_out: \(quote.amountOut), minimum_amount_out: \(other)")
@@ -125,7 +135,7 @@ struct RaydiumAMMv4Program: NativeProgram {
                 throw .custom(E.exceededSlippage)
             }
         }
-        guard quote.amountOut > 0 else { throw .custom(E.checkedEmptyFunds) }
+        guard quote.amountOut > 0 else { throw .custom(E.invalidInput) }
         let (inVault, outVault) = direction == .aToB ? (p.coinVault, p.pcVault) : (p.pcVault, p.coinVault)
         try DEXToken.transfer(
             &ctx, from: p.userSource, to: inVault, authority: ctx.key(p.owner), amount: quote.amountIn,

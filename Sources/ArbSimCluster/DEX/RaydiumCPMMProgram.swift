@@ -67,13 +67,10 @@ struct RaydiumCPMMProgram: NativeProgram {
         guard ctx.key(inMint) == inVaultToken.mint, ctx.key(outMint) == outVaultToken.mint else {
             throw .custom(A.constraintAddress)
         }
-        let direction: SwapDirection
-        if ctx.key(inVault) == pool.token0Vault && ctx.key(outVault) == pool.token1Vault {
-            direction = .aToB
-        } else if ctx.key(inVault) == pool.token1Vault && ctx.key(outVault) == pool.token0Vault {
-            direction = .bToA
-        } else {
-            throw .custom(E.invalidInput)
+        // swap_base_input.rs: input vault token_0 → `require_keys_eq!(output_vault, token_1_vault)`, else the reverse.
+        let direction: SwapDirection = ctx.key(inVault) == pool.token0Vault ? .aToB : .bToA
+        guard ctx.key(outVault) == (direction == .aToB ? pool.token1Vault : pool.token0Vault) else {
+            throw .custom(A.requireKeysEqViolated)
         }
         do { try pool.update(from: ctx.venueAccounts()) } catch { throw .custom(A.accountDidNotDeserialize) }
         guard let cfg = pool.config else { throw .custom(A.accountDidNotDeserialize) }

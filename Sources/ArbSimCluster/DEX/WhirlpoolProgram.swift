@@ -63,6 +63,7 @@ struct WhirlpoolProgram: NativeProgram {
             throw .custom(A.accountDiscriminatorMismatch)
         }
         guard ctx.isWritable(poolIx) else { throw .custom(A.accountNotMutable) }
+        for i in arrays where !ctx.isWritable(i) { throw .custom(A.accountNotMutable) }  // tick arrays are `mut`
         var venue: WhirlpoolVenue
         do { venue = try WhirlpoolVenue(pool: ctx.venueAccount(poolIx)) } catch {
             throw .custom(A.accountDidNotDeserialize)
@@ -92,12 +93,9 @@ struct WhirlpoolProgram: NativeProgram {
             throw .invalidInstructionData
         }
         guard amount > 0 else { throw .custom(E.zeroTradableAmount) }
-        // The walk uses the three arrays of the program's sequence for the current tick, from those passed.
-        var source = ctx.venueAccounts()
-        let passed = Set(arrays.map { ctx.key($0) })
-        for start in venue.neighbourhoodStarts where !passed.contains(venue.tickArrayAddress(start)) {
-            source[venue.tickArrayAddress(start)] = nil
-        }
+        // The walk uses the arrays of the program's sequence for the current tick among those passed: the source
+        // holds only the instruction's accounts, so an array that was not passed is missing to the walk too.
+        let source = ctx.venueAccounts()
         do { try venue.update(from: source) } catch { throw .custom(A.accountDidNotDeserialize) }
         let detail: WhirlpoolQuoteDetail
         do {
