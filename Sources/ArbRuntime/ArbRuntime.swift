@@ -228,8 +228,8 @@ public final class ArbRuntime: Sendable {
     /// the same slot arrives (the feed subscribes each pool's state account after its other accounts, so on a
     /// cluster that notifies in subscription order, as the simulated cluster does, it arrives last), or once the
     /// feed has moved past that slot (every notification of the slot has then been delivered: a swap that left
-    /// the state account's bytes unchanged sends none), or at the latest after `settleLimit`.
-    static let settleLimit: Duration = .milliseconds(50)
+    /// the state account's bytes unchanged sends none), or at the latest `settleLimit` after the first one.
+    static let settleLimit: Duration = .milliseconds(1)
 
     func decide(
         inbox: Inbox, state: FeedState, book: inout PoolBook, engine: inout ArbEngine<AnyPoolQuoter>,

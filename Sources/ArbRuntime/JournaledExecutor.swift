@@ -127,13 +127,10 @@ public final class JournaledExecutor: Executor {
         let o = trade.opportunity
         let now = Self.nowMilliseconds
         var opportunityId: Int64?
-        journalWrite("opportunity") { j throws(JournalError) in
-            opportunityId = try j.recordOpportunity(o, atMilliseconds: now)
-        }
         guard let bh = blockhashes.latest else {
             journalWrite("decision") { j throws(JournalError) in
-                try j.recordDecision(
-                    opportunityId: opportunityId, taken: false, reason: "no_blockhash", atMilliseconds: now)
+                let id = try j.recordOpportunity(o, atMilliseconds: now)
+                try j.recordDecision(opportunityId: id, taken: false, reason: "no_blockhash", atMilliseconds: now)
             }
             return TradeResult(id: trade.id, outcome: .buildFailed("no recent blockhash"))
         }
@@ -170,12 +167,17 @@ public final class JournaledExecutor: Executor {
             signed = try assembler.sign(assembled, clearance: clearance, payer: signer)
         } catch {
             journalWrite("decision") { j throws(JournalError) in
-                try j.recordDecision(
-                    opportunityId: opportunityId, taken: false, reason: "\(error.code)", atMilliseconds: now)
+                let id = try j.recordOpportunity(o, atMilliseconds: now)
+                try j.recordDecision(opportunityId: id, taken: false, reason: "\(error.code)", atMilliseconds: now)
             }
             return TradeResult(id: trade.id, outcome: .buildFailed("\(error)"))
         }
         let signedAt = ContinuousClock.now
+        // The opportunity is journaled after signing: its synchronous commit is kept off the notification →
+        // signed-bytes path (the intent, below, is still committed before sending).
+        journalWrite("opportunity") { j throws(JournalError) in
+            opportunityId = try j.recordOpportunity(o, atMilliseconds: now)
+        }
         switch mode {
         case .simulate:
             let outcome: TradeOutcome

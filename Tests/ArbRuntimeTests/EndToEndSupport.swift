@@ -55,6 +55,7 @@ enum E2E {
                 kind: .raydiumAmmV4, mintA: wsol, mintB: usdc, feeRate: 2_500, reserveA: 5_000 * sol,
                 reserveB: 500_000 * 1_000_000, seed: 2))
         try scratch.fundTokenAccount(owner: competitor.address, mint: usdc.address, amount: 10_000_000 * 1_000_000)
+        try scratch.fundTokenAccount(owner: trader.address, mint: usdc.address, amount: 100_000_000 * 1_000_000)
         // The bot's USDC account exists (as after its first start), so its only transactions are trades.
         try scratch.fundTokenAccount(owner: bot.address, mint: usdc.address, amount: 1)
         var genesis = scratch.accounts
