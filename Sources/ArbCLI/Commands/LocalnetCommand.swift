@@ -66,6 +66,7 @@ struct LocalnetCommand: AsyncParsableCommand {
                 market, scenario: sc, file: scenario ?? "built-in default (scenarios/default.json)")
         }
         let path = URL(fileURLWithPath: keypair).standardizedFileURL.path
+        let marketSummary = marketText
         let lamports = fund
         let report = reportSlots
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -82,7 +83,7 @@ struct LocalnetCommand: AsyncParsableCommand {
                           WebSocket: \(endpoints.webSocketURL)
                           funded keypair: \(path) (\(kp.address), \(lamports) lamports)
                           slot time: \(slotMs) ms, seed \(seed)
-                        \(marketText)
+                        \(marketSummary)
                         """
                     FileHandle.standardOutput.write(Data(text.utf8))
                 }

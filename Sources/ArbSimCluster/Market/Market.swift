@@ -152,7 +152,7 @@ public struct Market: Sendable {
     /// state is queued for ground truth.
     mutating func afterBlock(bank: Bank, summary: BlockSummary) {
         let changed = Set(summary.changedAccounts)
-        let source = BankAccountSource(bank: bank)
+        let source = BankAccountSource(bank)
         for i in pools.indices where pools[i].venue.accountsToUpdate().contains(where: changed.contains) {
             var v = pools[i].venue
             if (try? v.update(from: source)) != nil { pools[i].venue = v }
@@ -327,14 +327,5 @@ public struct Market: Sendable {
             groundTruth[s.slot] = Self.compute(s, cycles: cycles, options: groundTruthOptions)
         }
         pendingGroundTruth.removeAll()
-    }
-}
-
-/// Reads accounts straight from the bank for venue updates.
-struct BankAccountSource: AccountSource {
-    let bank: Bank
-    func account(_ address: Address) -> AccountData? {
-        guard let a = bank.account(address) else { return nil }
-        return AccountData(address: address, owner: a.owner, lamports: a.lamports, data: a.data, slot: bank.slot)
     }
 }
