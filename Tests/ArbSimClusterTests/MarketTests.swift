@@ -148,7 +148,7 @@ struct CPPool: GroundTruthPool {
         var bestOverall: Int128 = 0
         for cycle in cycles {
             let brute = Self.bruteForce(cycle, pools, limit: 20_000)
-            let found = GroundTruth.best(cycle, pools: pools, probe: 1, options: .init(maxWalk: 1_000_000))
+            let found = GroundTruth.best(cycle, pools: pools, probe: 100, options: .init(maxWalk: 1_000_000))
             if brute.1 <= 0 {
                 #expect(found == nil)
                 continue
@@ -162,7 +162,8 @@ struct CPPool: GroundTruthPool {
         }
         #expect(bestOverall > 0)
         let r = GroundTruth.bestOpportunity(
-            pools: pools, cycles: cycles, probe: { _ in 1 }, microUsd: { _, p in p }, options: .init(maxWalk: 1_000_000)
+            pools: pools, cycles: cycles, probe: { _ in 100 }, microUsd: { _, p in p },
+            options: .init(maxWalk: 1_000_000)
         )
         #expect(Int128(r.best?.profit ?? 0) == bestOverall)
         #expect(r.profitableCycles == 1)
@@ -180,7 +181,8 @@ struct CPPool: GroundTruthPool {
         let cycles = GroundTruth.cycles(pools: pools, bases: [a])
         #expect(cycles.count == 2)  // a→b→c→a and a→c→b→a
         let r = GroundTruth.bestOpportunity(
-            pools: pools, cycles: cycles, probe: { _ in 1 }, microUsd: { _, p in p }, options: .init(maxWalk: 1_000_000)
+            pools: pools, cycles: cycles, probe: { _ in 100 }, microUsd: { _, p in p },
+            options: .init(maxWalk: 1_000_000)
         )
         let brute = cycles.map { Self.bruteForce($0, pools, limit: 10_000).1 }.max() ?? 0
         #expect(brute > 0)

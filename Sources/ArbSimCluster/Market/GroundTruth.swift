@@ -1,4 +1,5 @@
 import ArbVenues
+import Foundation
 import SolanaPrimitives
 
 /// A pool the ground truth can quote: exact output for an exact input, nil when the pool cannot fill it.
@@ -53,11 +54,11 @@ public struct ArbOpportunity: Sendable, Hashable {
 public enum GroundTruth {
     public struct Options: Sendable, Hashable {
         /// Geometric bracketing step: sizes grow by 2^(1/stepsPerOctave).
-        public var stepsPerOctave: UInt64 = 8
+        public var stepsPerOctave: UInt64 = 4
         /// After narrowing to a window, walk unit by unit while profit stays within `flatMargin` base units of
         /// the best, at most this many units each way (the integer-rounded profit is flat near the optimum; the
         /// walk makes the result exact when it completes).
-        public var maxWalk: UInt64 = 64
+        public var maxWalk: UInt64 = 16
         public var flatMargin: UInt64 = 4
         public init() {}
         public init(maxWalk: UInt64) { self.maxWalk = maxWalk }
@@ -200,21 +201,10 @@ public enum GroundTruth {
         return UInt64((UInt128(x) << 16) / UInt128(factor))
     }
 
-    /// 2^(1/k) × 65536, rounded up (k = 1…16), by bisection on integers.
+    /// 2^(1/k) × 65536, rounded up (k = 1…16): a step factor, not money, so floating point is fine here.
     static func rootOfTwo(_ k: UInt64) -> UInt64 {
-        let k = max(1, min(k, 16))
-        var lo: UInt64 = 65_536
-        var hi: UInt64 = 131_072
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            var p = UInt128(1)
-            for _ in 0..<k { p = p * UInt128(mid) }
-            // compare mid^k with 2 × 65536^k
-            var target = UInt128(2)
-            for _ in 0..<k { target = target * 65_536 }
-            if p >= target { hi = mid } else { lo = mid + 1 }
-        }
-        return lo
+        let k = Double(max(1, min(k, 16)))
+        return UInt64((Foundation.pow(2.0, 1.0 / k) * 65_536).rounded(.up))
     }
 
     /// The best opportunity over all cycles. `probe(base)` is the probe size in base units (≈ 1 USD),

@@ -329,4 +329,3 @@ public struct Market: Sendable {
         pendingGroundTruth.removeAll()
     }
 }
-

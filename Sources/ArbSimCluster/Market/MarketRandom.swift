@@ -41,12 +41,12 @@ public struct MarketRandom: RandomNumberGenerator, Sendable {
         var x = UInt128(lo)
         let ratio: UInt128 = 65_536 + 714  // 2^(1/64) ≈ 1.010889 in 1/65536 units
         while x < UInt128(hi) {
-            x = x * ratio / 65_536
+            x = max(x + 1, x * ratio / 65_536)
             steps += 1
         }
         let k = uniform(0...steps)
         var v = UInt128(lo)
-        for _ in 0..<k { v = v * ratio / 65_536 }
+        for _ in 0..<k { v = max(v + 1, v * ratio / 65_536) }
         return UInt64(min(v, UInt128(hi)))
     }
 }

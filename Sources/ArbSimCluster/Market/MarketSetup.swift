@@ -58,28 +58,20 @@ extension SimCluster {
         }
         let agents = noise + searchers
         for t in tokens where t.mint != Mints.wrappedSOL {
-            let perAgent = t.units(microUsd: Self.agentTokenMicroUsd)
-            let supply = perAgent.multipliedReportingOverflow(by: UInt64(max(agents.count, 1)))
             bank.setAccount(
                 t.mint,
                 Account(
                     lamports: Rent.minimumBalance(dataLength: MintLayout.size), owner: ProgramIDs.token,
                     data: MintLayout(
-                        mintAuthority: authority.address, supply: supply.overflow ? UInt64.max : supply.partialValue,
-                        decimals: t.decimals, freezeAuthority: nil
-                    ).encoded()))
+                        mintAuthority: authority.address, supply: 0, decimals: t.decimals, freezeAuthority: nil
+                    )
+                    .encoded()))
         }
         for agent in agents {
             bank.fund(agent.address, lamports: Self.agentLamports)
             for t in tokens where t.mint != Mints.wrappedSOL {
-                let ata = AssociatedTokenAccount.address(wallet: agent.address, mint: t.mint)
-                bank.setAccount(
-                    ata,
-                    Account(
-                        lamports: Rent.minimumBalance(dataLength: TokenAccountLayout.size), owner: ProgramIDs.token,
-                        data: TokenAccountLayout(
-                            mint: t.mint, owner: agent.address, amount: t.units(microUsd: Self.agentTokenMicroUsd)
-                        ).encoded()))
+                try bank.fundTokenAccount(
+                    owner: agent.address, mint: t.mint, amount: t.units(microUsd: Self.agentTokenMicroUsd))
             }
         }
         var pools: [MarketPool] = []
