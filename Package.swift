@@ -27,6 +27,8 @@ let package = Package(
         .library(name: "ArbState", targets: ["ArbState"]),
         .library(name: "ArbRPC", targets: ["ArbRPC"]),
         .library(name: "ArbFeeds", targets: ["ArbFeeds"]),
+        // MARK: runtime (issue #7 part B)
+        .library(name: "ArbRuntime", targets: ["ArbRuntime"]),
         // MARK: execution + journal (issue #7 part A)
         .library(name: "ArbExecution", targets: ["ArbExecution"]),
         .library(name: "ArbJournal", targets: ["ArbJournal"]),
@@ -177,6 +179,26 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // MARK: L2 — runtime (issue #7 part B): the pipeline feeds → venues → engine → gate → executor
+        .target(
+            name: "ArbRuntime",
+            dependencies: [
+                "SolanaPrimitives", "SolanaKeys", "ArbState", "ArbRPC", "ArbFeeds", "ArbVenues", "ArbEngine",
+                "ArbFeatures", "ArbInference", "ArbExecution", "ArbJournal",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ArbRuntimeTests",
+            dependencies: [
+                "ArbRuntime", "ArbSimCluster", "ArbRPC", "ArbFeeds", "ArbState", "ArbEngine", "ArbVenues",
+                "ArbExecution", "ArbJournal", "SolanaPrimitives", "SolanaKeys", "ArbTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+
         // MARK: L3 — CLI and tools
         .executableTarget(
             name: "ArbCLI",
@@ -190,6 +212,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "ArbState", "ArbRPC", "ArbFeeds", .product(name: "Logging", package: "swift-log"),  // connectivity (#5)
                 "ArbFeatures", "ArbInference",
+                "ArbRuntime",  // runtime (issue #7 part B)
                 "ArbExecution", "ArbJournal",  // execution + journal (issue #7 part A)
             ],
             swiftSettings: strict

@@ -65,7 +65,8 @@ class Localnet:
     def __init__(self, binary, tmp_path):
         keyfile = tmp_path / "payer.json"
         self.proc = subprocess.Popen(
-            [binary, "localnet", "--rpc-port", "0", "--ws-port", "0", "--slot-ms", "10", "--keypair", str(keyfile)],
+            [binary, "localnet", "--rpc-port", "0", "--ws-port", "0", "--slot-ms", "10", "--keypair", str(keyfile),
+             "--no-market"],
             stdout=subprocess.PIPE, text=True)
         self.url = None
         for line in self.proc.stdout:

@@ -13,6 +13,7 @@ struct BenchCommand: AsyncParsableCommand {
             BenchQuotes.self,
             BenchFeeds.self,
             BenchEngineCommand.self,
+            BenchSimClusterCommand.self,
         ]
     )
 }

@@ -11,6 +11,12 @@ public actor SimCluster {
     var subscriptions: [UInt64: Subscription] = [:]
     var nextConnection: UInt64 = 1
     var nextSubscription: UInt64 = 0
+    /// Reaction-time measurement (see LatencyProbe.swift); nil = off.
+    var latencyProbe: LatencyProbe?
+    /// The market agents and ground truth (Market/), when a scenario is installed.
+    public internal(set) var market: Market? = nil
+    /// Ground truth computed right after each block (true) or by `runGroundTruthWorker()` (false).
+    var groundTruthInline = true
 
     public init(configuration: BankConfiguration = .init()) {
         bank = Bank(configuration: configuration)
@@ -21,7 +27,9 @@ public actor SimCluster {
     /// Produces the current slot's block and notifies subscribers.
     @discardableResult
     public func advanceSlot() -> BlockSummary {
+        market?.beforeBlock(bank: &bank)
         let summary = bank.produceBlock()
+        if market != nil { marketAfterBlock(summary) }
         notify(summary)
         return summary
     }
@@ -176,6 +184,7 @@ public actor SimCluster {
                 sink.yield(
                     Self.notification(
                         "accountNotification", sub: subID, result: RPCEncoding.context(summary.slot, value)))
+                latencyProbe?.notificationWritten(address, slot: summary.slot)
             case .program(let program, let filters):
                 for address in summary.changedAccounts {
                     guard let a = bank.account(address), a.owner == program,
@@ -187,6 +196,7 @@ public actor SimCluster {
                     sink.yield(
                         Self.notification(
                             "programNotification", sub: subID, result: RPCEncoding.context(summary.slot, value)))
+                    latencyProbe?.notificationWritten(address, slot: summary.slot)
                 }
             case .signature(let signature):
                 guard let r = included[signature] else { continue }

@@ -48,7 +48,7 @@ public struct Bank: Sendable {
     /// Recent blockhashes with the block height at which each was produced.
     private var blockhashHeights: [Hash: UInt64] = [:]
     private var blockhashOrder: [Hash] = []
-    private(set) var records: [Signature: TransactionRecord] = [:]
+    var records: [Signature: TransactionRecord] = [:]
     private var pending: [(seq: UInt64, bytes: [UInt8], tx: VersionedTransaction)] = []
     private var pendingSignatures: Set<Signature> = []
     private var sequence: UInt64 = 0
@@ -56,6 +56,9 @@ public struct Bank: Sendable {
     private var slotFees: [(slot: UInt64, fees: [(price: UInt64, writable: [Address])])] = []
     /// The faucet that `requestAirdrop` spends from.
     public let faucet: Keypair
+    /// Jito-style bundles queued for the current slot, and the outcome of every bundle seen (Market/Bundles.swift).
+    var pendingBundles: [PendingBundle] = []
+    var bundleOutcomes: [String: BundleOutcome] = [:]
 
     public init(configuration: BankConfiguration = .init()) {
         self.configuration = configuration
@@ -72,6 +75,7 @@ public struct Bank: Sendable {
             lamports: Rent.minimumBalance(dataLength: MintLayout.size), owner: ProgramIDs.token,
             data: MintLayout(mintAuthority: nil, supply: 0, decimals: 9, freezeAuthority: nil).encoded())
         accounts[faucet.address] = Account(lamports: Self.faucetLamports)
+        for tip in JitoTipAccounts.all { accounts[tip] = Account(lamports: Rent.minimumBalance(dataLength: 0)) }
         for (k, a) in configuration.genesisAccounts { accounts[k] = a }
         writeSysvars()
     }
@@ -141,6 +145,13 @@ public struct Bank: Sendable {
         var changed = Set<Address>()
         var fees: [(price: UInt64, writable: [Address])] = []
         var sigBytes: [UInt8] = []
+        // Bundles first (highest tip first), each all-or-nothing; then the ordinary queue.
+        for r in executeBundles() {
+            results.append(r)
+            changed.formUnion(r.postAccounts.keys)
+            fees.append((r.computeUnitPrice, zip(r.accountKeys, r.writable).filter { $0.1 }.map { $0.0 }))
+            sigBytes += r.signature.bytes
+        }
         for (_, _, bytes, tx) in queue {
             let r = execute(tx, commit: true)
             results.append(r)

@@ -251,7 +251,7 @@ extension SimCluster {
                     .object(["slot": .uint($0.slot), "prioritizationFee": .uint($0.fee)])
                 })
         default:
-            throw RPCFailure(code: -32601, message: "Method not found")
+            return try marketDispatch(method: method, params: p)  // bundles, ground truth (Market/MarketRPC.swift)
         }
     }
 
@@ -296,6 +296,7 @@ extension SimCluster {
             throw RPCFailure.invalidParams(
                 "failed to deserialize solana_transaction::versioned::VersionedTransaction")
         }
+        if let probe = latencyProbe { probe.transactionReceived(tx.signatures[0], accounts: referencedAccounts(tx)) }
         if config["skipPreflight"]?.boolValue != true {
             let r = bank.simulate(tx)
             if let err = r.error {
