@@ -121,7 +121,8 @@ public enum GroundTruth {
         _ cycle: ArbCycle, pools: [some GroundTruthPool], probe: UInt64, options: Options = .init()
     ) -> (amountIn: UInt64, amountOut: UInt64)? {
         func profit(_ x: UInt64) -> Int128 {
-            guard let out = cycleOut(cycle, pools: pools, amountIn: x) else { return Int128.min }
+            // Cancelled (shutdown): every size reads as unfillable, so the search ends within a few quotes.
+            guard !Task.isCancelled, let out = cycleOut(cycle, pools: pools, amountIn: x) else { return Int128.min }
             return Int128(out) - Int128(x)
         }
         let start = max(probe, 1)
@@ -216,6 +217,9 @@ public enum GroundTruth {
         var best: ArbOpportunity? = nil
         var count = 0
         for cycle in cycles {
+            // A cancelled caller (the ground-truth worker at shutdown) stops between cycles; it discards the
+            // partial result (see `runGroundTruthWorker`).
+            if Task.isCancelled { break }
             guard let r = GroundTruth.best(cycle, pools: pools, probe: probe(cycle.base), options: options) else {
                 continue
             }

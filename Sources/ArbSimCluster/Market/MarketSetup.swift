@@ -159,9 +159,11 @@ extension SimCluster {
         return market?.groundTruth[slot]
     }
 
-    /// Ground truth of every recorded slot in `range`, in slot order.
-    public func groundTruth(slots range: ClosedRange<UInt64>) -> [GroundTruthRecord] {
-        market?.drainGroundTruth()
+    /// Ground truth of every recorded slot in `range`, in slot order. With `computePending` (the default) queued
+    /// snapshots are computed first, on the actor (tests); without it only what the worker has computed so far is
+    /// returned (a running bot must not stall the cluster), so the result may cover fewer slots than the range.
+    public func groundTruth(slots range: ClosedRange<UInt64>, computePending: Bool = true) -> [GroundTruthRecord] {
+        if computePending { market?.drainGroundTruth() }
         guard let m = market else { return [] }
         return range.compactMap { m.groundTruth[$0] }
     }
@@ -175,20 +177,25 @@ extension SimCluster {
     /// Replaces the ground-truth search options (tests use a long walk to make the search exact).
     public func setGroundTruthOptions(_ options: GroundTruth.Options) { market?.groundTruthOptions = options }
 
-    /// Moves ground truth off the slot path: blocks only queue snapshots; this loop computes them outside the
-    /// actor until the task is cancelled (call it next to `run`).
-    public func runGroundTruthWorker<C: Clock>(clock: C, idle: C.Duration) async throws {
-        groundTruthInline = false
-        defer { groundTruthInline = true }
+    /// Moves ground truth off the slot path: blocks only queue snapshots; this loop computes them OUTSIDE the actor
+    /// (nonisolated: the exhaustive search never blocks slots or RPC) until the task is cancelled (run it next to
+    /// `run`). Snapshots are taken a few at a time, so results appear in slot order as they are computed.
+    public nonisolated func runGroundTruthWorker<C: Clock>(clock: C, idle: C.Duration) async throws {
+        await setGroundTruthInline(false)
         while !Task.isCancelled {
-            let work = takeGroundTruthWork()
+            let work = await takeGroundTruthWork()
             if work.snapshots.isEmpty {
                 try await clock.sleep(for: idle)
                 continue
             }
-            let records = work.snapshots.map { Market.compute($0, cycles: work.cycles, options: work.options) }
-            storeGroundTruth(records)
+            for snapshot in work.snapshots {
+                if Task.isCancelled { break }
+                let record = Market.compute(snapshot, cycles: work.cycles, options: work.options)
+                if Task.isCancelled { break }  // the search stopped early: the record is partial, not stored
+                await storeGroundTruth([record])
+            }
         }
+        await setGroundTruthInline(true)
     }
 
     func takeGroundTruthWork() -> (
