@@ -338,8 +338,7 @@ struct RunSession: Sendable {
         if let truth, truth.slots < truth.runSlots {
             lines.append(
                 "  captured:       \(GroundTruth.usd(truth.capturedMicroUsd)) captured; share not computed: ground truth "
-                    + "covers only \(truth.slots) of \(truth.runSlots) slots (the exhaustive search fell behind; "
-                    + "a release build keeps up better)")
+                    + "covers only \(truth.slots) of \(truth.runSlots) slots (the exhaustive search fell behind)")
         } else if let truth {
             lines.append(
                 "  captured:       \(GroundTruth.usd(truth.capturedMicroUsd)) of \(GroundTruth.usd(truth.availableMicroUsd)) available "
