@@ -57,6 +57,13 @@ public final class SwapExecutor: Executor {
         guard trade.venues.count == o.legs.count, !o.legs.isEmpty else {
             throw RuntimeError(.buildFailed, "\(trade.venues.count) venues for \(o.legs.count) legs")
         }
+        // The profit guard is the last leg's minimum output: it must return more than the cycle's input (the
+        // engine sets it to input + costs + minimum profit). Never build a trade whose guard could pass at a loss.
+        guard o.legs.last?.mintOut == o.legs.first?.mintIn, o.minOutLastLeg > o.amountIn else {
+            throw RuntimeError(
+                .buildFailed,
+                "no profit guard: last leg min-out \(o.minOutLastLeg) ≤ input \(o.amountIn) or not a cycle")
+        }
         guard let bh = blockhashes.latest else { throw RuntimeError(.noBlockhash, "no recent blockhash yet") }
         var legs: [SwapLeg] = []
         for (i, (leg, venue)) in zip(o.legs, trade.venues).enumerated() {
