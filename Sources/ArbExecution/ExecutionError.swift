@@ -42,6 +42,8 @@ public struct ExecutionError: Error, Hashable, Sendable, CustomStringConvertible
         public static let lookupTable = Code("lookupTable")
         /// Configuration out of range.
         public static let invalidConfiguration = Code("invalidConfiguration")
+        /// The configured guard program is not this build's guard, or someone else can replace it.
+        public static let guardUnverified = Code("guardUnverified")
     }
 
     public let code: Code

@@ -98,8 +98,9 @@ public struct Sender: Sendable {
     }
 
     /// Fans the bytes out to every endpoint. Returns the outcome when every endpoint refused it (rejected,
-    /// insufficient funds, …), nil when at least one accepted.
-    public func submit(_ bytes: [UInt8], context: OutcomeContext) async -> ExecutionOutcome? {
+    /// insufficient funds, …), nil when at least one accepted. Internal: raw bytes leave the process only through
+    /// `execute(_:)`, whose `SignedArbTransaction` only `TransactionAssembler.sign` makes (guarded, risk-cleared).
+    func submit(_ bytes: [UInt8], context: OutcomeContext) async -> ExecutionOutcome? {
         let r = await client.sendTransactionToAll(bytes, options: SendOptions(skipPreflight: config.skipPreflight))
         if r.signature != nil { return nil }
         // Every endpoint failed: use the most specific error (a preflight failure over transport noise).
@@ -122,8 +123,12 @@ public struct Sender: Sendable {
         case expired
     }
 
-    /// Follows a sent signature to its outcome. `bytes` (when given) are re-sent unchanged while waiting.
-    public func confirm(_ context: OutcomeContext, bytes: [UInt8]? = nil) async -> ExecutionOutcome {
+    /// Follows a sent signature to its outcome. Sends nothing.
+    public func confirm(_ context: OutcomeContext) async -> ExecutionOutcome { await confirm(context, bytes: nil) }
+
+    /// Follows a sent signature to its outcome. `bytes` (when given) are re-sent unchanged while waiting (internal:
+    /// only `execute(_:)` passes the bytes of a `SignedArbTransaction`).
+    func confirm(_ context: OutcomeContext, bytes: [UInt8]?) async -> ExecutionOutcome {
         let seen: Seen = await withTaskGroup(of: Seen?.self) { group in
             if let ws = config.webSocketURL {
                 let logger = self.logger
@@ -254,19 +259,22 @@ public struct Sender: Sendable {
         public var postTokenBalances: [TokenBalance]
 
         /// post − pre summed over the owner's accounts of `mint` (an account missing on one side counts as 0).
+        /// nil when none is listed, or when a sum overflows u64 (only a broken or hostile node reports that).
         public func tokenDelta(owner: Address, mint: Address) -> Int64? {
-            func total(_ list: [TokenBalance]) -> (UInt64, Bool) {
+            func total(_ list: [TokenBalance]) -> (sum: UInt64?, any: Bool) {
                 var t: UInt64 = 0
                 var any = false
                 for b in list where b.owner == owner.base58 && b.mint == mint.base58 {
-                    t &+= b.amount
+                    let (s, o) = t.addingReportingOverflow(b.amount)
+                    if o { return (nil, true) }
+                    t = s
                     any = true
                 }
                 return (t, any)
             }
             let (pre, a) = total(preTokenBalances)
             let (post, b) = total(postTokenBalances)
-            guard a || b else { return nil }
+            guard a || b, let pre, let post else { return nil }
             return Self.delta(pre: pre, post: post)
         }
 
@@ -294,10 +302,12 @@ public struct Sender: Sendable {
         guard !r.isNull, let meta = r["meta"] else { return nil }
         func balances(_ v: JSONValue?) -> [Meta.TokenBalance] {
             (v?.array ?? []).compactMap { b in
-                guard let i = b["accountIndex"]?.uint64, let mint = b["mint"]?.string, let owner = b["owner"]?.string,
+                // An index beyond Int (only a hostile or broken node sends one) drops the entry, never traps.
+                guard let i = b["accountIndex"]?.uint64.flatMap({ Int(exactly: $0) }), let mint = b["mint"]?.string,
+                    let owner = b["owner"]?.string,
                     let amount = b["uiTokenAmount"]?["amount"]?.string.flatMap({ UInt64($0) })
                 else { return nil }
-                return Meta.TokenBalance(accountIndex: Int(i), mint: mint, owner: owner, amount: amount)
+                return Meta.TokenBalance(accountIndex: i, mint: mint, owner: owner, amount: amount)
             }
         }
         let pre = meta["preBalances"]?.array?.compactMap(\.uint64) ?? []

@@ -18,6 +18,8 @@ public struct JournalError: Error, Hashable, Sendable, CustomStringConvertible {
         /// A u64 amount above Int64.max (SQLite INTEGER is signed 64-bit): refused, never wrapped.
         public static let valueOutOfRange = Code("valueOutOfRange")
         public static let notFound = Code("notFound")
+        /// The journal belongs to another cluster (its recorded genesis hash differs).
+        public static let wrongCluster = Code("wrongCluster")
     }
 
     public let code: Code
@@ -222,7 +224,32 @@ public final class Journal: Sendable {
                     );
                     """)
         }
+        // v2: which cluster the journal belongs to (a simulated run and a mainnet run must never share one).
+        m.registerMigration("v2") { db in
+            try db.execute(sql: "CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)")
+        }
         return m
+    }
+
+    /// Binds the journal to the cluster named by `genesisHash`: the first run records it; a run against another
+    /// cluster is refused with `wrongCluster` (its reports would mix simulated and real money). One transaction.
+    public func bindCluster(genesisHash: String) throws(JournalError) {
+        let recorded: String? = try write("cluster") { db in
+            if let r = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'genesis_hash'") { return r }
+            try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('genesis_hash', ?)", arguments: [genesisHash])
+            return nil
+        }
+        if let recorded, recorded != genesisHash {
+            throw JournalError(
+                .wrongCluster,
+                "\(path) belongs to the cluster with genesis hash \(recorded), not \(genesisHash): use another --journal "
+                    + "(or --run-dir) for this cluster")
+        }
+    }
+
+    /// The genesis hash the journal is bound to, if any.
+    public func clusterGenesisHash() throws(JournalError) -> String? {
+        try read("cluster") { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'genesis_hash'") }
     }
 
     static func i64(_ v: UInt64, _ what: String) throws(JournalError) -> Int64 {

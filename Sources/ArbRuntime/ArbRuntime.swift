@@ -196,11 +196,11 @@ public final class ArbRuntime: Sendable {
                 for p in pools { inbox.push(p, slot: slot, at: now) }
             }
             wasFresh = fresh
-            if let n = configuration.maxSlots, slot >= startSlot + n {
+            if let n = configuration.maxSlots, slot >= startSlot, slot - startSlot >= n {
                 logger.info("slot limit reached", metadata: ["slots": "\(n)"])
                 stop.fire()
             }
-            if let d = configuration.durationSeconds, clock.now - start >= .milliseconds(Int64(d * 1000)) {
+            if let d = configuration.durationSeconds, clock.now - start >= RuntimeConfiguration.duration(seconds: d) {
                 logger.info("duration reached", metadata: ["seconds": "\(d)"])
                 stop.fire()
             }

@@ -16,7 +16,9 @@ import Synchronization
 /// - `.send`: the intent (signature, signed bytes, expiry) is committed to the journal BEFORE the bytes leave
 ///   the process, then `Sender` fans them out, confirms (signatureSubscribe + status polling, expiry at
 ///   lastValidBlockHeight, never re-signed), classifies the outcome, and the outcome is journaled;
-/// - `.simulate`: the transaction is simulated and the decision journaled as what it would have done.
+/// - `.simulate` (dry run): NOTHING IS SIGNED. The unsigned message (zeroed signature slots) is simulated with
+///   `sigVerify: false, replaceRecentBlockhash: true`, and the opportunity and the decision are journaled
+///   (reason `dry_run:simulated_ok`, `dry_run:simulated_fail:<class>` or `dry_run:rpc:<code>`).
 public final class JournaledExecutor: Executor {
     public enum Mode: Sendable, Hashable {
         case send
@@ -58,11 +60,12 @@ public final class JournaledExecutor: Executor {
         self.logger = logger
     }
 
-    /// The executor `solarb run` uses: wSOL wrapped and unwrapped per trade, the journal at `journalPath`,
-    /// default risk limits (per-trade cap = the configured capital), kill switch file `<runDirectory>/KILL`.
+    /// The executor `solarb run` uses: wSOL wrapped and unwrapped per trade, the journal at `journalPath` bound
+    /// to the cluster `clusterGenesis` (a journal of another cluster is refused), default risk limits (per-trade
+    /// cap = the configured capital), kill switch file `<runDirectory>/KILL`.
     public static func standard(
         mode: Mode, configuration c: RuntimeConfiguration, guardProgram: Address, journalPath: String,
-        rpc: RPCClient, wsURL: String, signer: Keypair, blockhashes: BlockhashCache,
+        clusterGenesis: String, rpc: RPCClient, wsURL: String, signer: Keypair, blockhashes: BlockhashCache,
         lookupTables: [Address: AddressLookupTableAccount], logger: Logger
     ) throws(RuntimeError) -> JournaledExecutor {
         var assembly = AssemblyConfig(guardProgram: guardProgram)
@@ -72,7 +75,10 @@ public final class JournaledExecutor: Executor {
         var risk = RiskConfig()
         risk.maxNotional = c.capital
         let journal: Journal
-        do { journal = try Journal(path: journalPath) } catch {
+        do {
+            journal = try Journal(path: journalPath)
+            try journal.bindCluster(genesisHash: clusterGenesis)
+        } catch {
             throw RuntimeError(.invalidConfiguration, "journal \(journalPath): \(error)")
         }
         return JournaledExecutor(
@@ -156,15 +162,18 @@ public final class JournaledExecutor: Executor {
             input.balances[o.baseMint] = (try? await rpc.getTokenAccountBalance(ata))?.value.amount ?? 0
         }
         input.missingTokenAccounts = missing
-        let signed: SignedArbTransaction
+        let assembled: AssembledTransaction
+        var signed: SignedArbTransaction?
         do {
-            let assembled = try assembler.assemble(input)
+            assembled = try assembler.assemble(input)
             let clearance = try risk.withLock { r throws(ExecutionError) in
                 try r.clear(
                     baseMint: o.baseMint, notional: o.amountIn, nowMilliseconds: now,
                     killSwitchEngaged: killSwitch.isEngaged)
             }
-            signed = try assembler.sign(assembled, clearance: clearance, payer: signer)
+            // A dry run never signs: signed bytes with a live blockhash are a transaction anyone who sees them
+            // (the RPC provider, a proxy) could send. It simulates the unsigned message instead.
+            if mode == .send { signed = try assembler.sign(assembled, clearance: clearance, payer: signer) }
         } catch {
             journalWrite("decision") { j throws(JournalError) in
                 let id = try j.recordOpportunity(o, atMilliseconds: now)
@@ -172,6 +181,7 @@ public final class JournaledExecutor: Executor {
             }
             return TradeResult(id: trade.id, outcome: .buildFailed("\(error)"))
         }
+        // (For a dry run: when the unsigned message was ready.)
         let signedAt = ContinuousClock.now
         // The opportunity is journaled after signing: its synchronous commit is kept off the notification →
         // signed-bytes path (the intent, below, is still committed before sending).
@@ -180,23 +190,20 @@ public final class JournaledExecutor: Executor {
         }
         switch mode {
         case .simulate:
-            let outcome: TradeOutcome
-            do {
-                let r = try await rpc.simulateTransaction(signed.bytes, options: .init(sigVerify: true))
-                let cls = OutcomeClassifier.classify(
-                    r.value.err, programs: signed.assembled.instructions.map(\.programId),
-                    guardProgram: signed.assembled.guardProgram)
-                outcome = .simulated(ok: r.value.err == nil, detail: r.value.err == nil ? "ok" : cls.rawValue)
-            } catch {
-                outcome = .rejected("\(error.code)")
-            }
+            let outcome = await Self.dryRun(assembled, rpc: rpc)
             journalWrite("decision") { j throws(JournalError) in
                 try j.recordDecision(
-                    opportunityId: opportunityId, taken: false, reason: "dry_run:\(outcome.label)",
+                    opportunityId: opportunityId, taken: false, reason: outcome.journalReason,
                     atMilliseconds: Self.nowMilliseconds)
             }
-            return TradeResult(id: trade.id, signature: signed.signature, outcome: outcome, signedAt: signedAt)
+            return TradeResult(id: trade.id, signature: nil, outcome: outcome.outcome, signedAt: signedAt)
         case .send:
+            guard let signed else { return TradeResult(id: trade.id, outcome: .buildFailed("not signed")) }
+            // Only a journaled transaction is sent (the intent must be on disk before the bytes leave).
+            guard journal != nil else {
+                logger.error("no journal: refusing to send")
+                return TradeResult(id: trade.id, outcome: .buildFailed("no journal: an unjournaled trade is never sent"))
+            }
             // The intent is committed before the bytes leave the process: a crash loses nothing.
             if let journal {
                 do {
@@ -226,6 +233,39 @@ public final class JournaledExecutor: Executor {
                 id: trade.id, signature: signed.signature,
                 outcome: Self.map(e, baseIsSOL: o.baseMint == EngineConfig.wrappedSol),
                 signedAt: signedAt, feeLamports: e.feeLamports)
+        }
+    }
+
+    /// How a dry run asks the node to simulate: the UNSIGNED message (zeroed signature slots), no signature
+    /// check, the node's own recent blockhash. Nothing the node receives can be sent as a transaction.
+    static let dryRunOptions = SimulateOptions(sigVerify: false, replaceRecentBlockhash: true)
+
+    /// The bytes a dry run hands to `simulateTransaction`: the message with zeroed signature slots.
+    static func dryRunBytes(_ assembled: AssembledTransaction) -> [UInt8] {
+        VersionedTransaction(unsigned: assembled.message).serialize()
+    }
+
+    /// A dry run's verdict and the reason journaled with its decision: `dry_run:simulated_ok`,
+    /// `dry_run:simulated_fail:<outcome class>` (e.g. `reverted_guard`) or `dry_run:rpc:<error code>`.
+    struct DryRun: Sendable {
+        var outcome: TradeOutcome
+        var journalReason: String
+    }
+
+    static func dryRun(_ assembled: AssembledTransaction, rpc: RPCClient) async -> DryRun {
+        do {
+            let r = try await rpc.simulateTransaction(dryRunBytes(assembled), options: dryRunOptions)
+            guard let err = r.value.err else {
+                let units = r.value.unitsConsumed.map { "\($0) CU" } ?? "ok"
+                return DryRun(outcome: .simulated(ok: true, detail: units), journalReason: "dry_run:simulated_ok")
+            }
+            let cls = OutcomeClassifier.classify(
+                err, programs: assembled.instructions.map(\.programId), guardProgram: assembled.guardProgram)
+            return DryRun(
+                outcome: .simulated(ok: false, detail: "\(cls.rawValue): \(err)"),
+                journalReason: "dry_run:simulated_fail:\(cls.rawValue)")
+        } catch {
+            return DryRun(outcome: .rejected("\(error.code)"), journalReason: "dry_run:rpc:\(error.code)")
         }
     }
 

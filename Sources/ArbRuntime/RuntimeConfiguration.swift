@@ -4,7 +4,8 @@ import SolanaPrimitives
 
 /// Every setting of `solarb run`, with defaults. Sources are layered: defaults < config file (JSON) <
 /// environment (`SOLARB_*`) < command-line flags; each layer is a `RuntimeConfiguration.Overrides` whose set
-/// fields replace the ones below. Money is integers: lamports or token base units.
+/// fields replace the ones below (except `live`: the `--live` flag only). Money is integers: lamports or token
+/// base units.
 public struct RuntimeConfiguration: Sendable, Hashable {
     /// JSON-RPC endpoints. Empty: start the simulated cluster in-process.
     public var rpcURLs: [String] = []
@@ -12,7 +13,10 @@ public struct RuntimeConfiguration: Sendable, Hashable {
     public var wsURL: String?
     /// Keypair file (Solana CLI format). Required against a real cluster; made in the run directory otherwise.
     public var keypairPath: String?
-    /// Send real transactions to a real cluster. Without it, each transaction is simulated and journaled only.
+    /// Send real transactions to a real cluster. Without it, each transaction is simulated (unsigned) and
+    /// journaled only. SAFETY: only the `--live` command-line flag sets it (`resolve(liveFlag:)`); a config file
+    /// key `live` or `SOLARB_LIVE` in the environment is refused, so no file or inherited variable can make a run
+    /// spend money.
     public var live = false
     /// Pools to trade (pool state account addresses). Empty: discover with getProgramAccounts.
     public var pools: [Address] = []
@@ -55,7 +59,6 @@ public struct RuntimeConfiguration: Sendable, Hashable {
         public var rpc: [String]?
         public var ws: String?
         public var keypair: String?
-        public var live: Bool?
         public var pools: [String]?
         public var baseTokens: [String]?
         public var capital: [String: UInt64]?
@@ -80,7 +83,7 @@ public struct RuntimeConfiguration: Sendable, Hashable {
 
         /// Every key the config file may hold.
         public static let keys: Set<String> = [
-            "rpc", "ws", "keypair", "live", "pools", "baseTokens", "capital", "minProfit", "slippageBps", "maxLegs",
+            "rpc", "ws", "keypair", "pools", "baseTokens", "capital", "minProfit", "slippageBps", "maxLegs",
             "computeUnitPrice", "model", "gateThreshold", "journal", "runDirectory", "duration", "slots",
             "statusInterval", "commitment", "scenario", "slotMs", "seed", "guardProgram",
         ]
@@ -93,6 +96,9 @@ public struct RuntimeConfiguration: Sendable, Hashable {
             }
             guard let dict = object as? [String: Any] else {
                 throw RuntimeError(.invalidConfiguration, "\(source): the top level must be a JSON object")
+            }
+            if dict["live"] != nil {
+                throw RuntimeError(.invalidConfiguration, "\(source): \(Self.liveOnlyFromFlag)")
             }
             if let unknown = dict.keys.filter({ !keys.contains($0) }).sorted().first {
                 throw RuntimeError(
@@ -109,6 +115,9 @@ public struct RuntimeConfiguration: Sendable, Hashable {
                 throw RuntimeError(.invalidConfiguration, "\(source): \(error)")
             }
         }
+
+        static let liveOnlyFromFlag =
+            "live trading is enabled only by the --live flag on the command line (not by a config file or the environment)"
 
         static func path(_ c: DecodingError.Context) -> String {
             c.codingPath.map(\.stringValue).joined(separator: ".")
@@ -151,12 +160,8 @@ public struct RuntimeConfiguration: Sendable, Hashable {
             o.rpc = list("SOLARB_RPC")
             o.ws = env["SOLARB_WS"]
             o.keypair = env["SOLARB_KEYPAIR"]
-            if let v = env["SOLARB_LIVE"] {
-                switch v.lowercased() {
-                case "1", "true", "yes": o.live = true
-                case "0", "false", "no", "": o.live = false
-                default: throw RuntimeError(.invalidConfiguration, "SOLARB_LIVE=\(v): use 1/0, true/false or yes/no")
-                }
+            if env["SOLARB_LIVE"] != nil {
+                throw RuntimeError(.invalidConfiguration, "SOLARB_LIVE: \(Self.liveOnlyFromFlag)")
             }
             o.pools = list("SOLARB_POOLS")
             o.baseTokens = list("SOLARB_BASE_TOKENS")
@@ -181,6 +186,20 @@ public struct RuntimeConfiguration: Sendable, Hashable {
         }
     }
 
+    /// The layers in order — defaults, config file, environment, flags — then `live` from the `--live` flag
+    /// alone, then `validate()`.
+    public static func resolve(
+        configFile: (data: Data, source: String)?, environment: [String: String], flags: Overrides, liveFlag: Bool
+    ) throws(RuntimeError) -> RuntimeConfiguration {
+        var c = RuntimeConfiguration()
+        if let f = configFile { try c.apply(try .parse(json: f.data, source: f.source), source: f.source) }
+        try c.apply(try .environment(environment), source: "environment")
+        try c.apply(flags, source: "flags")
+        c.live = liveFlag
+        try c.validate()
+        return c
+    }
+
     /// Applies one layer on top of this configuration and checks the result's values.
     public mutating func apply(_ o: Overrides, source: String) throws(RuntimeError) {
         func address(_ s: String, _ field: String) throws(RuntimeError) -> Address {
@@ -196,7 +215,6 @@ public struct RuntimeConfiguration: Sendable, Hashable {
         if let v = o.rpc { rpcURLs = v }
         if let v = o.ws { wsURL = v.isEmpty ? nil : v }
         if let v = o.keypair { keypairPath = v.isEmpty ? nil : v }
-        if let v = o.live { live = v }
         if let v = o.pools {
             var list: [Address] = []
             for s in v { list.append(try address(s, "pools")) }
@@ -226,7 +244,10 @@ public struct RuntimeConfiguration: Sendable, Hashable {
         if let v = o.journal { journalPath = v.isEmpty ? nil : v }
         if let v = o.runDirectory { runDirectory = v }
         if let v = o.duration {
-            guard v > 0, v.isFinite else { throw RuntimeError(.invalidConfiguration, "\(source): duration ≤ 0") }
+            guard v > 0, v <= Self.maxDurationSeconds else {
+                throw RuntimeError(
+                    .invalidConfiguration, "\(source): duration must be in (0, \(Int(Self.maxDurationSeconds))] seconds")
+            }
             durationSeconds = v
         }
         if let v = o.slots {
@@ -234,7 +255,11 @@ public struct RuntimeConfiguration: Sendable, Hashable {
             maxSlots = v
         }
         if let v = o.statusInterval {
-            guard v > 0, v.isFinite else { throw RuntimeError(.invalidConfiguration, "\(source): statusInterval") }
+            guard v >= 0.001, v <= Self.maxStatusIntervalSeconds else {
+                throw RuntimeError(
+                    .invalidConfiguration,
+                    "\(source): statusInterval must be in [0.001, \(Int(Self.maxStatusIntervalSeconds))] seconds")
+            }
             statusIntervalSeconds = v
         }
         if let v = o.commitment {
@@ -245,11 +270,25 @@ public struct RuntimeConfiguration: Sendable, Hashable {
         }
         if let v = o.scenario { scenarioPath = v.isEmpty ? nil : v }
         if let v = o.slotMs {
-            guard v >= 1 else { throw RuntimeError(.invalidConfiguration, "\(source): slotMs must be ≥ 1") }
+            guard v >= 1, v <= Self.maxSlotMilliseconds else {
+                throw RuntimeError(.invalidConfiguration, "\(source): slotMs must be in [1, \(Self.maxSlotMilliseconds)]")
+            }
             slotMilliseconds = v
         }
         if let v = o.seed { seed = v }
         if let v = o.guardProgram { guardProgram = v.isEmpty ? nil : try address(v, "guardProgram") }
+    }
+
+    /// Upper bounds of the time settings (a larger value is refused, not converted with a trap): 10 years, one
+    /// day, one hour.
+    public static let maxDurationSeconds: Double = 10 * 365 * 86_400
+    public static let maxStatusIntervalSeconds: Double = 86_400
+    public static let maxSlotMilliseconds: UInt64 = 3_600_000
+
+    /// Seconds (from settings) as a `Duration` without trapping: NaN or ≤ 0 → zero, beyond ±2⁶³ ms → the maximum.
+    public static func duration(seconds: Double) -> Duration {
+        guard !seconds.isNaN, seconds > 0 else { return .zero }
+        return .milliseconds(Int64(exactly: (seconds * 1000).rounded(.up)) ?? .max)
     }
 
     /// Consistency checks across fields (after all layers).

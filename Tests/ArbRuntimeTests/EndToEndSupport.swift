@@ -62,10 +62,32 @@ enum E2E {
         genesis[bot.address] = Account(lamports: 100 * sol)
         genesis[trader.address] = Account(lamports: 100_000 * sol)
         genesis[competitor.address] = Account(lamports: 1_000 * sol)
+        // The guard is deployed as on a real cluster (upgradeable loader, this build's ELF, immutable), so that
+        // `solarb run`'s guard verification accepts it; the cluster still executes it natively.
+        for (k, a) in try deployedGuard() { genesis[k] = a }
         let cluster = SimCluster(
             configuration: BankConfiguration(seed: 11, genesisAccounts: genesis, programs: programs))
         return World(cluster: cluster, pools: [p1, p2], programs: programs)
     }
+
+    /// Upgradeable-loader accounts for `guardProgram` holding this build's guard ELF: the program account
+    /// (tag 2 + programdata address) and the programdata account (tag 3, slot, upgrade authority, the ELF
+    /// zero-padded). `authority` nil = immutable.
+    static func deployedGuard(authority: Address? = nil, elf: [UInt8]? = nil) throws -> [Address: Account] {
+        let loader = ProgramIDs.bpfLoaderUpgradeable
+        let code = try elf ?? GuardVerification.expectedBuilds()[0].elf
+        let programData = try ProgramDerivedAddress.find(seeds: [guardProgram.bytes], programId: loader).address
+        var data: [UInt8] = [3, 0, 0, 0] + [UInt8](repeating: 0, count: 8)
+        if let authority { data += [1] + authority.bytes } else { data += [0] + [UInt8](repeating: 0, count: 32) }
+        data += code + [UInt8](repeating: 0, count: 256)
+        return [
+            guardProgram: Account(lamports: 1_141_440, owner: loader, data: [2, 0, 0, 0] + programData.bytes, executable: true),
+            programData: Account(lamports: 10 * sol, owner: loader, data: data),
+        ]
+    }
+
+    /// The cluster's genesis hash (what `getGenesisHash` answers).
+    static func genesis(_ world: World) async -> String { await world.cluster.bank.genesisHash.description }
 
     static var logger: Logger {
         var l = Logger(label: "e2e")
@@ -130,8 +152,10 @@ enum E2E {
             let blockhashes = BlockhashCache()
             var c = configuration(world)
             c.runDirectory = (journalPath as NSString).deletingLastPathComponent
+            let clusterGenesis = await genesis(world)
             let executor = try JournaledExecutor.standard(
-                mode: .send, configuration: c, guardProgram: guardProgram, journalPath: journalPath, rpc: rpc,
+                mode: .send, configuration: c, guardProgram: guardProgram, journalPath: journalPath,
+                clusterGenesis: clusterGenesis, rpc: rpc,
                 wsURL: endpoints.webSocketURL, signer: bot, blockhashes: blockhashes, lookupTables: [:],
                 logger: logger)
             let runtime = ArbRuntime(

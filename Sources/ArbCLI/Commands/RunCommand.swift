@@ -1,4 +1,5 @@
 import ArbEngine
+import ArbExecution
 import ArbRPC
 import ArbRuntime
 import ArbSimCluster
@@ -19,21 +20,23 @@ struct RunCommand: AsyncParsableCommand {
             makes a keypair (mode 0600) in the run directory, funds it, and trades through the real RPC and \
             WebSocket code over loopback. Nothing leaves the machine.
 
-            WITH --rpc/--ws/--keypair: talks to that cluster. SAFETY: without --live nothing is ever sent — each \
-            transaction the bot would send is built, signed and SIMULATED (simulateTransaction), and its outcome \
-            reported. With --live, signed transactions are sent to every --rpc endpoint. The cluster is identified \
+            WITH --rpc/--ws/--keypair: talks to that cluster. SAFETY: without --live nothing is ever sent and \
+            nothing is signed — each transaction the bot would send is built and its UNSIGNED message SIMULATED \
+            (simulateTransaction, sigVerify off), and its outcome reported. With --live, signed transactions are \
+            sent to every --rpc endpoint. Only the --live flag on the command line enables sending: a config-file \
+            key "live" or the SOLARB_LIVE variable is refused with an error. The cluster is identified \
             by its genesis hash (mainnet-beta is named in the banner) before anything happens. Every transaction \
             carries a profit guard: the last leg's minimum output is at least input + costs + minimum profit, so a \
             stale or contested trade reverts (costing only its fee) instead of losing.
 
             Settings come from, lowest to highest priority: defaults, --config FILE (JSON; keys: rpc, ws, keypair, \
-            live, pools, baseTokens, capital, minProfit, slippageBps, maxLegs, computeUnitPrice, model, \
+            pools, baseTokens, capital, minProfit, slippageBps, maxLegs, computeUnitPrice, model, \
             gateThreshold, journal, runDirectory, duration, slots, statusInterval, commitment, scenario, slotMs, \
-            seed), environment variables SOLARB_RPC, SOLARB_WS, SOLARB_KEYPAIR, SOLARB_LIVE, SOLARB_POOLS, \
+            seed, guardProgram), environment variables SOLARB_RPC, SOLARB_WS, SOLARB_KEYPAIR, SOLARB_POOLS, \
             SOLARB_BASE_TOKENS, SOLARB_CAPITAL, SOLARB_MIN_PROFIT (maps as mint=amount,…), SOLARB_SLIPPAGE_BPS, \
             SOLARB_MAX_LEGS, SOLARB_CU_PRICE, SOLARB_MODEL, SOLARB_GATE_THRESHOLD, SOLARB_JOURNAL, SOLARB_RUN_DIR, \
             SOLARB_DURATION, SOLARB_SLOTS, SOLARB_STATUS_INTERVAL, SOLARB_COMMITMENT, SOLARB_SCENARIO, \
-            SOLARB_SLOT_MS, SOLARB_SEED, then these flags. Amounts are integers in base units (lamports for SOL).
+            SOLARB_SLOT_MS, SOLARB_SEED, SOLARB_GUARD_PROGRAM, then these flags. Amounts are integers in base units (lamports for SOL).
 
             A status line (slot, pools, opportunities, sent/landed/failed, PnL, latency p50/p99) is shown on a \
             terminal, log lines otherwise. Ctrl-C (SIGINT) or SIGTERM drains: no new opportunity is taken, trades \
@@ -47,7 +50,10 @@ struct RunCommand: AsyncParsableCommand {
     var rpc: [String] = []
     @Option(help: "PubSub WebSocket endpoint of that cluster.") var ws: String?
     @Option(help: "Keypair file (Solana CLI format) of the trading wallet (real cluster).") var keypair: String?
-    @Flag(help: "Really send transactions to the real cluster (otherwise: simulate only).") var live = false
+    @Flag(
+        help:
+            "Really send signed transactions to the real cluster (otherwise: simulate unsigned, send nothing). Only this flag enables it."
+    ) var live = false
     @Option(name: .customLong("pool"), help: "Pool state account to trade (repeat). Default: discover all.")
     var pools: [String] = []
     @Option(help: "Minimum net profit in lamports for SOL-based cycles.") var minProfit: UInt64?
@@ -78,7 +84,6 @@ struct RunCommand: AsyncParsableCommand {
         if !rpc.isEmpty { o.rpc = rpc }
         o.ws = ws
         o.keypair = keypair
-        if live { o.live = true }
         if !pools.isEmpty { o.pools = pools }
         if let minProfit { o.minProfit = [EngineConfig.wrappedSol.base58: minProfit] }
         if let capital { o.capital = [EngineConfig.wrappedSol.base58: capital] }
@@ -101,15 +106,13 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func resolvedConfiguration() throws -> RuntimeConfiguration {
-        var c = RuntimeConfiguration()
+        var file: (data: Data, source: String)?
         if let config {
-            let data = try Data(contentsOf: URL(fileURLWithPath: (config as NSString).expandingTildeInPath))
-            try c.apply(try .parse(json: data, source: config), source: config)
+            file = (try Data(contentsOf: URL(fileURLWithPath: (config as NSString).expandingTildeInPath)), config)
         }
-        try c.apply(try .environment(ProcessInfo.processInfo.environment), source: "environment")
-        try c.apply(overrides(), source: "flags")
-        try c.validate()
-        return c
+        // `live` comes from the --live flag alone (a config key `live` or SOLARB_LIVE is refused).
+        return try RuntimeConfiguration.resolve(
+            configFile: file, environment: ProcessInfo.processInfo.environment, flags: overrides(), liveFlag: live)
     }
 
     func run() async throws {
@@ -164,7 +167,7 @@ struct RunSession: Sendable {
         let probe = LatencyProbe()
         await cluster.installLatencyProbe(probe)
         let (ready, readySink) = AsyncStream.makeStream(of: SimClusterServer.Endpoints.self)
-        let slotDuration = Duration.milliseconds(Int64(c.slotMilliseconds))
+        let slotDuration = Duration.milliseconds(Int64(clamping: c.slotMilliseconds))
         let journalPath = c.journalPath ?? (c.runDirectory as NSString).appendingPathComponent("journal.sqlite")
         let logger = self.logger
         // Ground truth (the best arbitrage after each block) is computed off the cluster actor, at low priority, in
@@ -199,9 +202,10 @@ struct RunSession: Sendable {
                     configuration: .init(endpoints: [RPCEndpoint(url: endpoints.rpcURL, name: "simcluster")]),
                     logger: logger)
                 let blockhashes = BlockhashCache()
+                let genesis = await cluster.bank.genesisHash.description
                 let executor = try JournaledExecutor.standard(
                     mode: .send, configuration: c, guardProgram: setup.guardProgram, journalPath: journalPath,
-                    rpc: rpc, wsURL: endpoints.webSocketURL, signer: wallet, blockhashes: blockhashes,
+                    clusterGenesis: genesis, rpc: rpc, wsURL: endpoints.webSocketURL, signer: wallet, blockhashes: blockhashes,
                     lookupTables: setup.lookupTables, logger: logger)
                 var runConfig = c
                 if runConfig.pools.isEmpty { runConfig.pools = setup.pools }
@@ -235,7 +239,16 @@ struct RunSession: Sendable {
             FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
         }
         let rpc = RPCClient(configuration: .init(endpoints: c.rpcURLs.map { RPCEndpoint(url: $0) }), logger: logger)
-        let genesis = (try? await rpc.call("getGenesisHash", []))?.string ?? "unknown"
+        // The cluster is identified before anything else: the banner names it and the journal is bound to it.
+        let genesis: String
+        do {
+            guard let g = try await rpc.call("getGenesisHash", []).string else {
+                throw ValidationError("getGenesisHash: not a string")
+            }
+            genesis = g
+        } catch {
+            throw ValidationError("cannot identify the cluster (getGenesisHash): \(error)")
+        }
         let name: String
         switch genesis {
         case Self.mainnetGenesis: name = "MAINNET-BETA"
@@ -246,10 +259,24 @@ struct RunSession: Sendable {
         if c.live && c.guardProgram == nil {
             throw ValidationError("--live needs --guard-program (the deployed profit guard; see docs/guard.md)")
         }
+        // The guard must be this build's guard, deployed unmodified, replaceable by nobody but the wallet.
+        var guardLine = "none — dry run only, each leg guarded by its own minimum output"
+        if let g = c.guardProgram {
+            do {
+                let v = try await GuardVerification.verify(rpc, guardProgram: g, wallet: wallet.address)
+                guardLine =
+                    "\(g) — verified: this build's guard (\(v.build)), "
+                    + (v.upgradeAuthority == nil ? "immutable" : "upgradeable only by the wallet")
+            } catch {
+                if c.live { throw ValidationError("--guard-program \(g) refused: \(error.detail)") }
+                guardLine = "\(g) — NOT VERIFIED (\(error.detail)); --live would refuse it"
+            }
+        }
         print(
             """
             solarb run — \(name) (genesis \(genesis)) via \(rpc.configuration.endpoints.map(\.name).joined(separator: ", "))
               wallet: \(wallet.address)
+              guard:  \(guardLine)
               mode:   \(c.live ? "LIVE — signed transactions are SENT (real funds at risk)" : "dry run — every transaction is simulated, nothing is sent (add --live to send)")
             """)
         let blockhashes = BlockhashCache()
@@ -258,7 +285,7 @@ struct RunSession: Sendable {
             executor = try JournaledExecutor.standard(
                 mode: c.live ? .send : .simulate, configuration: c, guardProgram: guardProgram,
                 journalPath: c.journalPath ?? (c.runDirectory as NSString).appendingPathComponent("journal.sqlite"),
-                rpc: rpc, wsURL: ws, signer: wallet, blockhashes: blockhashes, lookupTables: [:], logger: logger)
+                clusterGenesis: genesis, rpc: rpc, wsURL: ws, signer: wallet, blockhashes: blockhashes, lookupTables: [:], logger: logger)
         } else {
             // No guard program: dry run only (checked above), each leg guarded by its minimum output.
             executor = SwapExecutor(
@@ -282,7 +309,7 @@ struct RunSession: Sendable {
         }
         defer { signals.cancel() }
         let tty = isatty(1) == 1
-        let interval = Duration.milliseconds(Int64(configuration.statusIntervalSeconds * 1000))
+        let interval = RuntimeConfiguration.duration(seconds: configuration.statusIntervalSeconds)
         return try await withThrowingTaskGroup(of: RuntimeStatus?.self) { group in
             group.addTask {
                 while !Task.isCancelled {

@@ -54,6 +54,8 @@ public struct Bank: Sendable {
     private var sequence: UInt64 = 0
     /// Per recent slot: (compute unit price, write-locked accounts) of each included transaction.
     private var slotFees: [(slot: UInt64, fees: [(price: UInt64, writable: [Address])])] = []
+    /// The first blockhash, which names the cluster (`getGenesisHash`); a function of the seed.
+    public let genesisHash: Hash
     /// The faucet that `requestAirdrop` spends from.
     public let faucet: Keypair
     /// Jito-style bundles queued for the current slot, and the outcome of every bundle seen (Market/Bundles.swift).
@@ -66,6 +68,7 @@ public struct Bank: Sendable {
         seedBytes.u64(configuration.seed)
         latestBlockhash = Self.sha256([Array("solarb-simcluster-genesis".utf8), seedBytes.bytes])
         faucet = try! Keypair(seed: Self.sha256([Array("solarb-simcluster-faucet".utf8), seedBytes.bytes]).bytes)
+        genesisHash = latestBlockhash
         blockhashHeights[latestBlockhash] = 0
         blockhashOrder = [latestBlockhash]
         for (id, program) in configuration.programs.programs {

@@ -149,6 +149,8 @@ extension SimCluster {
             return .object(["solana-core": .string("2.2.0"), "feature-set": .uint(0)])
         case "getHealth":
             return .string("ok")
+        case "getGenesisHash":
+            return .string(bank.genesisHash.description)
         case "getSlot":
             return .uint(slot)
         case "getBlockHeight":
