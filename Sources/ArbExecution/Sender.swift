@@ -97,6 +97,17 @@ public struct Sender: Sendable {
         return await confirm(context, bytes: tx.bytes)
     }
 
+    /// `execute(_:)` in two steps (for callers that time them): fans the transaction out; nil when at least one
+    /// endpoint accepted it, else the outcome.
+    public func submit(_ tx: SignedArbTransaction, context: OutcomeContext) async -> ExecutionOutcome? {
+        await submit(tx.bytes, context: context)
+    }
+
+    /// The second step: follows the submitted transaction to its outcome, re-sending the same bytes.
+    public func confirm(_ tx: SignedArbTransaction, context: OutcomeContext) async -> ExecutionOutcome {
+        await confirm(context, bytes: tx.bytes)
+    }
+
     /// Fans the bytes out to every endpoint. Returns the outcome when every endpoint refused it (rejected,
     /// insufficient funds, …), nil when at least one accepted. Internal: raw bytes leave the process only through
     /// `execute(_:)`, whose `SignedArbTransaction` only `TransactionAssembler.sign` makes (guarded, risk-cleared).

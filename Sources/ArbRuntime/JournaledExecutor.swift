@@ -75,8 +75,9 @@ public final class JournaledExecutor: Executor {
         var risk = RiskConfig()
         risk.maxNotional = c.capital
         let journal: Journal
+        let durability = JournalDurability(rawValue: c.journalSync) ?? .powerLoss
         do {
-            journal = try Journal(path: journalPath)
+            journal = try Journal(path: journalPath, durability: durability)
             try journal.bindCluster(genesisHash: clusterGenesis)
         } catch {
             throw RuntimeError(.invalidConfiguration, "journal \(journalPath): \(error)")
@@ -130,6 +131,8 @@ public final class JournaledExecutor: Executor {
     }
 
     public func execute(_ trade: TradeRequest) async -> TradeResult {
+        var timeline = trade.timeline
+        timeline.mark(.executorStart)
         let o = trade.opportunity
         let now = Self.nowMilliseconds
         var opportunityId: Int64?
@@ -166,11 +169,13 @@ public final class JournaledExecutor: Executor {
         var signed: SignedArbTransaction?
         do {
             assembled = try assembler.assemble(input)
+            timeline.mark(.assembled)
             let clearance = try risk.withLock { r throws(ExecutionError) in
                 try r.clear(
                     baseMint: o.baseMint, notional: o.amountIn, nowMilliseconds: now,
                     killSwitchEngaged: killSwitch.isEngaged)
             }
+            timeline.mark(.riskCleared)
             // A dry run never signs: signed bytes with a live blockhash are a transaction anyone who sees them
             // (the RPC provider, a proxy) could send. It simulates the unsigned message instead.
             if mode == .send { signed = try assembler.sign(assembled, clearance: clearance, payer: signer) }
@@ -179,47 +184,58 @@ public final class JournaledExecutor: Executor {
                 let id = try j.recordOpportunity(o, atMilliseconds: now)
                 try j.recordDecision(opportunityId: id, taken: false, reason: "\(error.code)", atMilliseconds: now)
             }
-            return TradeResult(id: trade.id, outcome: .buildFailed("\(error)"))
+            return TradeResult(id: trade.id, outcome: .buildFailed("\(error)"), timeline: timeline)
         }
         // (For a dry run: when the unsigned message was ready.)
         let signedAt = ContinuousClock.now
-        // The opportunity is journaled after signing: its synchronous commit is kept off the notification →
-        // signed-bytes path (the intent, below, is still committed before sending).
-        journalWrite("opportunity") { j throws(JournalError) in
-            opportunityId = try j.recordOpportunity(o, atMilliseconds: now)
-        }
+        timeline.mark(.signed, at: signedAt)
         switch mode {
         case .simulate:
+            journalWrite("opportunity") { j throws(JournalError) in
+                opportunityId = try j.recordOpportunity(o, atMilliseconds: now)
+            }
             let outcome = await Self.dryRun(assembled, rpc: rpc)
             journalWrite("decision") { j throws(JournalError) in
                 try j.recordDecision(
                     opportunityId: opportunityId, taken: false, reason: outcome.journalReason,
                     atMilliseconds: Self.nowMilliseconds)
             }
-            return TradeResult(id: trade.id, signature: nil, outcome: outcome.outcome, signedAt: signedAt)
+            return TradeResult(
+                id: trade.id, signature: nil, outcome: outcome.outcome, signedAt: signedAt, timeline: timeline)
         case .send:
-            guard let signed else { return TradeResult(id: trade.id, outcome: .buildFailed("not signed")) }
+            guard let signed else {
+                return TradeResult(id: trade.id, outcome: .buildFailed("not signed"), timeline: timeline)
+            }
             // Only a journaled transaction is sent (the intent must be on disk before the bytes leave).
             guard journal != nil else {
                 logger.error("no journal: refusing to send")
-                return TradeResult(id: trade.id, outcome: .buildFailed("no journal: an unjournaled trade is never sent"))
+                return TradeResult(
+                    id: trade.id, outcome: .buildFailed("no journal: an unjournaled trade is never sent"),
+                    timeline: timeline)
             }
-            // The intent is committed before the bytes leave the process: a crash loses nothing.
+            // The intent is committed before the bytes leave the process: a crash loses nothing. The opportunity,
+            // the decision and the intent are one commit (see `Journal.recordSubmission`).
             if let journal {
                 do {
-                    try journal.recordDecision(
-                        opportunityId: opportunityId, taken: true, reason: "sent", atMilliseconds: now)
-                    try journal.recordIntent(
-                        SubmissionIntent(
-                            opportunityId: opportunityId, transaction: signed, slot: o.slot, atMilliseconds: now))
+                    try journal.recordSubmission(
+                        opportunity: o,
+                        intent: SubmissionIntent(
+                            opportunityId: nil, transaction: signed, slot: o.slot, atMilliseconds: now),
+                        atMilliseconds: now)
                 } catch {
                     logger.error("journal intent failed: not sending", metadata: ["error": "\(error)"])
                     return TradeResult(
                         id: trade.id, signature: signed.signature, outcome: .rejected("journal: \(error.code)"),
-                        signedAt: signedAt)
+                        signedAt: signedAt, timeline: timeline)
                 }
             }
-            let e = await sender.execute(signed)
+            timeline.mark(.journaled)
+            let context = OutcomeContext(signed)
+            timeline.mark(.sendIssued)
+            let refused = await sender.submit(signed, context: context)
+            timeline.mark(.sendAnswered)
+            let e: ExecutionOutcome
+            if let refused { e = refused } else { e = await sender.confirm(signed, context: context) }
             journalWrite("outcome") { j throws(JournalError) in
                 try j.recordOutcome(e, atMilliseconds: Self.nowMilliseconds)
             }
@@ -232,7 +248,7 @@ public final class JournaledExecutor: Executor {
             return TradeResult(
                 id: trade.id, signature: signed.signature,
                 outcome: Self.map(e, baseIsSOL: o.baseMint == EngineConfig.wrappedSol),
-                signedAt: signedAt, feeLamports: e.feeLamports)
+                signedAt: signedAt, feeLamports: e.feeLamports, timeline: timeline)
         }
     }
 
