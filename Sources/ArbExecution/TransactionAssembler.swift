@@ -158,6 +158,30 @@ public struct AssembledTransaction: Sendable {
     public let lookupTables: [AddressLookupTableAccount]
 }
 
+/// An assembled, unsigned transaction whose only profit guard is the last leg's minimum output (no guard
+/// program): `TransactionAssembler.assembleMinOutGuarded`, for dry runs without a deployed guard. Not accepted by
+/// `TransactionAssembler.sign`, so it never becomes a `SignedArbTransaction`.
+public struct MinOutGuardedTransaction: Sendable {
+    public let instructions: [Instruction]
+    public let message: VersionedMessage
+    public let amountIn: UInt64
+    public let expectedOut: UInt64
+    /// max(engine's minimum, input + min profit + costs in base): the profit guard.
+    public let lastLegMinimumOut: UInt64
+    /// Instructions of all the legs' swaps, and of the last leg's (the guarded one).
+    public let legInstructionIndices: Range<Int>
+    public let lastLegInstructionIndices: Range<Int>
+    public let computeUnitLimit: UInt32
+    public let computeUnitPrice: ComputeBudgetPolicy.Price
+    /// Base fee + priority fee + tip + rent.
+    public let costLamports: UInt64
+    public let costInBase: UInt64
+    public let expectedNetProfit: UInt64
+    public let serializedSize: Int
+    public let recentBlockhash: Hash
+    public let lastValidBlockHeight: UInt64
+}
+
 /// A signed arbitrage transaction: the only thing `Sender` sends. Made by `TransactionAssembler.sign` after a
 /// risk clearance, so it always carries the guard and always passed the risk checks.
 public struct SignedArbTransaction: Sendable {
@@ -180,6 +204,68 @@ public struct TransactionAssembler: Sendable {
         guard let guardProgram = config.guardProgram else {
             throw ExecutionError(.missingGuard, "no guard program configured: refusing to build an unguarded trade")
         }
+        let d = try draft(input, guardProgram: guardProgram)
+        guard let guardMinimum = d.guardMinimum, let guardIndex = d.guardInstructionIndex else {
+            preconditionFailure("a draft with a guard program carries the guard")
+        }
+        let opp = input.opportunity
+        return AssembledTransaction(
+            instructions: d.instructions, message: d.message, payer: input.payer, baseMint: opp.baseMint,
+            baseTokenAccount: d.baseTokenAccount, amountIn: opp.amountIn, expectedOut: opp.expectedOut,
+            lastLegMinimumOut: d.lastLegMinimumOut, guardMinimum: guardMinimum, guardProgram: guardProgram,
+            guardInstructionIndex: guardIndex, computeUnitLimit: d.computeUnitLimit,
+            computeUnitPrice: d.computeUnitPrice,
+            baseFeeLamports: d.baseFeeLamports, tipLamports: d.tipLamports, rentLamports: d.rentLamports,
+            costLamports: d.costLamports, costInBase: d.costInBase, expectedNetProfit: d.expectedNetProfit,
+            expectedNetProfitLamports: d.expectedNetProfitLamports, serializedSize: d.serializedSize,
+            accountCount: d.accountCount, writableAccounts: d.writableAccounts, recentBlockhash: input.blockhash,
+            lastValidBlockHeight: input.lastValidBlockHeight, bundleTipInstruction: d.bundleTipInstruction,
+            lookupTables: input.lookupTables)
+    }
+
+    /// The same transaction WITHOUT the guard program, for dry runs (simulation) where none is deployed: the last
+    /// leg's minimum output (max(engine's minimum, input + min profit + costs), the rule of `assemble`) is the only
+    /// profit guard. Ignores `config.guardProgram`. The result is not an `AssembledTransaction`: `sign` does not
+    /// take it, so `Sender` can never send it.
+    public func assembleMinOutGuarded(_ input: AssemblyInput) throws(ExecutionError) -> MinOutGuardedTransaction {
+        let d = try draft(input, guardProgram: nil)
+        return MinOutGuardedTransaction(
+            instructions: d.instructions, message: d.message, amountIn: input.opportunity.amountIn,
+            expectedOut: input.opportunity.expectedOut, lastLegMinimumOut: d.lastLegMinimumOut,
+            legInstructionIndices: d.legInstructionIndices, lastLegInstructionIndices: d.lastLegInstructionIndices,
+            computeUnitLimit: d.computeUnitLimit, computeUnitPrice: d.computeUnitPrice, costLamports: d.costLamports,
+            costInBase: d.costInBase, expectedNetProfit: d.expectedNetProfit, serializedSize: d.serializedSize,
+            recentBlockhash: input.blockhash, lastValidBlockHeight: input.lastValidBlockHeight)
+    }
+
+    /// What `assemble` and `assembleMinOutGuarded` share: the legs, compute budget, wrap/unwrap, costs, the
+    /// last-leg minimum, and (with a guard program) the guard instruction.
+    struct Draft {
+        var instructions: [Instruction]
+        var message: VersionedMessage
+        var baseTokenAccount: Address
+        var lastLegMinimumOut: UInt64
+        /// nil without a guard program.
+        var guardMinimum: UInt64?
+        var guardInstructionIndex: Int?
+        var legInstructionIndices: Range<Int>
+        var lastLegInstructionIndices: Range<Int>
+        var computeUnitLimit: UInt32
+        var computeUnitPrice: ComputeBudgetPolicy.Price
+        var baseFeeLamports: UInt64
+        var tipLamports: UInt64
+        var rentLamports: UInt64
+        var costLamports: UInt64
+        var costInBase: UInt64
+        var expectedNetProfit: UInt64
+        var expectedNetProfitLamports: UInt64
+        var serializedSize: Int
+        var accountCount: Int
+        var writableAccounts: [Address]
+        var bundleTipInstruction: Instruction?
+    }
+
+    func draft(_ input: AssemblyInput, guardProgram: Address?) throws(ExecutionError) -> Draft {
         let opp = input.opportunity
         guard let first = opp.legs.first, let last = opp.legs.last else {
             throw ExecutionError(.invalidOpportunity, "an opportunity needs at least one leg")
@@ -277,6 +363,8 @@ public struct TransactionAssembler: Sendable {
             ixs.append(SystemProgram.transfer(from: payer, to: baseAccount, lamports: opp.amountIn))
             ixs.append(TokenProgram.syncNative(account: baseAccount))
         }
+        let legsStart = ixs.count
+        var lastLegStart = ixs.count
         for (i, leg) in opp.legs.enumerated() {
             guard let venue = input.venues[leg.pool] else {
                 throw ExecutionError(.missingVenue, "no venue state for pool \(leg.pool)")
@@ -284,6 +372,7 @@ public struct TransactionAssembler: Sendable {
             let isLast = i == opp.legs.count - 1
             // Intermediate legs must yield what the next leg spends (so the wallet's other balances are untouched).
             let minOut = isLast ? lastMin : opp.legs[i + 1].amountIn
+            lastLegStart = ixs.count
             do {
                 ixs += try venue.swapInstructions(
                     SwapParams(
@@ -293,23 +382,29 @@ public struct TransactionAssembler: Sendable {
                 throw ExecutionError(.venue, "pool \(leg.pool): \(error)")
             }
         }
+        let legsEnd = ixs.count
 
         // The guard: base ≥ before (+ wrapped input) + min profit + costs; intermediates ≥ their balance before.
-        let wrappedIn = wraps ? opp.amountIn : 0
-        let (g1, o3) = balanceBefore.addingReportingOverflow(wrappedIn)
-        let (g2, o4) = g1.addingReportingOverflow(input.minProfit)
-        let (guardMinimum, o5) = g2.addingReportingOverflow(costInBase)
-        guard !o3, !o4, !o5 else { throw ExecutionError(.overflow, "guard minimum overflows u64") }
-        var checks: [(tokenAccount: Address, minimum: UInt64)] = [(baseAccount, guardMinimum)]
-        for m in mints.dropFirst() {
-            if let b = input.balances[m], b > 0 { checks.append((ata(m), b)) }
+        var guardMinimum: UInt64?
+        var guardIndex: Int?
+        if let guardProgram {
+            let wrappedIn = wraps ? opp.amountIn : 0
+            let (g1, o3) = balanceBefore.addingReportingOverflow(wrappedIn)
+            let (g2, o4) = g1.addingReportingOverflow(input.minProfit)
+            let (minimum, o5) = g2.addingReportingOverflow(costInBase)
+            guard !o3, !o4, !o5 else { throw ExecutionError(.overflow, "guard minimum overflows u64") }
+            var checks: [(tokenAccount: Address, minimum: UInt64)] = [(baseAccount, minimum)]
+            for m in mints.dropFirst() {
+                if let b = input.balances[m], b > 0 { checks.append((ata(m), b)) }
+            }
+            let guardIx: Instruction
+            do { guardIx = try GuardInstruction.make(programId: guardProgram, checks: checks) } catch {
+                throw ExecutionError(.guardBuild, "\(error)")
+            }
+            guardMinimum = minimum
+            guardIndex = ixs.count
+            ixs.append(guardIx)
         }
-        let guardIx: Instruction
-        do { guardIx = try GuardInstruction.make(programId: guardProgram, checks: checks) } catch {
-            throw ExecutionError(.guardBuild, "\(error)")
-        }
-        let guardIndex = ixs.count
-        ixs.append(guardIx)
         if wraps {
             ixs.append(TokenProgram.closeAccount(account: baseAccount, destination: payer, owner: payer))
         }
@@ -346,16 +441,15 @@ public struct TransactionAssembler: Sendable {
 
         let net = opp.expectedOut - opp.amountIn - costInBase
         let netLamports = try lamportsValue(of: net, input).profit
-        return AssembledTransaction(
-            instructions: ixs, message: versioned, payer: payer, baseMint: opp.baseMint, baseTokenAccount: baseAccount,
-            amountIn: opp.amountIn, expectedOut: opp.expectedOut, lastLegMinimumOut: lastMin,
-            guardMinimum: guardMinimum, guardProgram: guardProgram, guardInstructionIndex: guardIndex,
-            computeUnitLimit: limit, computeUnitPrice: price, baseFeeLamports: baseFee, tipLamports: tip,
-            rentLamports: UInt64(rentPaid) * config.tokenAccountRentLamports, costLamports: costLamports,
-            costInBase: costInBase, expectedNetProfit: net, expectedNetProfitLamports: netLamports,
-            serializedSize: size, accountCount: accountCount, writableAccounts: writable.sorted(),
-            recentBlockhash: input.blockhash, lastValidBlockHeight: input.lastValidBlockHeight,
-            bundleTipInstruction: bundleTip, lookupTables: input.lookupTables)
+        return Draft(
+            instructions: ixs, message: versioned, baseTokenAccount: baseAccount, lastLegMinimumOut: lastMin,
+            guardMinimum: guardMinimum, guardInstructionIndex: guardIndex, legInstructionIndices: legsStart..<legsEnd,
+            lastLegInstructionIndices: lastLegStart..<legsEnd, computeUnitLimit: limit, computeUnitPrice: price,
+            baseFeeLamports: baseFee, tipLamports: tip,
+            rentLamports: UInt64(rentPaid) * config.tokenAccountRentLamports,
+            costLamports: costLamports, costInBase: costInBase, expectedNetProfit: net,
+            expectedNetProfitLamports: netLamports, serializedSize: size, accountCount: accountCount,
+            writableAccounts: writable.sorted(), bundleTipInstruction: bundleTip)
     }
 
     /// The legs' instructions with provisional minimums (only their signer set is used for the fee).

@@ -1,17 +1,21 @@
 import ArbEngine
+import ArbExecution
 import ArbRPC
 import ArbVenues
 import Logging
 import SolanaKeys
 import SolanaPrimitives
+import Synchronization
 
-/// The runtime's built-in executor: one v0 transaction per opportunity (compute budget, idempotent ATAs, wSOL
-/// wrap/unwrap, the legs chained), every intermediate leg guarded at its expected output and the last leg at the
-/// opportunity's `minOutLastLeg` (≥ input + costs + minimum profit: the profit guard), signed once.
+/// The journal-less fallback executor, used for dry runs on a real cluster without `--guard-program` (and by
+/// `JournaledExecutor.prepare` to create token accounts). Its transaction is built by `ArbExecution`'s
+/// `TransactionAssembler.assembleMinOutGuarded`: the same legs, compute budget, wSOL wrap/unwrap, costs and
+/// last-leg minimum (max(engine's minimum, input + minimum profit + costs): the profit guard) as the guarded
+/// production transaction, without the guard program's instruction. It is signed once.
 ///
 /// `.send`: the same bytes go to every RPC endpoint (no preflight), then the signature is polled until it lands
 /// or its blockhash expires (never re-signed). `.simulate`: the transaction is only simulated and reported.
-/// No journal, no lookup tables, no risk manager: `ArbExecution` (when merged) replaces it behind `Executor`.
+/// No journal, no lookup tables, no risk manager: `JournaledExecutor` is the production executor.
 public final class SwapExecutor: Executor {
     public enum Mode: Sendable, Hashable {
         case send
@@ -24,89 +28,96 @@ public final class SwapExecutor: Executor {
     let blockhashes: BlockhashCache
     let logger: Logger
     let pollInterval: Duration
-    /// Extra compute units on top of the engine's estimate (ATA creation, wSOL wrapping).
-    let computeHeadroom: UInt32
+    let assembler: TransactionAssembler
+    /// The compute-unit price offered (micro-lamports), before the assembler's profit-share cap.
     let computeUnitPrice: UInt64
+    /// Minimum net profit per base mint (base units); 1 when absent.
+    let minProfit: [Address: UInt64]
+    /// Mints whose associated token account the wallet lacks (`prepare`; created idempotently by the trades,
+    /// rent counted as a cost), and the token program of each prepared mint.
+    let missingAccounts = Mutex<Set<Address>>([])
+    let tokenPrograms = Mutex<[Address: Address]>([:])
 
     public init(
         mode: Mode, rpc: RPCClient, signer: Keypair, blockhashes: BlockhashCache, computeUnitPrice: UInt64 = 0,
-        computeHeadroom: UInt32 = 60_000, pollInterval: Duration = .milliseconds(20), logger: Logger
+        minProfit: [Address: UInt64] = [:], pollInterval: Duration = .milliseconds(20), logger: Logger
     ) {
         self.mode = mode
         self.rpc = rpc
         self.signer = signer
         self.blockhashes = blockhashes
         self.computeUnitPrice = computeUnitPrice
-        self.computeHeadroom = computeHeadroom
+        self.minProfit = minProfit
         self.pollInterval = pollInterval
         self.logger = logger
+        // No guard program: `assembleMinOutGuarded` ignores it. wSOL is wrapped and unwrapped per trade.
+        var config = AssemblyConfig(guardProgram: nil)
+        config.wrap = .wrapAndUnwrap
+        self.assembler = TransactionAssembler(config: config)
     }
 
     struct Built {
         var bytes: [UInt8]
         var signature: Signature
         var lastValidBlockHeight: UInt64
-        /// Instruction index of the last leg's swap (the guarded one), and of every swap.
-        var guardIndex: Int
-        var swapIndices: Set<Int>
+        /// Instruction indices of the last leg's swap (the guarded one), and of every swap.
+        var guardIndices: Range<Int>
+        var swapIndices: Range<Int>
     }
 
-    /// Builds and signs the transaction for a request (pure apart from the blockhash read).
-    func build(_ trade: TradeRequest) throws(RuntimeError) -> Built {
+    /// Builds and signs the transaction for a request (pure apart from the blockhash read). `baseBalance`: the
+    /// wallet's balance of the base token (ignored for a wSOL base, which is wrapped per trade).
+    func build(_ trade: TradeRequest, baseBalance: UInt64 = 0) throws(RuntimeError) -> Built {
         let o = trade.opportunity
         guard trade.venues.count == o.legs.count, !o.legs.isEmpty else {
             throw RuntimeError(.buildFailed, "\(trade.venues.count) venues for \(o.legs.count) legs")
         }
-        // The profit guard is the last leg's minimum output: it must return more than the cycle's input (the
-        // engine sets it to input + costs + minimum profit). Never build a trade whose guard could pass at a loss.
-        guard o.legs.last?.mintOut == o.legs.first?.mintIn, o.minOutLastLeg > o.amountIn else {
+        // The engine sets the last leg's minimum to input + costs + minimum profit. One at or below the input
+        // means the opportunity was built without a profit guard: refuse it rather than trust the costs alone.
+        guard o.minOutLastLeg > o.amountIn else {
             throw RuntimeError(
-                .buildFailed,
-                "no profit guard: last leg min-out \(o.minOutLastLeg) ≤ input \(o.amountIn) or not a cycle")
+                .buildFailed, "no profit guard: last leg min-out \(o.minOutLastLeg) ≤ input \(o.amountIn)")
         }
         guard let bh = blockhashes.latest else { throw RuntimeError(.noBlockhash, "no recent blockhash yet") }
-        var legs: [SwapLeg] = []
-        for (i, (leg, venue)) in zip(o.legs, trade.venues).enumerated() {
-            let last = i == o.legs.count - 1
-            legs.append(
-                SwapLeg(
-                    venue: venue, direction: leg.direction, amountIn: leg.amountIn,
-                    minimumOut: last ? o.minOutLastLeg : leg.expectedOut))
-        }
-        let limit = UInt32(clamping: min(UInt64(o.computeUnits) + UInt64(computeHeadroom), 1_400_000))
-        let instructions: [Instruction]
-        do {
-            instructions = try SwapTransaction.instructions(
-                owner: signer.address, legs: legs, computeUnitLimit: limit,
-                microLamportsPerComputeUnit: computeUnitPrice)
-        } catch {
+        var venues: [Address: any Venue] = [:]
+        for (leg, v) in zip(o.legs, trade.venues) { venues[leg.pool] = v }
+        let wrapsSOL = o.baseMint == EngineConfig.wrappedSol
+        var input = AssemblyInput(
+            opportunity: o, venues: venues, payer: signer.address, blockhash: bh.blockhash,
+            lastValidBlockHeight: bh.lastValidBlockHeight, balances: [o.baseMint: wrapsSOL ? 0 : baseBalance])
+        input.minProfit = minProfit[o.baseMint] ?? 1
+        input.recentPriorityFees = [computeUnitPrice]
+        var missing = missingAccounts.withLock { $0 }
+        // The wSOL account is created, funded, and closed inside each trade.
+        if wrapsSOL { missing.insert(EngineConfig.wrappedSol) }
+        input.missingTokenAccounts = missing
+        input.tokenPrograms = tokenPrograms.withLock { $0 }
+        let tx: MinOutGuardedTransaction
+        do { tx = try assembler.assembleMinOutGuarded(input) } catch {
             throw RuntimeError(.buildFailed, "\(error)")
         }
-        let programs = Set(trade.venues.map { type(of: $0).programId })
-        let swapIndices = Set(instructions.indices.filter { programs.contains(instructions[$0].programId) })
-        let lastProgram = type(of: trade.venues[trade.venues.count - 1]).programId
-        let guardIndex = instructions.indices.last { instructions[$0].programId == lastProgram } ?? -1
-        var compiler = MessageCompiler()
-        let bytes: [UInt8]
-        do {
-            bytes = try compiler.signedTransaction(
-                instructions: instructions, payer: signer, recentBlockhash: bh.blockhash)
-        } catch {
-            throw RuntimeError(.buildFailed, "\(error)")
+        let signed: (transaction: VersionedTransaction, bytes: [UInt8])
+        do { signed = try VersionedTransaction.signedWireBytes(message: tx.message, signers: [signer]) } catch {
+            throw RuntimeError(.buildFailed, "signing: \(error)")
         }
-        // The first signature is bytes 1..<65 (one required signer: the short-vec count is one byte).
-        let signature: Signature
-        do { signature = try Signature(bytes: Array(bytes[1..<65])) } catch {
-            throw RuntimeError(.buildFailed, "signature: \(error)")
+        guard let signature = signed.transaction.signatures.first else {
+            throw RuntimeError(.buildFailed, "signing: no signature")
         }
         return Built(
-            bytes: bytes, signature: signature, lastValidBlockHeight: bh.lastValidBlockHeight, guardIndex: guardIndex,
-            swapIndices: swapIndices)
+            bytes: signed.bytes, signature: signature, lastValidBlockHeight: bh.lastValidBlockHeight,
+            guardIndices: tx.lastLegInstructionIndices, swapIndices: tx.legInstructionIndices)
     }
 
     public func execute(_ trade: TradeRequest) async -> TradeResult {
+        var baseBalance: UInt64 = 0
+        if trade.opportunity.baseMint != EngineConfig.wrappedSol {
+            let program = tokenPrograms.withLock { $0[trade.opportunity.baseMint] } ?? ProgramIDs.token
+            let ata = AssociatedTokenAccount.address(
+                wallet: signer.address, mint: trade.opportunity.baseMint, tokenProgram: program)
+            baseBalance = (try? await rpc.getTokenAccountBalance(ata))?.value.amount ?? 0
+        }
         let built: Built
-        do { built = try build(trade) } catch {
+        do { built = try build(trade, baseBalance: baseBalance) } catch {
             return TradeResult(id: trade.id, outcome: .buildFailed("\(error)"))
         }
         let signedAt = ContinuousClock.now
@@ -144,10 +155,10 @@ public final class SwapExecutor: Executor {
         }
     }
 
-    /// Creates the wallet's missing associated token accounts for `mints` (except wSOL, wrapped per trade), six
-    /// per transaction, and waits for them to land. Only in `.send` mode (a dry run changes nothing).
+    /// Finds the wallet's missing associated token accounts for `mints` (except wSOL, wrapped per trade). `.send`:
+    /// creates them, six per transaction, and waits for them to land. `.simulate` changes nothing: the trades
+    /// create them idempotently and count their rent as a cost.
     public func prepare(mints: [Address]) async throws(RuntimeError) {
-        guard mode == .send else { return }
         let wanted = Array(Set(mints).subtracting([EngineConfig.wrappedSol])).sorted {
             $0.bytes.lexicographicallyPrecedes($1.bytes)
         }
@@ -167,6 +178,13 @@ public final class SwapExecutor: Executor {
             throw RuntimeError(.discoveryFailed, "token accounts: \(error)")
         }
         let missing = atas.filter { existing.accounts[$0.ata] == nil }
+        tokenPrograms.withLock { programs in
+            for a in atas where a.program != ProgramIDs.token { programs[a.mint] = a.program }
+        }
+        guard mode == .send else {
+            missingAccounts.withLock { $0 = Set(missing.map(\.mint)) }
+            return
+        }
         var pending: [Built] = []
         for chunk in stride(from: 0, to: missing.count, by: 6).map({ Array(missing[$0..<min($0 + 6, missing.count)]) })
         {
@@ -183,8 +201,8 @@ public final class SwapExecutor: Executor {
                 _ = try await rpc.sendTransaction(bytes, options: .init(skipPreflight: false))
                 pending.append(
                     Built(
-                        bytes: bytes, signature: sig, lastValidBlockHeight: bh.lastValidBlockHeight, guardIndex: -1,
-                        swapIndices: []))
+                        bytes: bytes, signature: sig, lastValidBlockHeight: bh.lastValidBlockHeight,
+                        guardIndices: 0..<0, swapIndices: 0..<0))
             } catch {
                 throw RuntimeError(.buildFailed, "token account creation: \(error)")
             }
@@ -195,6 +213,7 @@ public final class SwapExecutor: Executor {
                 throw RuntimeError(.buildFailed, "token account creation \(b.signature): \(outcome.label)")
             }
         }
+        missingAccounts.withLock { $0 = [] }
         logger.info("token accounts created", metadata: ["count": "\(missing.count)"])
     }
 
@@ -240,7 +259,7 @@ public final class SwapExecutor: Executor {
         let detail = "\(err)"
         if case .instructionError(let index, let e) = err, built.swapIndices.contains(index) {
             if case .custom = e {
-                return index == built.guardIndex
+                return built.guardIndices.contains(index)
                     ? (.revertedByGuard(detail), "guard: " + detail)
                     : (
                         .revertedBySlippage(detail), "slippage: " + detail

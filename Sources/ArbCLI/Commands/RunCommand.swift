@@ -297,10 +297,10 @@ struct RunSession: Sendable {
                 journalPath: c.journalPath ?? (c.runDirectory as NSString).appendingPathComponent("journal.sqlite"),
                 clusterGenesis: genesis, rpc: rpc, wsURL: ws, signer: wallet, blockhashes: blockhashes, lookupTables: [:], logger: logger)
         } else {
-            // No guard program: dry run only (checked above), each leg guarded by its minimum output.
+            // No guard program: dry run only (checked above); the last leg's minimum output is the profit guard.
             executor = SwapExecutor(
                 mode: .simulate, rpc: rpc, signer: wallet, blockhashes: blockhashes,
-                computeUnitPrice: c.computeUnitPriceMicroLamports, logger: logger)
+                computeUnitPrice: c.computeUnitPriceMicroLamports, minProfit: c.minProfit, logger: logger)
         }
         let runtime = ArbRuntime(
             configuration: c, rpc: rpc, wsURL: ws, executor: executor, blockhashes: blockhashes, logger: logger)
