@@ -145,18 +145,11 @@ public actor LookupTableManager {
     }
 
     func create() async throws(ExecutionError) -> Address {
-        // The table's recent slot must be an already produced slot (in SlotHashes): slot − 1. A cluster that has
-        // produced no block yet (slot 0, a fresh local cluster) has none, so wait for its first block.
-        var slot: UInt64 = 0
-        for attempt in 0..<200 {
-            do { slot = try await client.getSlot(commitment: .finalized) } catch {
-                throw ExecutionError(.rpc, "getSlot: \(error)")
-            }
-            if slot > 0 { break }
-            if attempt == 199 { throw ExecutionError(.lookupTable, "the cluster has produced no block (slot 0)") }
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        let recent = slot - 1
+        // The table's recent slot must be in the SlotHashes sysvar: a slot that has a block. `getSlot(finalized)
+        // − 1` may be a skipped slot (no block, not in SlotHashes → the create fails). The context slot of a
+        // finalized read is the slot of the bank that served it: a rooted slot, which has a block. A cluster that
+        // has produced no block yet (context slot 0) has none, so wait for its first block.
+        let recent = try await Self.recentSlotWithBlock(client)
         let made: (instruction: Instruction, table: Address)
         do {
             made = try AddressLookupTableProgram.create(
@@ -167,6 +160,22 @@ public actor LookupTableManager {
         try await land([made.instruction], what: "create lookup table")
         logger.info("created lookup table", metadata: ["table": "\(made.table)"])
         return made.table
+    }
+
+    /// A slot that has a block (so it is in SlotHashes): the context slot of a finalized read. Slot 0 (genesis)
+    /// only once the cluster is past it (it is then the parent of a block). Waits (bounded) for the first block.
+    static func recentSlotWithBlock(_ client: RPCClient) async throws(ExecutionError) -> UInt64 {
+        for _ in 0..<200 {
+            do {
+                let slot = try await client.getLatestBlockhash(commitment: .finalized).slot
+                if slot > 0 { return slot }
+                if try await client.getSlot(commitment: .finalized) > 0 { return slot }
+            } catch {
+                throw ExecutionError(.rpc, "recent slot: \(error)")
+            }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        throw ExecutionError(.lookupTable, "the cluster has produced no block (slot 0)")
     }
 
     /// Waits until the table holds `count` addresses and the slot is past the last extension.

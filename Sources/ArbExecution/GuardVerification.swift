@@ -83,7 +83,8 @@ public enum GuardVerification {
         case upgradeableLoader:
             let address = try programDataAddress(of: program)
             guard let programData else {
-                throw ExecutionError(.guardUnverified, "the guard's programdata account \(address.map { "\($0)" } ?? "?") is missing")
+                throw ExecutionError(
+                    .guardUnverified, "the guard's programdata account \(address.map { "\($0)" } ?? "?") is missing")
             }
             let d = programData.data
             guard programData.owner == upgradeableLoader, d.count >= programDataMetadataSize, d[0..<4] == [3, 0, 0, 0]

@@ -482,17 +482,29 @@ public final class Journal: Sendable {
         }
         var out: [PendingSubmission] = []
         for r in rows {
-            let sigText: String = r["signature"]
-            let mintText: String = r["base_mint"]
-            let guardText: String? = r["guard_program"]
-            let bytes: Data = r["signed_bytes"]
-            let lvbh: Int64 = r["last_valid_block_height"]
+            // Throwing decodes: a NULL or mistyped value in a damaged journal is a typed error, not a crash.
+            let id: Int64
+            let sigText: String
+            let mintText: String
+            let guardText: String?
+            let bytes: Data
+            let lvbh: Int64
+            do {
+                id = try r.decode(forColumn: "id")
+                sigText = try r.decode(forColumn: "signature")
+                mintText = try r.decode(forColumn: "base_mint")
+                guardText = try r.decode(forColumn: "guard_program")
+                bytes = try r.decode(forColumn: "signed_bytes")
+                lvbh = try r.decode(forColumn: "last_valid_block_height")
+            } catch {
+                throw JournalError(.read, "pending submission: \(error)")
+            }
             guard let sig = try? Signature(base58: sigText), let mint = try? Address(base58: mintText) else {
-                throw JournalError(.read, "submission \(r["id"] as Int64? ?? -1): bad signature or mint")
+                throw JournalError(.read, "submission \(id): bad signature or mint")
             }
             out.append(
                 PendingSubmission(
-                    id: r["id"], signature: sig, signedBytes: Array(bytes), baseMint: mint,
+                    id: id, signature: sig, signedBytes: Array(bytes), baseMint: mint,
                     guardProgram: guardText.flatMap { try? Address(base58: $0) },
                     lastValidBlockHeight: UInt64(max(lvbh, 0))))
         }

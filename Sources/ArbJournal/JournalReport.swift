@@ -73,12 +73,14 @@ extension Journal {
             for r in try Row.fetchAll(
                 db, sql: "SELECT reason, COUNT(*) AS n FROM decisions WHERE taken = 0 GROUP BY reason")
             {
-                skip[r["reason"]] = r["n"]
+                let reason: String = try r.decode(forColumn: "reason")
+                skip[reason] = try r.decode(Int.self, forColumn: "n")
             }
             var outcomes: [String: Int] = Dictionary(
                 uniqueKeysWithValues: OutcomeClass.allCases.map { ($0.rawValue, 0) })
             for r in try Row.fetchAll(db, sql: "SELECT class, COUNT(*) AS n FROM outcomes GROUP BY class") {
-                outcomes[r["class"]] = r["n"]
+                let cls: String = try r.decode(forColumn: "class")
+                outcomes[cls] = try r.decode(Int.self, forColumn: "n")
             }
             var perMint: [JournalReport.PerMint] = []
             for r in try Row.fetchAll(
@@ -97,14 +99,17 @@ extension Journal {
                     GROUP BY s.base_mint ORDER BY s.base_mint
                     """)
             {
-                let mint: String = r["mint"]
+                let mint: String = try r.decode(forColumn: "mint")
                 let truth = try Int64.fetchOne(
                     db, sql: "SELECT SUM(available_profit) FROM ground_truth WHERE base_mint = ?", arguments: [mint])
                 perMint.append(
                     JournalReport.PerMint(
-                        baseMint: mint, submissions: r["n"], expectedNetAll: r["expected_all"],
-                        expectedNetLanded: r["expected_landed"], expectedGrossLanded: r["gross_landed"],
-                        landedGross: r["landed"], feesLamports: r["fees"], feesInBase: r["fees_base"],
+                        baseMint: mint, submissions: try r.decode(forColumn: "n"),
+                        expectedNetAll: try r.decode(forColumn: "expected_all"),
+                        expectedNetLanded: try r.decode(forColumn: "expected_landed"),
+                        expectedGrossLanded: try r.decode(forColumn: "gross_landed"),
+                        landedGross: try r.decode(forColumn: "landed"), feesLamports: try r.decode(forColumn: "fees"),
+                        feesInBase: try r.decode(forColumn: "fees_base"),
                         groundTruth: truth))
             }
             let keySQL: String
@@ -126,14 +131,18 @@ extension Journal {
                     GROUP BY k, s.base_mint ORDER BY k, s.base_mint
                     """)
             {
-                let mint: String = r["mint"]
-                let landed: Int64 = r["landed"]
-                running[mint, default: 0] += landed
+                let mint: String = try r.decode(forColumn: "mint")
+                let landed: Int64 = try r.decode(forColumn: "landed")
+                let (sum, overflow) = running[mint, default: 0].addingReportingOverflow(landed)
+                guard !overflow else { throw JournalError(.valueOutOfRange, "cumulative profit of \(mint) overflows") }
+                running[mint] = sum
                 buckets.append(
                     JournalReport.Bucket(
-                        start: r["k"], baseMint: mint, submitted: r["n"], landed: r["landed_n"],
-                        expected: r["expected"],
-                        landedProfit: landed, fees: r["fees"], cumulativeProfit: running[mint] ?? 0))
+                        start: try r.decode(forColumn: "k"), baseMint: mint, submitted: try r.decode(forColumn: "n"),
+                        landed: try r.decode(forColumn: "landed_n"),
+                        expected: try r.decode(forColumn: "expected"),
+                        landedProfit: landed, fees: try r.decode(forColumn: "fees"),
+                        cumulativeProfit: running[mint] ?? 0))
             }
             return JournalReport(
                 opportunities: try int("SELECT COUNT(*) FROM opportunities"),

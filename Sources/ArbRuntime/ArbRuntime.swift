@@ -159,9 +159,14 @@ public final class ArbRuntime: Sendable {
         }
     }
 
+    /// The commitment of the blockhash a transaction is signed with: at least `confirmed`, whatever the feed's.
+    /// A `processed` blockhash can come from a fork that is then dropped; a transaction carrying it can never
+    /// land, and it only expires after ~150 blocks, holding its pools (and the journal pending) meanwhile.
+    static func blockhashCommitment(_ feed: Commitment) -> Commitment { feed == .finalized ? .finalized : .confirmed }
+
     func refreshBlockhash() async {
         do {
-            let r = try await rpc.getLatestBlockhash(commitment: commitment)
+            let r = try await rpc.getLatestBlockhash(commitment: Self.blockhashCommitment(commitment))
             blockhashes.set(r.value)
         } catch {
             logger.debug("getLatestBlockhash failed", metadata: ["error": "\(error.code)"])

@@ -258,7 +258,8 @@ public struct RuntimeConfiguration: Sendable, Hashable {
         if let v = o.duration {
             guard v > 0, v <= Self.maxDurationSeconds else {
                 throw RuntimeError(
-                    .invalidConfiguration, "\(source): duration must be in (0, \(Int(Self.maxDurationSeconds))] seconds")
+                    .invalidConfiguration, "\(source): duration must be in (0, \(Int(Self.maxDurationSeconds))] seconds"
+                )
             }
             durationSeconds = v
         }
@@ -283,7 +284,8 @@ public struct RuntimeConfiguration: Sendable, Hashable {
         if let v = o.scenario { scenarioPath = v.isEmpty ? nil : v }
         if let v = o.slotMs {
             guard v >= 1, v <= Self.maxSlotMilliseconds else {
-                throw RuntimeError(.invalidConfiguration, "\(source): slotMs must be in [1, \(Self.maxSlotMilliseconds)]")
+                throw RuntimeError(
+                    .invalidConfiguration, "\(source): slotMs must be in [1, \(Self.maxSlotMilliseconds)]")
             }
             slotMilliseconds = v
         }

@@ -11,11 +11,12 @@ import Synchronization
 /// `JournaledExecutor.prepare` to create token accounts). Its transaction is built by `ArbExecution`'s
 /// `TransactionAssembler.assembleMinOutGuarded`: the same legs, compute budget, wSOL wrap/unwrap, costs and
 /// last-leg minimum (max(engine's minimum, input + minimum profit + costs): the profit guard) as the guarded
-/// production transaction, without the guard program's instruction. It is signed once.
+/// production transaction, without the guard program's instruction.
 ///
-/// `.send`: the same bytes go to every RPC endpoint (no preflight), then the signature is polled until it lands
-/// or its blockhash expires (never re-signed). `.simulate`: the transaction is only simulated and reported.
-/// No journal, no lookup tables, no risk manager: `JournaledExecutor` is the production executor.
+/// It NEVER SIGNS OR SENDS A TRADE: `.simulate` simulates the unsigned message (zeroed signature slots,
+/// `sigVerify: false, replaceRecentBlockhash: true`), so nothing a node sees could be sent; `.send` refuses every
+/// trade (no guard program, no risk manager, no journal) and exists for `prepare` (creating token accounts).
+/// `JournaledExecutor` is the production executor.
 public final class SwapExecutor: Executor {
     public enum Mode: Sendable, Hashable {
         case send
@@ -56,18 +57,26 @@ public final class SwapExecutor: Executor {
         self.assembler = TransactionAssembler(config: config)
     }
 
+    /// A signed token-account creation (`prepare`), followed to its outcome.
     struct Built {
         var bytes: [UInt8]
         var signature: Signature
         var lastValidBlockHeight: UInt64
+        var guardIndices: Range<Int> = 0..<0
+        var swapIndices: Range<Int> = 0..<0
+    }
+
+    /// A trade's transaction, UNSIGNED (zeroed signature slots): what a dry run simulates.
+    struct Draft {
+        var unsignedBytes: [UInt8]
         /// Instruction indices of the last leg's swap (the guarded one), and of every swap.
         var guardIndices: Range<Int>
         var swapIndices: Range<Int>
     }
 
-    /// Builds and signs the transaction for a request (pure apart from the blockhash read). `baseBalance`: the
+    /// Builds the unsigned transaction for a request (pure apart from the blockhash read). `baseBalance`: the
     /// wallet's balance of the base token (ignored for a wSOL base, which is wrapped per trade).
-    func build(_ trade: TradeRequest, baseBalance: UInt64 = 0) throws(RuntimeError) -> Built {
+    func build(_ trade: TradeRequest, baseBalance: UInt64 = 0) throws(RuntimeError) -> Draft {
         let o = trade.opportunity
         guard trade.venues.count == o.legs.count, !o.legs.isEmpty else {
             throw RuntimeError(.buildFailed, "\(trade.venues.count) venues for \(o.legs.count) legs")
@@ -96,19 +105,19 @@ public final class SwapExecutor: Executor {
         do { tx = try assembler.assembleMinOutGuarded(input) } catch {
             throw RuntimeError(.buildFailed, "\(error)")
         }
-        let signed: (transaction: VersionedTransaction, bytes: [UInt8])
-        do { signed = try VersionedTransaction.signedWireBytes(message: tx.message, signers: [signer]) } catch {
-            throw RuntimeError(.buildFailed, "signing: \(error)")
-        }
-        guard let signature = signed.transaction.signatures.first else {
-            throw RuntimeError(.buildFailed, "signing: no signature")
-        }
-        return Built(
-            bytes: signed.bytes, signature: signature, lastValidBlockHeight: bh.lastValidBlockHeight,
+        return Draft(
+            unsignedBytes: VersionedTransaction(unsigned: tx.message).serialize(),
             guardIndices: tx.lastLegInstructionIndices, swapIndices: tx.legInstructionIndices)
     }
 
     public func execute(_ trade: TradeRequest) async -> TradeResult {
+        guard mode == .simulate else {
+            return TradeResult(
+                id: trade.id,
+                outcome: .buildFailed(
+                    "SwapExecutor never sends a trade (no guard program, risk manager or journal): use JournaledExecutor"
+                ))
+        }
         var baseBalance: UInt64 = 0
         if trade.opportunity.baseMint != EngineConfig.wrappedSol {
             let program = tokenPrograms.withLock { $0[trade.opportunity.baseMint] } ?? ProgramIDs.token
@@ -116,42 +125,23 @@ public final class SwapExecutor: Executor {
                 wallet: signer.address, mint: trade.opportunity.baseMint, tokenProgram: program)
             baseBalance = (try? await rpc.getTokenAccountBalance(ata))?.value.amount ?? 0
         }
-        let built: Built
-        do { built = try build(trade, baseBalance: baseBalance) } catch {
+        let draft: Draft
+        do { draft = try build(trade, baseBalance: baseBalance) } catch {
             return TradeResult(id: trade.id, outcome: .buildFailed("\(error)"))
         }
         let signedAt = ContinuousClock.now
-        switch mode {
-        case .simulate:
-            do {
-                let r = try await rpc.simulateTransaction(built.bytes, options: .init(sigVerify: true))
-                if let err = r.value.err {
-                    return TradeResult(
-                        id: trade.id, signature: built.signature,
-                        outcome: .simulated(ok: false, detail: Self.classify(err, built).detail), signedAt: signedAt)
-                }
+        do {
+            let r = try await rpc.simulateTransaction(draft.unsignedBytes, options: JournaledExecutor.dryRunOptions)
+            if let err = r.value.err {
+                let detail = Self.classify(err, guardIndices: draft.guardIndices, swapIndices: draft.swapIndices)
                 return TradeResult(
-                    id: trade.id, signature: built.signature,
-                    outcome: .simulated(ok: true, detail: "\(r.value.unitsConsumed ?? 0) CU"), signedAt: signedAt)
-            } catch {
-                return TradeResult(
-                    id: trade.id, signature: built.signature, outcome: .rejected("\(error.code)"), signedAt: signedAt)
+                    id: trade.id, outcome: .simulated(ok: false, detail: detail.detail), signedAt: signedAt)
             }
-        case .send:
-            let fan = await rpc.sendTransactionToAll(built.bytes, options: .init(skipPreflight: true, maxRetries: 0))
-            guard fan.signature != nil else {
-                let why = fan.outcomes.first.map { o -> String in
-                    if case .failure(let e) = o.result { return "\(e.code): \(e.detail)" }
-                    return "?"
-                }
-                return TradeResult(
-                    id: trade.id, signature: built.signature, outcome: .rejected(why ?? "no endpoint"),
-                    signedAt: signedAt)
-            }
-            let outcome = await confirm(built, baseIsSOL: trade.opportunity.baseMint == EngineConfig.wrappedSol)
             return TradeResult(
-                id: trade.id, signature: built.signature, outcome: outcome.0, signedAt: signedAt, feeLamports: outcome.1
-            )
+                id: trade.id, outcome: .simulated(ok: true, detail: "\(r.value.unitsConsumed ?? 0) CU"),
+                signedAt: signedAt)
+        } catch {
+            return TradeResult(id: trade.id, outcome: .rejected("\(error.code)"), signedAt: signedAt)
         }
     }
 
@@ -200,9 +190,7 @@ public final class SwapExecutor: Executor {
                 let sig = try Signature(bytes: Array(bytes[1..<65]))
                 _ = try await rpc.sendTransaction(bytes, options: .init(skipPreflight: false))
                 pending.append(
-                    Built(
-                        bytes: bytes, signature: sig, lastValidBlockHeight: bh.lastValidBlockHeight,
-                        guardIndices: 0..<0, swapIndices: 0..<0))
+                    Built(bytes: bytes, signature: sig, lastValidBlockHeight: bh.lastValidBlockHeight))
             } catch {
                 throw RuntimeError(.buildFailed, "token account creation: \(error)")
             }
@@ -232,7 +220,12 @@ public final class SwapExecutor: Executor {
                         try? await Task.sleep(for: pollInterval)
                     }
                     let fee = info?.fee
-                    if let err = status.err { return (Self.classify(err, built).outcome, fee) }
+                    if let err = status.err {
+                        return (
+                            Self.classify(err, guardIndices: built.guardIndices, swapIndices: built.swapIndices)
+                                .outcome, fee
+                        )
+                    }
                     var profit: Int64?
                     if baseIsSOL, let info, let pre = info.preBalances.first, let post = info.postBalances.first {
                         profit = Int64(clamping: Int128(post) - Int128(pre))
@@ -255,11 +248,13 @@ public final class SwapExecutor: Executor {
 
     /// Maps a transaction error to an outcome: a failing swap instruction is a revert (the guard when it is the
     /// last leg's), anything else a failure.
-    static func classify(_ err: TransactionError, _ built: Built) -> (outcome: TradeOutcome, detail: String) {
+    static func classify(_ err: TransactionError, guardIndices: Range<Int>, swapIndices: Range<Int>) -> (
+        outcome: TradeOutcome, detail: String
+    ) {
         let detail = "\(err)"
-        if case .instructionError(let index, let e) = err, built.swapIndices.contains(index) {
+        if case .instructionError(let index, let e) = err, swapIndices.contains(index) {
             if case .custom = e {
-                return built.guardIndices.contains(index)
+                return guardIndices.contains(index)
                     ? (.revertedByGuard(detail), "guard: " + detail)
                     : (
                         .revertedBySlippage(detail), "slippage: " + detail

@@ -1,6 +1,12 @@
 import Foundation
 import SolanaPrimitives
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// The Solana CLI keypair file: a JSON array of 64 integers (seed ‖ public key).
 public enum KeypairFile {
     public struct Permissions: Sendable, Equatable {
@@ -47,29 +53,62 @@ public enum KeypairFile {
         return try Keypair(solanaKeypairBytes: bytes)
     }
 
-    /// Writes the keypair as the Solana CLI does, created with mode 0600. Refuses to overwrite unless asked.
+    /// Writes the keypair as the Solana CLI does. The file is CREATED with mode 0600 (`open(O_CREAT | O_EXCL,
+    /// 0600)` then `fchmod` 0600, whatever the umask), so the secret is never on disk with wider permissions, not
+    /// even for an instant, and an existing file (or a symlink planted at the path) is never followed. Without
+    /// `overwrite` an existing file is refused atomically (O_EXCL); with it, a fresh 0600 temporary file is
+    /// renamed over the old one. The file is fsynced before it is used.
     public static func write(_ keypair: Keypair, path: String, overwrite: Bool = false) throws(KeysError) {
         let url = URL(fileURLWithPath: (path as NSString).expandingTildeInPath)
-        if FileManager.default.fileExists(atPath: url.path) && !overwrite {
-            throw KeysError(.writeFailed, "\(url.path) exists; refusing to overwrite a keypair")
-        }
         var bytes = keypair.solanaKeypairBytes()
-        defer { bytes.withUnsafeMutableBufferPointer { $0.update(repeating: 0) } }
-        let text = "[" + bytes.map(String.init).joined(separator: ",") + "]"
+        var text: [UInt8] = []
+        defer {
+            bytes.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+            text.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        }
+        text.reserveCapacity(64 * 4 + 2)
+        text.append(UInt8(ascii: "["))
+        for (i, b) in bytes.enumerated() {
+            if i > 0 { text.append(UInt8(ascii: ",")) }
+            text.append(contentsOf: String(b).utf8)
+        }
+        text.append(UInt8(ascii: "]"))
         do {
             try FileManager.default.createDirectory(
                 at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            if FileManager.default.fileExists(atPath: url.path) { try FileManager.default.removeItem(at: url) }
-            guard
-                FileManager.default.createFile(
-                    atPath: url.path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
-            else {
-                throw KeysError(.writeFailed, "cannot create \(url.path)")
-            }
-        } catch let e as KeysError {
-            throw e
         } catch {
-            throw KeysError(.writeFailed, "cannot write \(url.path)")
+            throw KeysError(.writeFailed, "cannot create the directory of \(url.path)")
+        }
+        if !overwrite {
+            try createExclusive(url.path, text)
+            return
+        }
+        let temporary = url.path + ".tmp-\(getpid())-\(UInt32.random(in: 0 ... .max))"
+        try createExclusive(temporary, text)
+        guard rename(temporary, url.path) == 0 else {
+            unlink(temporary)
+            throw KeysError(.writeFailed, "cannot replace \(url.path) (errno \(errno))")
+        }
+    }
+
+    /// Creates `path` (which must not exist) with mode 0600 and writes `contents`; removes it on failure.
+    static func createExclusive(_ path: String, _ contents: [UInt8]) throws(KeysError) {
+        let fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            if errno == EEXIST { throw KeysError(.writeFailed, "\(path) exists; refusing to overwrite a keypair") }
+            throw KeysError(.writeFailed, "cannot create \(path) (errno \(errno))")
+        }
+        var ok = fchmod(fd, 0o600) == 0
+        var written = 0
+        while ok && written < contents.count {
+            let n = contents.withUnsafeBytes { write(fd, $0.baseAddress! + written, contents.count - written) }
+            if n > 0 { written += n } else if n < 0 && errno == EINTR { continue } else { ok = false }
+        }
+        ok = ok && fsync(fd) == 0
+        ok = close(fd) == 0 && ok
+        guard ok else {
+            unlink(path)
+            throw KeysError(.writeFailed, "cannot write \(path)")
         }
     }
 

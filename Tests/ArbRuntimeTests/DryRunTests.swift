@@ -28,7 +28,8 @@ import Testing
             let clusterGenesis = await E2E.genesis(world)
             let executor = try JournaledExecutor.standard(
                 mode: .simulate, configuration: c, guardProgram: E2E.guardProgram, journalPath: journalPath,
-                clusterGenesis: clusterGenesis, rpc: rpc, wsURL: endpoints.webSocketURL, signer: E2E.bot, blockhashes: blockhashes,
+                clusterGenesis: clusterGenesis, rpc: rpc, wsURL: endpoints.webSocketURL, signer: E2E.bot,
+                blockhashes: blockhashes,
                 lookupTables: [:], logger: E2E.logger)
             let runtime = ArbRuntime(
                 configuration: c, rpc: rpc, wsURL: endpoints.webSocketURL, executor: executor,
@@ -102,5 +103,38 @@ import Testing
             let verdict = await JournaledExecutor.dryRun(assembled, rpc: rpc)
             #expect(verdict.journalReason == "dry_run:simulated_ok")
         }
+    }
+
+    /// The start-up guard check over RPC (what `solarb run --rpc` does before trading): the loopback cluster's
+    /// guard is deployed as on a real cluster; one whose upgrade authority is a stranger is refused.
+    @Test func theGuardProgramIsVerifiedOverRPC() async throws {
+        for (authority, accepted) in [(nil, true), (E2E.bot.address, true), (E2E.competitor.address, false)] {
+            let world = try E2E.world(guardAuthority: authority)
+            try await E2E.withServer(world) { endpoints in
+                let rpc = RPCClient(
+                    configuration: .init(endpoints: [RPCEndpoint(url: endpoints.rpcURL, name: "sim")]),
+                    logger: E2E.logger)
+                do {
+                    let v = try await GuardVerification.verify(
+                        rpc, guardProgram: E2E.guardProgram, wallet: E2E.bot.address)
+                    #expect(accepted, "verified with upgrade authority \(String(describing: authority))")
+                    #expect(v.build == "v3" && v.upgradeAuthority == authority)
+                } catch {
+                    #expect(!accepted, "\(error)")
+                    #expect(error.code == .guardUnverified)
+                }
+                // The genesis hash the journal is bound to is what the cluster answers over RPC.
+                let genesis = try await rpc.call("getGenesisHash", []).string
+                #expect(genesis == (await E2E.genesis(world)))
+            }
+        }
+    }
+
+    /// Transactions are signed with a blockhash read at `confirmed` at least, whatever the feed's commitment: a
+    /// `processed` blockhash may belong to a fork that is dropped, and such a transaction never lands.
+    @Test func theSigningBlockhashIsAtLeastConfirmed() {
+        #expect(ArbRuntime.blockhashCommitment(.processed) == .confirmed)
+        #expect(ArbRuntime.blockhashCommitment(.confirmed) == .confirmed)
+        #expect(ArbRuntime.blockhashCommitment(.finalized) == .finalized)
     }
 }

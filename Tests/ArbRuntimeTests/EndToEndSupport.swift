@@ -43,7 +43,7 @@ enum E2E {
     }
 
     /// Pools are synthesized in a scratch bank with the DEX pool factory and carried into the cluster's genesis.
-    static func world() throws -> World {
+    static func world(guardAuthority: Address? = nil) throws -> World {
         let programs = programs()
         var scratch = Bank(configuration: BankConfiguration(seed: 11, programs: programs))
         let p1 = try scratch.createPool(
@@ -64,7 +64,7 @@ enum E2E {
         genesis[competitor.address] = Account(lamports: 1_000 * sol)
         // The guard is deployed as on a real cluster (upgradeable loader, this build's ELF, immutable), so that
         // `solarb run`'s guard verification accepts it; the cluster still executes it natively.
-        for (k, a) in try deployedGuard() { genesis[k] = a }
+        for (k, a) in try deployedGuard(authority: guardAuthority) { genesis[k] = a }
         let cluster = SimCluster(
             configuration: BankConfiguration(seed: 11, genesisAccounts: genesis, programs: programs))
         return World(cluster: cluster, pools: [p1, p2], programs: programs)
@@ -81,7 +81,8 @@ enum E2E {
         if let authority { data += [1] + authority.bytes } else { data += [0] + [UInt8](repeating: 0, count: 32) }
         data += code + [UInt8](repeating: 0, count: 256)
         return [
-            guardProgram: Account(lamports: 1_141_440, owner: loader, data: [2, 0, 0, 0] + programData.bytes, executable: true),
+            guardProgram: Account(
+                lamports: 1_141_440, owner: loader, data: [2, 0, 0, 0] + programData.bytes, executable: true),
             programData: Account(lamports: 10 * sol, owner: loader, data: data),
         ]
     }

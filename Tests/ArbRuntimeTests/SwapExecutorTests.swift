@@ -101,7 +101,7 @@ struct MinOutVenue: Venue {
         // The engine's minimum (1,000,100) is above the input but below input + costs + minimum profit: the
         // assembler raises it to 1,000,000 + 7 + 5,000 (one signature, no priority fee, wSOL rent refunded).
         let built = try executor().build(trade(out: 1_050_000, minOutLastLeg: 1_000_100))
-        let s = try swaps(built.bytes)
+        let s = try swaps(built.unsignedBytes)
         #expect(s.count == 2)
         #expect(s.first?.amountIn == 1_000_000)
         #expect(s.first?.minimumOut == 50_000)  // the next leg's input
@@ -109,14 +109,27 @@ struct MinOutVenue: Venue {
         #expect(s.last?.minimumOut == 1_005_007)
         // A higher engine minimum is kept.
         let strict = try executor().build(trade(out: 1_050_000, minOutLastLeg: 1_040_000))
-        #expect(try swaps(strict.bytes).last?.minimumOut == 1_040_000)
+        #expect(try swaps(strict.unsignedBytes).last?.minimumOut == 1_040_000)
         // The guarded swap is what a custom error in the last leg is classified against.
-        let tx = try VersionedTransaction.deserialize(built.bytes)
+        let tx = try VersionedTransaction.deserialize(built.unsignedBytes)
         #expect(built.guardIndices.count == 1)
         #expect(built.guardIndices.lowerBound == built.swapIndices.upperBound - 1)
         let guardIx = tx.message.instructions[built.guardIndices.lowerBound]
         #expect(tx.message.staticAccountKeys[Int(guardIx.programIdIndex)] == MinOutVenue.programId)
-        #expect(tx.signatures.first == built.signature)
+        // Nothing is signed: the dry run simulates the message with zeroed signature slots.
+        #expect(tx.signatures.count == 1 && tx.signatures.allSatisfy { $0 == .zero })
+    }
+
+    /// Without a guard program, a risk manager and a journal, no trade is ever sent — even in `.send` mode (kept
+    /// for creating token accounts). The RPC endpoint here is closed: a send attempt would be `rejected`.
+    @Test func sendModeRefusesEveryTrade() async throws {
+        let r = await executor().execute(trade(out: 1_050_000, minOutLastLeg: 1_040_000))
+        guard case .buildFailed(let why) = r.outcome else {
+            Issue.record("a trade went further than the build: \(r.outcome)")
+            return
+        }
+        #expect(why.contains("never sends"))
+        #expect(r.signature == nil)
     }
 
     @Test func refusesATradeWhoseLastLegMinimumDoesNotExceedItsInput() throws {

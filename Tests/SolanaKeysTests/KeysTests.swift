@@ -26,6 +26,29 @@ import Testing
         #expect(throws: KeysError.self) { try KeypairFile.write(kp, path: path) }  // no silent overwrite
     }
 
+    /// The secret is created 0600 and never through a link planted at the path; `overwrite` replaces an existing
+    /// (even world-readable) file with a fresh 0600 one.
+    @Test func neverFollowsALinkAndOverwriteLeavesOwnerOnly() throws {
+        let dir = tempPath("dir")
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/id.json"
+        let target = dir + "/elsewhere.json"
+        try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: target)
+        #expect(throws: KeysError.self) { try KeypairFile.write(Keypair(), path: path) }
+        #expect(!FileManager.default.fileExists(atPath: target))
+        try FileManager.default.removeItem(atPath: path)
+        let old = Keypair()
+        try KeypairFile.write(old, path: path)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
+        let new = Keypair()
+        try KeypairFile.write(new, path: path, overwrite: true)
+        #expect(KeypairFile.permissions(path: path)?.mode == 0o600)
+        #expect(try KeypairFile.read(path: path).address == new.address)
+        // No temporary file is left behind.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["id.json"])
+    }
+
     @Test func warnsWhenOthersCanRead() throws {
         let path = tempPath("open.json")
         defer { try? FileManager.default.removeItem(atPath: path) }

@@ -213,7 +213,8 @@ struct RunSession: Sendable {
                 let genesis = await cluster.bank.genesisHash.description
                 let executor = try JournaledExecutor.standard(
                     mode: .send, configuration: c, guardProgram: setup.guardProgram, journalPath: journalPath,
-                    clusterGenesis: genesis, rpc: rpc, wsURL: endpoints.webSocketURL, signer: wallet, blockhashes: blockhashes,
+                    clusterGenesis: genesis, rpc: rpc, wsURL: endpoints.webSocketURL, signer: wallet,
+                    blockhashes: blockhashes,
                     lookupTables: setup.lookupTables, logger: logger)
                 var runConfig = c
                 if runConfig.pools.isEmpty { runConfig.pools = setup.pools }
@@ -295,7 +296,8 @@ struct RunSession: Sendable {
             executor = try JournaledExecutor.standard(
                 mode: c.live ? .send : .simulate, configuration: c, guardProgram: guardProgram,
                 journalPath: c.journalPath ?? (c.runDirectory as NSString).appendingPathComponent("journal.sqlite"),
-                clusterGenesis: genesis, rpc: rpc, wsURL: ws, signer: wallet, blockhashes: blockhashes, lookupTables: [:], logger: logger)
+                clusterGenesis: genesis, rpc: rpc, wsURL: ws, signer: wallet, blockhashes: blockhashes,
+                lookupTables: [:], logger: logger)
         } else {
             // No guard program: dry run only (checked above); the last leg's minimum output is the profit guard.
             executor = SwapExecutor(
