@@ -101,7 +101,7 @@ public enum KeypairFile {
         var ok = fchmod(fd, 0o600) == 0
         var written = 0
         while ok && written < contents.count {
-            let n = contents.withUnsafeBytes { write(fd, $0.baseAddress! + written, contents.count - written) }
+            let n = contents.withUnsafeBytes { posixWrite(fd, $0.baseAddress! + written, contents.count - written) }
             if n > 0 { written += n } else if n < 0 && errno == EINTR { continue } else { ok = false }
         }
         ok = ok && fsync(fd) == 0
@@ -118,4 +118,13 @@ public enum KeypairFile {
         else { return nil }
         return Permissions(mode: mode.intValue & 0o777)
     }
+}
+
+/// `write(2)` (inside `KeypairFile`, `write` names its own method).
+private func posixWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+    #if canImport(Glibc)
+        Glibc.write(fd, buffer, count)
+    #else
+        Darwin.write(fd, buffer, count)
+    #endif
 }

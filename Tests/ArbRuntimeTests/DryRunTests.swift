@@ -95,7 +95,7 @@ import Testing
         #expect(JournaledExecutor.dryRunOptions.sigVerify == false)
         #expect(JournaledExecutor.dryRunOptions.replaceRecentBlockhash == true)
         // Sent as a transaction, it is refused (no valid signature): nobody can execute it.
-        #expect(throws: TransactionError.self) { _ = try await world.cluster.submit(bytes) }
+        await #expect(throws: TransactionError.self) { _ = try await world.cluster.submit(bytes) }
         try await E2E.withServer(world) { endpoints in
             let rpc = RPCClient(
                 configuration: .init(endpoints: [RPCEndpoint(url: endpoints.rpcURL, name: "sim")]), logger: E2E.logger)
@@ -121,7 +121,7 @@ import Testing
                     #expect(v.build == "v3" && v.upgradeAuthority == authority)
                 } catch {
                     #expect(!accepted, "\(error)")
-                    #expect(error.code == .guardUnverified)
+                    #expect((error as? ExecutionError)?.code == .guardUnverified)
                 }
                 // The genesis hash the journal is bound to is what the cluster answers over RPC.
                 let genesis = try await rpc.call("getGenesisHash", []).string
