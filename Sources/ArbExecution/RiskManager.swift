@@ -131,6 +131,29 @@ public struct RiskManager: Sendable, Hashable {
         }
     }
 
+    /// Records a final outcome: every final outcome that is not `landed` (reverted, failed, `rejected`,
+    /// `expired`) counts toward the breaker, so a bot whose sends keep failing stops; executed transactions count
+    /// their payer's lamport change (or at least the fee) toward the daily loss. `unknown` is not final: ignored.
+    public mutating func record(
+        outcome: OutcomeClass, lamportDelta: Int64?, feeLamports: UInt64?, nowMilliseconds now: Int64
+    ) {
+        guard outcome.isFinal else { return }
+        let pnl = outcome.executed ? (lamportDelta ?? -Int64(clamping: feeLamports ?? 0)) : 0
+        record(success: outcome == .landed, pnlLamports: pnl, nowMilliseconds: now)
+    }
+
+    /// Rebuilds the day's PnL, the failure streak and an open breaker from journaled outcomes (oldest first), so
+    /// a restart does not reset the limits. Events older than the current UTC day only affect the streak.
+    public mutating func replay(
+        _ events: [(outcome: OutcomeClass, lamportDelta: Int64?, feeLamports: UInt64?, atMilliseconds: Int64)]
+    ) {
+        for e in events {
+            record(
+                outcome: e.outcome, lamportDelta: e.lamportDelta, feeLamports: e.feeLamports,
+                nowMilliseconds: e.atMilliseconds)
+        }
+    }
+
     /// One balance difference found by reconciliation.
     public struct Mismatch: Sendable, Hashable {
         public var account: Address

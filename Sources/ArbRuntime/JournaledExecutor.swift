@@ -38,12 +38,26 @@ public final class JournaledExecutor: Executor {
     let lookupTables: [Address: AddressLookupTableAccount]
     /// Mints whose associated token account the wallet lacks (created idempotently by the trades, rent counted).
     let missingAccounts = Mutex<Set<Address>>([])
+    /// Sent transactions without a proven final outcome (a confirmation that ended `unknown`, or a submission a
+    /// previous run left pending): their pools stay busy (no trade touches them) until `follow` proves what
+    /// happened and journals it.
+    let held = Mutex<[Signature: HeldSubmission]>([:])
+    let follower = Mutex<Task<Void, Never>?>(nil)
+    /// How often held submissions are reconciled.
+    let followInterval: Duration
+
+    struct HeldSubmission: Sendable {
+        var context: OutcomeContext
+        var pools: [Address]
+    }
 
     public init(
         mode: Mode, assembler: TransactionAssembler, sender: Sender, journal: Journal?, risk: RiskManager,
         killSwitch: KillSwitch, signer: Keypair, rpc: RPCClient, blockhashes: BlockhashCache,
-        minProfit: [Address: UInt64], lookupTables: [Address: AddressLookupTableAccount] = [:], logger: Logger
+        minProfit: [Address: UInt64], lookupTables: [Address: AddressLookupTableAccount] = [:],
+        followInterval: Duration = .seconds(2), logger: Logger
     ) {
+        self.followInterval = followInterval
         self.lookupTables = lookupTables
         self.mode = mode
         self.assembler = assembler
@@ -96,13 +110,40 @@ public final class JournaledExecutor: Executor {
     /// (send mode) so that no trade pays rent.
     public func prepare(mints: [Address]) async throws(RuntimeError) {
         if let journal {
+            let pending: [PendingSubmission]
+            do { pending = try journal.pendingSubmissions() } catch {
+                throw RuntimeError(.discoveryFailed, "journal pending submissions: \(error)")
+            }
+            var recorded = 0
+            for p in pending {
+                let context: OutcomeContext
+                do { context = try p.context() } catch {
+                    throw RuntimeError(.discoveryFailed, "pending \(p.signature): \(error)")
+                }
+                // What cannot be proven now (still valid, or the RPC failed) is held: followed, pools busy.
+                if let outcome = try? await sender.reconcile(context), outcome.outcome.isFinal {
+                    journalWrite("reconciled outcome") { j throws(JournalError) in
+                        try j.recordOutcome(outcome, atMilliseconds: Self.nowMilliseconds)
+                    }
+                    recorded += 1
+                } else {
+                    hold(context, pools: p.pools)
+                }
+            }
+            if !pending.isEmpty {
+                logger.info(
+                    "reconciled pending submissions",
+                    metadata: ["recorded": "\(recorded)", "still pending": "\(pending.count - recorded)"])
+            }
+            // The risk limits survive a restart: today's PnL, the failure streak and an open breaker are rebuilt
+            // from the journaled outcomes (the last day's; `roll` keeps only the current UTC day's PnL).
             do {
-                let recorded = try await journal.reconcilePending(sender: sender) { Self.nowMilliseconds }
-                if !recorded.isEmpty {
-                    logger.info("reconciled pending submissions", metadata: ["count": "\(recorded.count)"])
+                let events = try journal.riskEvents(sinceMilliseconds: Self.nowMilliseconds - 86_400_000)
+                risk.withLock { r in
+                    r.replay(events.map { ($0.outcome, $0.lamportDelta, $0.feeLamports, $0.atMilliseconds) })
                 }
             } catch {
-                throw RuntimeError(.discoveryFailed, "journal reconciliation: \(error)")
+                throw RuntimeError(.discoveryFailed, "journal risk history: \(error)")
             }
         }
         let wanted = mints.filter { $0 != EngineConfig.wrappedSol }
@@ -125,6 +166,12 @@ public final class JournaledExecutor: Executor {
 
     public func execute(_ trade: TradeRequest) async -> TradeResult {
         let o = trade.opportunity
+        let heldPools = held.withLock { h in Set(h.values.flatMap(\.pools)) }
+        if o.legs.contains(where: { heldPools.contains($0.pool) }) {
+            // A transaction on these pools may still execute: trading them again could execute twice.
+            return TradeResult(
+                id: trade.id, outcome: .buildFailed("pools_pending: an earlier submission is unresolved"))
+        }
         let now = Self.nowMilliseconds
         var opportunityId: Int64?
         guard let bh = blockhashes.latest else {
@@ -213,20 +260,73 @@ public final class JournaledExecutor: Executor {
                 }
             }
             let e = await sender.execute(signed)
-            journalWrite("outcome") { j throws(JournalError) in
-                try j.recordOutcome(e, atMilliseconds: Self.nowMilliseconds)
-            }
-            let pnl = e.lamportDelta ?? -Int64(clamping: e.feeLamports ?? 0)
-            if e.outcome.executed {
-                risk.withLock {
-                    $0.record(success: e.outcome == .landed, pnlLamports: pnl, nowMilliseconds: Self.nowMilliseconds)
-                }
+            if e.outcome.isFinal {
+                finalize(e)
+            } else {
+                // No proof either way: nothing journaled (the intent stays pending), the pools stay busy.
+                logger.warning(
+                    "outcome unknown: holding the pools until it is proven",
+                    metadata: ["signature": "\(signed.signature)", "why": "\(e.error ?? "-")"])
+                hold(OutcomeContext(signed), pools: o.legs.map(\.pool))
             }
             return TradeResult(
                 id: trade.id, signature: signed.signature,
                 outcome: Self.map(e, baseIsSOL: o.baseMint == EngineConfig.wrappedSol),
                 signedAt: signedAt, feeLamports: e.feeLamports)
         }
+    }
+
+    /// Journals a final outcome and counts it in the risk limits.
+    func finalize(_ e: ExecutionOutcome) {
+        precondition(e.outcome.isFinal)
+        journalWrite("outcome") { j throws(JournalError) in
+            try j.recordOutcome(e, atMilliseconds: Self.nowMilliseconds)
+        }
+        risk.withLock {
+            $0.record(
+                outcome: e.outcome, lamportDelta: e.lamportDelta, feeLamports: e.feeLamports,
+                nowMilliseconds: Self.nowMilliseconds)
+        }
+    }
+
+    /// Keeps a submission's pools busy and follows it until its outcome is proven.
+    func hold(_ context: OutcomeContext, pools: [Address]) {
+        held.withLock { $0[context.signature] = HeldSubmission(context: context, pools: pools) }
+        follower.withLock { task in
+            guard task == nil else { return }
+            task = Task { [weak self] in await self?.follow() }
+        }
+    }
+
+    /// The submissions held without a final outcome (tests, status).
+    public var unresolvedSignatures: Set<Signature> { held.withLock { Set($0.keys) } }
+
+    /// Reconciles held submissions every `followInterval` until none is left (or `finish` cancels: they stay
+    /// pending in the journal and the next start reconciles them).
+    func follow() async {
+        while !Task.isCancelled {
+            do { try await Task.sleep(for: followInterval) } catch { break }
+            let snapshot = held.withLock { $0 }
+            for (signature, h) in snapshot {
+                guard let outcome = try? await sender.reconcile(h.context), outcome.outcome.isFinal else { continue }
+                finalize(outcome)
+                held.withLock { _ = $0.removeValue(forKey: signature) }
+                logger.info(
+                    "unresolved submission proven",
+                    metadata: ["signature": "\(signature)", "outcome": "\(outcome.outcome)"])
+            }
+            let done = held.withLock { h in
+                if h.isEmpty { follower.withLock { $0 = nil } }
+                return h.isEmpty
+            }
+            if done { return }
+        }
+    }
+
+    public func finish() async {
+        let task = follower.withLock { $0 }
+        task?.cancel()
+        await task?.value
     }
 
     static func map(_ e: ExecutionOutcome, baseIsSOL: Bool) -> TradeOutcome {
@@ -238,6 +338,7 @@ public final class JournaledExecutor: Executor {
         case .expired: return .expired
         case .rejected: return .rejected(detail)
         case .insufficientFunds, .computeExceeded, .other: return .failed("\(e.outcome.rawValue): \(detail)")
+        case .unknown: return .unknown(detail)
         }
     }
 }

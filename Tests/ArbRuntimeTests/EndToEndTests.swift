@@ -60,6 +60,15 @@ import Testing
             #expect(try journal.outcomeClass(signature: signature) == .landed)
             let counts = try journal.counts()
             #expect(counts.submissions >= 1 && counts.pending == 0)
+            // `solarb report`: the landed profit is measured from the chain (the wrap-mode wSOL account exists only
+            // inside the transaction) — the gross equals the quote, and net PnL is the wallet's measured change.
+            let report = try journal.report()
+            let m = try #require(report.perMint.first { $0.baseMint == Mints.wrappedSOL.base58 })
+            #expect(m.landedUnmeasured == 0)
+            #expect(m.landedGross == Int64(expected.expectedOut) - Int64(expected.amountIn))
+            #expect(m.landedGross == m.expectedGrossLanded)
+            #expect(m.feesLamports == Int64(fee))
+            #expect(m.netPnL == Int64(after) - Int64(before))
             #expect(runtime.status.pnlLamports == actual)
             #expect(runtime.status.latency.count >= 1)
         }
