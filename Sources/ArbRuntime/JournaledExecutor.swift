@@ -38,6 +38,11 @@ public final class JournaledExecutor: Executor {
     let lookupTables: [Address: AddressLookupTableAccount]
     /// Mints whose associated token account the wallet lacks (created idempotently by the trades, rent counted).
     let missingAccounts = Mutex<Set<Address>>([])
+    /// The token program owning each mint (SPL Token or Token-2022), read once in `prepare`: every associated
+    /// token account is derived with it (here, in the assembler, and when creating accounts).
+    let tokenPrograms = Mutex<[Address: Address]>([:])
+    /// Mints that are not token mints of a known program (or do not exist): no trade goes through them.
+    let unsupportedMints = Mutex<Set<Address>>([])
     /// Sent transactions without a proven final outcome (a confirmation that ended `unknown`, or a submission a
     /// previous run left pending): their pools stay busy (no trade touches them) until `follow` proves what
     /// happened and journals it.
@@ -147,21 +152,55 @@ public final class JournaledExecutor: Executor {
                 throw RuntimeError(.discoveryFailed, "journal risk history: \(error)")
             }
         }
-        let wanted = mints.filter { $0 != EngineConfig.wrappedSol }
-        guard !wanted.isEmpty else { return }
+        // One token program per mint, read from the chain (a Token-2022 mint's accounts are derived with
+        // Token-2022; deriving them with SPL Token would name accounts that do not exist).
+        var unique: [Address] = []
+        for m in mints + [EngineConfig.wrappedSol] where !unique.contains(m) { unique.append(m) }
+        var programs: [Address: Address] = [:]
+        var unsupported = Set<Address>()
+        for chunk in stride(from: 0, to: unique.count, by: 100).map({ Array(unique[$0..<min($0 + 100, unique.count)]) })
+        {
+            let accounts: MultipleAccounts
+            do { accounts = try await rpc.getMultipleAccounts(chunk) } catch {
+                throw RuntimeError(.discoveryFailed, "mint accounts: \(error)")
+            }
+            for m in chunk {
+                if let owner = accounts.accounts[m]?.owner, owner == ProgramIDs.token || owner == ProgramIDs.token2022 {
+                    programs[m] = owner
+                } else {
+                    unsupported.insert(m)
+                }
+            }
+        }
+        if !unsupported.isEmpty {
+            logger.warning(
+                "mints without a token program: cycles through them are not traded",
+                metadata: ["mints": "\(unsupported.map(\.base58).sorted())"])
+        }
+        // The wallet's accounts, wSOL included (a cycle through SOL needs one; in wrap mode trades create and
+        // close it themselves, idempotently).
+        let wanted = unique.filter { programs[$0] != nil }
         let atas = wanted.map {
-            AssociatedTokenAccount.address(wallet: signer.address, mint: $0, tokenProgram: ProgramIDs.token)
+            AssociatedTokenAccount.address(wallet: signer.address, mint: $0, tokenProgram: programs[$0]!)
         }
-        let existing: MultipleAccounts
-        do { existing = try await rpc.getMultipleAccounts(atas) } catch {
-            throw RuntimeError(.discoveryFailed, "token accounts: \(error)")
+        var existing: [Address: Bool] = [:]
+        for chunk in stride(from: 0, to: atas.count, by: 100).map({ Array(atas[$0..<min($0 + 100, atas.count)]) }) {
+            let r: MultipleAccounts
+            do { r = try await rpc.getMultipleAccounts(chunk) } catch {
+                throw RuntimeError(.discoveryFailed, "token accounts: \(error)")
+            }
+            for a in chunk { existing[a] = r.accounts[a] != nil }
         }
-        var missing = Set(zip(wanted, atas).filter { existing.accounts[$0.1] == nil }.map(\.0))
-        if mode == .send, !missing.isEmpty {
+        var missing = Set(zip(wanted, atas).filter { existing[$0.1] != true }.map(\.0))
+        let toCreate = missing.subtracting([EngineConfig.wrappedSol])
+        if mode == .send, !toCreate.isEmpty {
+            // SwapExecutor.prepare derives with the mint's owner program too (same derivation).
             let helper = SwapExecutor(mode: .send, rpc: rpc, signer: signer, blockhashes: blockhashes, logger: logger)
-            try await helper.prepare(mints: Array(missing))
-            missing = []
+            try await helper.prepare(mints: Array(toCreate))
+            missing.subtract(toCreate)
         }
+        tokenPrograms.withLock { $0 = programs }
+        unsupportedMints.withLock { $0 = unsupported }
         missingAccounts.withLock { $0 = missing }
     }
 
@@ -174,6 +213,12 @@ public final class JournaledExecutor: Executor {
             // A transaction on these pools may still execute: trading them again could execute twice.
             return TradeResult(
                 id: trade.id, outcome: .buildFailed("pools_pending: an earlier submission is unresolved"))
+        }
+        let unsupported = unsupportedMints.withLock { $0 }
+        if !unsupported.isEmpty,
+            o.legs.contains(where: { unsupported.contains($0.mintIn) || unsupported.contains($0.mintOut) })
+        {
+            return TradeResult(id: trade.id, outcome: .buildFailed("unsupported_mint: no token program known"))
         }
         let now = Self.nowMilliseconds
         var opportunityId: Int64?
@@ -196,13 +241,19 @@ public final class JournaledExecutor: Executor {
         }
         input.lookupTables = tables
         var missing = missingAccounts.withLock { $0 }
+        let programs = tokenPrograms.withLock { $0 }
+        input.tokenPrograms = programs
+        if assembler.config.wrap == .wrapAndUnwrap {
+            // A wSOL-base trade closes the wSOL account at its end, so any trade through SOL (re)creates it
+            // idempotently (rent counted as a cost: conservative when it already exists).
+            missing.insert(EngineConfig.wrappedSol)
+        }
         if o.baseMint == EngineConfig.wrappedSol && assembler.config.wrap == .wrapAndUnwrap {
             // The wSOL account is created, funded, and closed inside each trade.
             input.balances[o.baseMint] = 0
-            missing.insert(EngineConfig.wrappedSol)
         } else {
             let ata = AssociatedTokenAccount.address(
-                wallet: signer.address, mint: o.baseMint, tokenProgram: ProgramIDs.token)
+                wallet: signer.address, mint: o.baseMint, tokenProgram: programs[o.baseMint] ?? ProgramIDs.token)
             input.balances[o.baseMint] = (try? await rpc.getTokenAccountBalance(ata))?.value.amount ?? 0
         }
         input.missingTokenAccounts = missing

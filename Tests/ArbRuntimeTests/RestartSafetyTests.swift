@@ -61,15 +61,16 @@ import Testing
         return signature
     }
 
-    static func executor(_ world: E2E.World, journalPath: String, rpcURL: String, wsURL: String) throws
-        -> JournaledExecutor
-    {
+    static func executor(
+        _ world: E2E.World, journalPath: String, rpcURL: String, wsURL: String,
+        mode: JournaledExecutor.Mode = .send
+    ) throws -> JournaledExecutor {
         var c = E2E.configuration(world)
         c.runDirectory = (journalPath as NSString).deletingLastPathComponent
         let rpc = RPCClient(
             configuration: .init(endpoints: [RPCEndpoint(url: rpcURL, name: "sim")]), logger: E2E.logger)
         return try JournaledExecutor.standard(
-            mode: .send, configuration: c, guardProgram: E2E.guardProgram, journalPath: journalPath, rpc: rpc,
+            mode: mode, configuration: c, guardProgram: E2E.guardProgram, journalPath: journalPath, rpc: rpc,
             wsURL: wsURL, signer: E2E.bot, blockhashes: BlockhashCache(), lookupTables: [:], logger: E2E.logger)
     }
 
