@@ -50,6 +50,11 @@ public final class JournaledExecutor: Executor {
     let follower = Mutex<Task<Void, Never>?>(nil)
     /// How often held submissions are reconciled.
     let followInterval: Duration
+    /// Recent prioritization fees (micro-lamports per CU) over the pools traded so far, refreshed off the hot
+    /// path every `followInterval` (send mode); the assembler pays their percentile, at least the configured
+    /// price, capped by its share of the expected profit.
+    let priorityFees = Mutex<(pools: Set<Address>, fees: [UInt64])>(([], []))
+    let feeRefresher = Mutex<Task<Void, Never>?>(nil)
 
     struct HeldSubmission: Sendable {
         var context: OutcomeContext
@@ -86,6 +91,9 @@ public final class JournaledExecutor: Executor {
     ) throws(RuntimeError) -> JournaledExecutor {
         var assembly = AssemblyConfig(guardProgram: guardProgram)
         assembly.wrap = .wrapAndUnwrap
+        // --cu-price is the floor the engine ranks with; the market's recent fees may raise it, the share of
+        // profit caps it (ComputeBudgetPolicy.price).
+        assembly.compute.minComputeUnitPriceMicroLamports = c.computeUnitPriceMicroLamports
         var senderConfig = SenderConfig(webSocketURL: wsURL)
         senderConfig.pollInterval = .milliseconds(50)
         var risk = RiskConfig()
@@ -240,6 +248,11 @@ public final class JournaledExecutor: Executor {
             if let t = lookupTables[leg.pool], !tables.contains(where: { $0.key == t.key }) { tables.append(t) }
         }
         input.lookupTables = tables
+        input.recentPriorityFees = priorityFees.withLock { state in
+            state.pools.formUnion(o.legs.map(\.pool))
+            return state.fees
+        }
+        if mode == .send { startFeeRefresher() }
         var missing = missingAccounts.withLock { $0 }
         let programs = tokenPrograms.withLock { $0 }
         input.tokenPrograms = programs
@@ -390,6 +403,32 @@ public final class JournaledExecutor: Executor {
         let task = follower.withLock { $0 }
         task?.cancel()
         await task?.value
+        let fees = feeRefresher.withLock { t in
+            defer { t = nil }
+            return t
+        }
+        fees?.cancel()
+        await fees?.value
+    }
+
+    func startFeeRefresher() {
+        feeRefresher.withLock { task in
+            guard task == nil else { return }
+            task = Task { [weak self] in await self?.refreshPriorityFees() }
+        }
+    }
+
+    /// Keeps `priorityFees` current for the pools traded so far (a failed fetch keeps the last samples).
+    func refreshPriorityFees() async {
+        while !Task.isCancelled {
+            let pools = priorityFees.withLock { $0.pools }
+            if !pools.isEmpty,
+                let fees = try? await PriorityFees.fetch(rpc, writableAccounts: pools.sorted { $0.base58 < $1.base58 })
+            {
+                priorityFees.withLock { $0.fees = fees }
+            }
+            do { try await Task.sleep(for: followInterval) } catch { return }
+        }
     }
 
     static func map(_ e: ExecutionOutcome, baseIsSOL: Bool) -> TradeOutcome {
