@@ -76,6 +76,10 @@ public struct ExecutionOutcome: Sendable, Hashable {
 
     /// Fills fee, compute, lamport change, tip, rent and the measured gross profit from getTransaction's meta.
     public mutating func apply(_ meta: Sender.Meta, context: OutcomeContext) {
+        if outcome == .other, OutcomeClassifier.tokenInsufficientFunds(in: meta.logMessages) {
+            // SPL Token's InsufficientFunds raised inside a DEX's CPI is reported against the DEX instruction.
+            outcome = .insufficientFunds
+        }
         feeLamports = meta.fee
         computeUnitsConsumed = meta.computeUnits
         lamportDelta = meta.payerLamportDelta
@@ -148,6 +152,24 @@ public enum OutcomeClassifier {
         case .unknown:
             return .other
         }
+    }
+
+    /// Whether the logs show an SPL Token / Token-2022 `InsufficientFunds` (spl-token's `PrintProgramError` logs
+    /// "Error: insufficient funds" before failing with Custom(1)), also inside a CPI, where the status blames the
+    /// calling (DEX) instruction.
+    public static func tokenInsufficientFunds(in logs: [String]) -> Bool {
+        var lastTokenInvoke = false
+        for line in logs {
+            if line.hasPrefix("Program \(ProgramIDs.token.base58) invoke")
+                || line.hasPrefix("Program \(ProgramIDs.token2022.base58) invoke")
+            {
+                lastTokenInvoke = true
+            } else if line.hasPrefix("Program ") && (line.contains(" invoke [") || line.hasSuffix(" success")) {
+                lastTokenInvoke = false
+            }
+            if lastTokenInvoke && line.lowercased() == "program log: error: insufficient funds" { return true }
+        }
+        return false
     }
 
     /// A send refused by every endpoint: preflight failures keep their execution class when it says more

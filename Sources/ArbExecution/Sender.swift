@@ -10,6 +10,10 @@ public struct SenderConfig: Sendable {
     public var commitment: Commitment = .confirmed
     /// getSignatureStatuses / getBlockHeight polling period (the fallback, and the expiry check).
     public var pollInterval: Duration = .milliseconds(200)
+    /// The expiry check (getBlockHeight, then a history lookup once past) runs at most this often: the height
+    /// moves once per slot, and every in-flight trade polls, so checking it on every status poll only burns the
+    /// RPC's rate limit.
+    public var expiryCheckInterval: Duration = .seconds(1)
     /// Re-send the SAME signed bytes this often until it lands or expires (nil: send once). Never re-signed.
     public var rebroadcastInterval: Duration? = .seconds(2)
     /// Skip the RPC node's preflight simulation on send (default: skip, as the assembler simulates when asked and
@@ -217,11 +221,15 @@ public struct Sender: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         var lastSend = clock.now
+        var lastExpiryCheck: ContinuousClock.Instant?
         while !Task.isCancelled {
             if let s = try? await client.getSignatureStatuses([context.signature]).value.first, let s, reached(s) {
                 return .status(slot: s.slot, err: s.err)
             }
-            if case .some(let seen) = await expiryCheck(context) { return seen }
+            if lastExpiryCheck.map({ clock.now - $0 >= config.expiryCheckInterval }) ?? true {
+                lastExpiryCheck = clock.now
+                if case .some(let seen) = await expiryCheck(context) { return seen }
+            }
             if clock.now - start > config.maxConfirmationTime {
                 return .unknown("neither executed nor provably expired after \(config.maxConfirmationTime)")
             }
@@ -305,6 +313,8 @@ public struct Sender: Sendable {
     public struct Meta: Sendable, Hashable {
         public var fee: UInt64?
         public var computeUnits: UInt64?
+        /// The transaction's log messages (to attribute an error raised inside a CPI).
+        public var logMessages: [String] = []
         public var payerLamportDelta: Int64?
         public struct TokenBalance: Sendable, Hashable {
             public var accountIndex: Int
@@ -389,6 +399,7 @@ public struct Sender: Sendable {
         let payerDelta: Int64? = pre.first.flatMap { p in post.first.flatMap { q in Meta.delta(pre: p, post: q) } }
         return Meta(
             fee: meta["fee"]?.uint64, computeUnits: meta["computeUnitsConsumed"]?.uint64,
+            logMessages: meta["logMessages"]?.array?.compactMap(\.string) ?? [],
             payerLamportDelta: payerDelta, preTokenBalances: balances(meta["preTokenBalances"]),
             postTokenBalances: balances(meta["postTokenBalances"]), preBalances: pre, postBalances: post)
     }

@@ -228,6 +228,10 @@ public final class JournaledExecutor: Executor {
         {
             return TradeResult(id: trade.id, outcome: .buildFailed("unsupported_mint: no token program known"))
         }
+        if tokenPrograms.withLock({ $0[o.baseMint] }) == ProgramIDs.token2022 {
+            // The guard program reads SPL Token accounts only (docs/guard.md): a Token-2022 base is unguarded.
+            return TradeResult(id: trade.id, outcome: .buildFailed("token2022_base: the guard cannot check it"))
+        }
         let now = Self.nowMilliseconds
         var opportunityId: Int64?
         guard let bh = blockhashes.latest else {

@@ -127,6 +127,59 @@ import Testing
         #expect(throws: JournalError.self) { try j.recordOutcome(o, atMilliseconds: 1) }
     }
 
+    // MARK: R4 — the expiry check does not run on every status poll
+
+    @Test func theExpiryCheckIsThrottled() async throws {
+        try await Self.withServer { server, client in
+            var c = SenderConfig()
+            c.pollInterval = .milliseconds(20)
+            c.rebroadcastInterval = nil
+            c.expiryCheckInterval = .milliseconds(400)
+            c.maxConfirmationTime = .milliseconds(900)
+            let sender = Sender(client: client, config: c, logger: X.quietLogger)
+            server.resetCounters()
+            let o = await sender.confirm(Self.context(lastValidBlockHeight: 2_000))
+            #expect(o.outcome == .unknown)
+            let n = server.counters.byMethod
+            let statuses = n["getSignatureStatuses"] ?? 0
+            let heights = n["getBlockHeight"] ?? 0
+            #expect(heights >= 1 && heights <= 3, "getBlockHeight × \(heights)")
+            #expect(statuses > 3 * heights, "getSignatureStatuses × \(statuses), getBlockHeight × \(heights)")
+        }
+    }
+
+    // MARK: R8 — SPL Token InsufficientFunds inside a DEX's CPI
+
+    static let cpiInsufficientLogs = [
+        "Program CPMMoo8L3F4NbTegBCKVNunggL7H1ZpdTHKxQB5qKP1C invoke [1]",
+        "Program log: Instruction: SwapBaseInput",
+        "Program TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA invoke [2]",
+        "Program log: Instruction: TransferChecked",
+        "Program log: Error: insufficient funds",
+        "Program TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA consumed 4300 of 180000 compute units",
+        "Program TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA failed: custom program error: 0x1",
+        "Program CPMMoo8L3F4NbTegBCKVNunggL7H1ZpdTHKxQB5qKP1C failed: custom program error: 0x1",
+    ]
+
+    @Test func insufficientFundsInsideACPIIsClassifiedByTheTokenProgramsLog() {
+        #expect(OutcomeClassifier.tokenInsufficientFunds(in: Self.cpiInsufficientLogs))
+        // The same words logged by the DEX itself (not the token program) do not count.
+        #expect(
+            !OutcomeClassifier.tokenInsufficientFunds(in: [
+                "Program CPMMoo8L3F4NbTegBCKVNunggL7H1ZpdTHKxQB5qKP1C invoke [1]",
+                "Program log: Error: insufficient funds",
+            ]))
+        let dex = VenuePrograms.raydiumCpmm
+        let err = TransactionError.instructionError(index: 1, .custom(1))
+        #expect(
+            OutcomeClassifier.classify(err, programs: [ProgramIDs.computeBudget, dex], guardProgram: nil) == .other)
+        var o = ExecutionOutcome(outcome: .other, signature: Self.signature)
+        var m = Self.meta(payerPre: 10_000, payerPost: 5_000, fee: 5_000, others: [])
+        m.logMessages = Self.cpiInsufficientLogs
+        o.apply(m, context: Self.context(lastValidBlockHeight: 1))
+        #expect(o.outcome == .insufficientFunds)
+    }
+
     // MARK: bug 7 — landed profit of a wSOL trade from the chain
 
     static func meta(

@@ -56,6 +56,15 @@ import Testing
                 Issue.record("not refused: \(r.outcome)")
                 return
             }
+            // A Token-2022 base cannot be checked by the guard: refused.
+            var t22 = RestartSafetyTests.opportunity()
+            t22.baseMint = token22Mint
+            let r22 = await executor.execute(
+                TradeRequest(id: 2, opportunity: t22, venues: [], notificationReceived: .now))
+            guard case .buildFailed(let why22) = r22.outcome, why22.hasPrefix("token2022_base") else {
+                Issue.record("Token-2022 base not refused: \(r22.outcome)")
+                return
+            }
             await executor.finish()
         }
     }
