@@ -67,6 +67,9 @@ public struct RiskManager: Sendable, Hashable {
     public private(set) var circuitOpenUntil: Int64? = nil
     /// Set by a failed balance reconciliation; cleared only by `resume()` (an operator decision).
     public private(set) var haltReason: String? = nil
+    /// Worst-case loss of the trades in flight (their costs: fee, priority, tip, rent — the guard rules out a
+    /// trading loss), counted against the daily loss limit until their outcome is recorded.
+    public private(set) var reservedLamports: UInt64 = 0
 
     public init(config: RiskConfig) { self.config = config }
 
@@ -92,8 +95,9 @@ public struct RiskManager: Sendable, Hashable {
             circuitOpenUntil = nil
             consecutiveFailures = 0
         }
-        if dayPnLLamports < 0 {
-            let loss = dayPnLLamports.magnitude
+        let worst = Int128(dayPnLLamports) - Int128(reservedLamports)
+        if worst < 0 {
+            let loss = UInt64(clamping: worst.magnitude)
             if loss >= config.dailyLossLimitLamports {
                 return .failure(.dailyLossLimit(lossLamports: loss, limit: config.dailyLossLimitLamports))
             }
@@ -130,6 +134,14 @@ public struct RiskManager: Sendable, Hashable {
             }
         }
     }
+
+    /// Reserves a sent trade's worst-case cost until `release` (when its final outcome is recorded).
+    public mutating func reserve(_ lamports: UInt64) {
+        reservedLamports =
+            reservedLamports.addingReportingOverflow(lamports).overflow ? .max : reservedLamports + lamports
+    }
+
+    public mutating func release(_ lamports: UInt64) { reservedLamports -= min(lamports, reservedLamports) }
 
     /// Records a final outcome: every final outcome that is not `landed` (reverted, failed, `rejected`,
     /// `expired`) counts toward the breaker, so a bot whose sends keep failing stops; executed transactions count

@@ -59,6 +59,8 @@ public final class JournaledExecutor: Executor {
     struct HeldSubmission: Sendable {
         var context: OutcomeContext
         var pools: [Address]
+        /// Its cost reserved in the risk manager (released when final).
+        var reservedLamports: UInt64 = 0
     }
 
     public init(
@@ -95,7 +97,9 @@ public final class JournaledExecutor: Executor {
         // profit caps it (ComputeBudgetPolicy.price).
         assembly.compute.minComputeUnitPriceMicroLamports = c.computeUnitPriceMicroLamports
         var senderConfig = SenderConfig(webSocketURL: wsURL)
-        senderConfig.pollInterval = .milliseconds(50)
+        // signatureSubscribe is the fast path; the status poll is its fallback (every in-flight trade polls: keep
+        // it off the RPC rate limit).
+        senderConfig.pollInterval = .milliseconds(200)
         var risk = RiskConfig()
         risk.maxNotional = c.capital
         let journal: Journal
@@ -317,6 +321,9 @@ public final class JournaledExecutor: Executor {
             return TradeResult(
                 id: trade.id, signature: signed.signature, outcome: outcome, signedAt: signedAt, timeline: timeline)
         case .send:
+            // In flight, the trade's worst-case cost counts against the daily loss limit.
+            let reserved = signed.assembled.costLamports
+            risk.withLock { $0.reserve(reserved) }
             // The intent is committed before the bytes leave the process: a crash loses nothing. The opportunity,
             // the decision and the intent are one commit (see `Journal.recordSubmission`).
             if let journal {
@@ -328,6 +335,7 @@ public final class JournaledExecutor: Executor {
                         atMilliseconds: now)
                 } catch {
                     logger.error("journal intent failed: not sending", metadata: ["error": "\(error)"])
+                    risk.withLock { $0.release(reserved) }
                     return TradeResult(
                         id: trade.id, signature: signed.signature, outcome: .rejected("journal: \(error.code)"),
                         signedAt: signedAt, timeline: timeline)
@@ -341,13 +349,13 @@ public final class JournaledExecutor: Executor {
             let e: ExecutionOutcome
             if let refused { e = refused } else { e = await sender.confirm(context, bytes: signed.bytes) }
             if e.outcome.isFinal {
-                finalize(e)
+                finalize(e, reserved: reserved)
             } else {
                 // No proof either way: nothing journaled (the intent stays pending), the pools stay busy.
                 logger.warning(
                     "outcome unknown: holding the pools until it is proven",
                     metadata: ["signature": "\(signed.signature)", "why": "\(e.error ?? "-")"])
-                hold(context, pools: o.legs.map(\.pool))
+                hold(context, pools: o.legs.map(\.pool), reserved: reserved)
             }
             return TradeResult(
                 id: trade.id, signature: signed.signature,
@@ -357,12 +365,13 @@ public final class JournaledExecutor: Executor {
     }
 
     /// Journals a final outcome and counts it in the risk limits.
-    func finalize(_ e: ExecutionOutcome) {
+    func finalize(_ e: ExecutionOutcome, reserved: UInt64 = 0) {
         precondition(e.outcome.isFinal)
         journalWrite("outcome") { j throws(JournalError) in
             try j.recordOutcome(e, atMilliseconds: Self.nowMilliseconds)
         }
         risk.withLock {
+            $0.release(reserved)
             $0.record(
                 outcome: e.outcome, lamportDelta: e.lamportDelta, feeLamports: e.feeLamports,
                 nowMilliseconds: Self.nowMilliseconds)
@@ -370,8 +379,10 @@ public final class JournaledExecutor: Executor {
     }
 
     /// Keeps a submission's pools busy and follows it until its outcome is proven.
-    func hold(_ context: OutcomeContext, pools: [Address]) {
-        held.withLock { $0[context.signature] = HeldSubmission(context: context, pools: pools) }
+    func hold(_ context: OutcomeContext, pools: [Address], reserved: UInt64 = 0) {
+        held.withLock {
+            $0[context.signature] = HeldSubmission(context: context, pools: pools, reservedLamports: reserved)
+        }
         follower.withLock { task in
             guard task == nil else { return }
             task = Task { [weak self] in await self?.follow() }
@@ -389,7 +400,7 @@ public final class JournaledExecutor: Executor {
             let snapshot = held.withLock { $0 }
             for (signature, h) in snapshot {
                 guard let outcome = try? await sender.reconcile(h.context), outcome.outcome.isFinal else { continue }
-                finalize(outcome)
+                finalize(outcome, reserved: h.reservedLamports)
                 held.withLock { _ = $0.removeValue(forKey: signature) }
                 logger.info(
                     "unresolved submission proven",
