@@ -55,12 +55,18 @@ public final class JournaledExecutor: Executor {
     /// price, capped by its share of the expected profit.
     let priorityFees = Mutex<(pools: Set<Address>, fees: [UInt64])>(([], []))
     let feeRefresher = Mutex<Task<Void, Never>?>(nil)
+    /// Base mints with a trade in flight whose guard minimum is built on a balance read before sending (every base
+    /// but wSOL in wrap mode): one trade per such base at a time, or a trade landing first would raise the balance
+    /// the next one's guard was built on, weakening it by that much (review R1).
+    let busyBases = Mutex<Set<Address>>([])
 
     struct HeldSubmission: Sendable {
         var context: OutcomeContext
         var pools: [Address]
         /// Its cost reserved in the risk manager (released when final).
         var reservedLamports: UInt64 = 0
+        /// The base mint it keeps busy (a base whose balance the guard reads; see `busyBases`).
+        var base: Address? = nil
     }
 
     public init(
@@ -145,7 +151,9 @@ public final class JournaledExecutor: Executor {
                     }
                     recorded += 1
                 } else {
-                    hold(context, pools: p.pools)
+                    let readsBase = !(p.baseMint == EngineConfig.wrappedSol && assembler.config.wrap == .wrapAndUnwrap)
+                    if readsBase { _ = busyBases.withLock { $0.insert(p.baseMint) } }
+                    hold(context, pools: p.pools, base: readsBase ? p.baseMint : nil)
                 }
             }
             if !pending.isEmpty {
@@ -203,6 +211,23 @@ public final class JournaledExecutor: Executor {
             }
             for a in chunk { existing[a] = r.accounts[a] != nil }
         }
+        if assembler.config.wrap == .wrapAndUnwrap, let i = wanted.firstIndex(of: EngineConfig.wrappedSol),
+            existing[atas[i]] == true
+        {
+            // Wrap mode creates, funds and closes the wallet's wSOL account in every wSOL trade: wSOL already held
+            // there would be unwrapped by the first trade's CloseAccount, and it is not part of the guard's
+            // minimum (review R1). Refuse to start rather than touch it.
+            let held: UInt64
+            do { held = try await rpc.getTokenAccountBalance(atas[i]).value.amount } catch {
+                throw RuntimeError(.discoveryFailed, "wSOL account balance: \(error)")
+            }
+            if held > 0 {
+                throw RuntimeError(
+                    .invalidConfiguration,
+                    "the wallet's wSOL account \(atas[i]) holds \(held) lamports of wSOL; trading wraps and unwraps SOL "
+                        + "in that account — unwrap it first (spl-token unwrap) so the bot never touches it")
+            }
+        }
         var missing = Set(zip(wanted, atas).filter { existing[$0.1] != true }.map(\.0))
         let toCreate = missing.subtracting([EngineConfig.wrappedSol])
         if mode == .send, !toCreate.isEmpty {
@@ -236,6 +261,16 @@ public final class JournaledExecutor: Executor {
             // The guard program reads SPL Token accounts only (docs/guard.md): a Token-2022 base is unguarded.
             return TradeResult(id: trade.id, outcome: .buildFailed("token2022_base: the guard cannot check it"))
         }
+        let readsBaseBalance = !(o.baseMint == EngineConfig.wrappedSol && assembler.config.wrap == .wrapAndUnwrap)
+        if readsBaseBalance {
+            let acquired = busyBases.withLock { $0.insert(o.baseMint).inserted }
+            guard acquired else {
+                return TradeResult(id: trade.id, outcome: .buildFailed("base_busy: a trade on this base is in flight"))
+            }
+        }
+        // Released when this call returns, unless the submission is held (released when it is proven).
+        var keepBaseBusy = false
+        defer { if readsBaseBalance && !keepBaseBusy { _ = busyBases.withLock { $0.remove(o.baseMint) } } }
         let now = Self.nowMilliseconds
         var opportunityId: Int64?
         guard let bh = blockhashes.latest else {
@@ -355,7 +390,9 @@ public final class JournaledExecutor: Executor {
                 logger.warning(
                     "outcome unknown: holding the pools until it is proven",
                     metadata: ["signature": "\(signed.signature)", "why": "\(e.error ?? "-")"])
-                hold(context, pools: o.legs.map(\.pool), reserved: reserved)
+                keepBaseBusy = readsBaseBalance
+                hold(
+                    context, pools: o.legs.map(\.pool), reserved: reserved, base: readsBaseBalance ? o.baseMint : nil)
             }
             return TradeResult(
                 id: trade.id, signature: signed.signature,
@@ -379,9 +416,10 @@ public final class JournaledExecutor: Executor {
     }
 
     /// Keeps a submission's pools busy and follows it until its outcome is proven.
-    func hold(_ context: OutcomeContext, pools: [Address], reserved: UInt64 = 0) {
+    func hold(_ context: OutcomeContext, pools: [Address], reserved: UInt64 = 0, base: Address? = nil) {
         held.withLock {
-            $0[context.signature] = HeldSubmission(context: context, pools: pools, reservedLamports: reserved)
+            $0[context.signature] = HeldSubmission(
+                context: context, pools: pools, reservedLamports: reserved, base: base)
         }
         follower.withLock { task in
             guard task == nil else { return }
@@ -401,6 +439,7 @@ public final class JournaledExecutor: Executor {
             for (signature, h) in snapshot {
                 guard let outcome = try? await sender.reconcile(h.context), outcome.outcome.isFinal else { continue }
                 finalize(outcome, reserved: h.reservedLamports)
+                if let base = h.base { _ = busyBases.withLock { $0.remove(base) } }
                 held.withLock { _ = $0.removeValue(forKey: signature) }
                 logger.info(
                     "unresolved submission proven",

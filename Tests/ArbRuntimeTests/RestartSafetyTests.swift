@@ -17,17 +17,18 @@ import Testing
     static let placeholder = try! Signature(bytes: [UInt8](repeating: 0, count: 64))
     static var now: Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
 
-    static func opportunity() -> Opportunity {
+    static func opportunity(base: Address = Mints.wrappedSOL, pools: [Address] = pools) -> Opportunity {
+        let other = base == Mints.wrappedSOL ? E2E.usdc.address : Mints.wrappedSOL
         let legs = [
             Opportunity.Leg(
-                pool: pools[0], kind: .raydiumCpmm, direction: .aToB, mintIn: Mints.wrappedSOL,
-                mintOut: E2E.usdc.address, amountIn: 1_000_000, expectedOut: 100_000, poolSlot: 1, poolVersion: 1),
+                pool: pools[0], kind: .raydiumCpmm, direction: .aToB, mintIn: base,
+                mintOut: other, amountIn: 1_000_000, expectedOut: 100_000, poolSlot: 1, poolVersion: 1),
             Opportunity.Leg(
-                pool: pools[1], kind: .raydiumAmmV4, direction: .bToA, mintIn: E2E.usdc.address,
-                mintOut: Mints.wrappedSOL, amountIn: 100_000, expectedOut: 1_100_000, poolSlot: 1, poolVersion: 1),
+                pool: pools[1], kind: .raydiumAmmV4, direction: .bToA, mintIn: other,
+                mintOut: base, amountIn: 100_000, expectedOut: 1_100_000, poolSlot: 1, poolVersion: 1),
         ]
         return Opportunity(
-            baseMint: Mints.wrappedSOL, legs: legs, amountIn: 1_000_000, expectedOut: 1_100_000,
+            baseMint: base, legs: legs, amountIn: 1_000_000, expectedOut: 1_100_000,
             minOutLastLeg: 1_100_000, grossProfit: 100_000, costLamports: 10_000, costInBase: 10_000,
             netProfit: 90_000, netProfitLamports: 90_000, computeUnits: 100_000, estimatedTransactionBytes: 0,
             accountCount: 0, slot: 1,
@@ -40,17 +41,17 @@ import Testing
     @discardableResult
     static func journalSubmission(
         _ journal: Journal, blockhash: Hash, lamports: UInt64, lastValidBlockHeight: UInt64,
-        outcome: ExecutionOutcome? = nil
+        outcome: ExecutionOutcome? = nil, base: Address = Mints.wrappedSOL
     ) throws -> Signature {
         var compiler = MessageCompiler()
         let bytes = try compiler.signedTransaction(
             instructions: [SystemProgram.transfer(from: E2E.bot.address, to: E2E.trader.address, lamports: lamports)],
             payer: E2E.bot, recentBlockhash: blockhash)
         let signature = try Signature(bytes: Array(bytes[1..<65]))
-        let opportunityId = try journal.recordOpportunity(opportunity(), atMilliseconds: now)
+        let opportunityId = try journal.recordOpportunity(opportunity(base: base), atMilliseconds: now)
         try journal.recordIntent(
             SubmissionIntent(
-                opportunityId: opportunityId, signature: signature, signedBytes: bytes, baseMint: Mints.wrappedSOL,
+                opportunityId: opportunityId, signature: signature, signedBytes: bytes, baseMint: base,
                 guardProgram: E2E.guardProgram, slot: 1, lastValidBlockHeight: lastValidBlockHeight,
                 expectedProfit: 90_000, expectedGross: 100_000, costLamports: 10_000, costInBase: 10_000,
                 computeUnitLimit: 100_000, computeUnitPrice: 0, tipLamports: 0, atMilliseconds: now))
@@ -155,6 +156,67 @@ import Testing
             #expect(try journal.outcomeClass(signature: signature) == .expired)
             let after = await executor.execute(trade)
             if case .buildFailed(let why) = after.outcome { #expect(!why.hasPrefix("pools_pending")) }
+            await executor.finish()
+        }
+    }
+
+    /// Review R1: a base whose balance the guard reads carries one trade at a time (a pending one included).
+    @Test func aBaseWhoseBalanceTheGuardReadsCarriesOneTradeAtATime() async throws {
+        let world = try E2E.world()
+        try await E2E.withServer(world) { endpoints in
+            let dir = try E2E.temporaryDirectory()
+            let path = dir + "/journal.sqlite"
+            let journal = try Journal(path: path)
+            let blockhash = await world.cluster.bank.latestBlockhash
+            let rpc = RPCClient(
+                configuration: .init(endpoints: [RPCEndpoint(url: endpoints.rpcURL, name: "sim")]), logger: E2E.logger)
+            let height = try await rpc.getBlockHeight(commitment: .confirmed)
+            try Self.journalSubmission(
+                journal, blockhash: blockhash, lamports: 1, lastValidBlockHeight: height + 1_000,
+                base: E2E.usdc.address)
+            let executor = try Self.executor(
+                world, journalPath: path, rpcURL: endpoints.rpcURL, wsURL: endpoints.webSocketURL)
+            try await executor.prepare(mints: [])
+            // Another USDC-base cycle on other pools: refused while the pending one may still land.
+            let other = Self.opportunity(base: E2E.usdc.address, pools: [E2E.key(42).address, E2E.key(43).address])
+            let r = await executor.execute(
+                TradeRequest(id: 1, opportunity: other, venues: [], notificationReceived: .now))
+            guard case .buildFailed(let why) = r.outcome, why.hasPrefix("base_busy") else {
+                Issue.record("a second trade on the busy base was not refused: \(r.outcome)")
+                return
+            }
+            // A wSOL-base trade in wrap mode reads no balance: not serialized (it fails later, for want of a
+            // blockhash in this test, not for a busy base).
+            let sol = Self.opportunity(pools: [E2E.key(44).address, E2E.key(45).address])
+            let s = await executor.execute(
+                TradeRequest(id: 2, opportunity: sol, venues: [], notificationReceived: .now))
+            if case .buildFailed(let why) = s.outcome { #expect(!why.hasPrefix("base_busy")) }
+            await executor.finish()
+        }
+    }
+
+    /// Review R1: wrap mode would unwrap wSOL the wallet already holds, outside the guard's minimum: refused.
+    @Test func wrapModeRefusesToStartOverAnExistingWrappedBalance() async throws {
+        let programs = E2E.programs()
+        var scratch = Bank(configuration: BankConfiguration(seed: 12, programs: programs))
+        _ = try scratch.fundTokenAccount(owner: E2E.bot.address, mint: Mints.wrappedSOL, amount: 3 * E2E.sol)
+        var genesis = scratch.accounts
+        genesis[E2E.bot.address] = Account(lamports: 100 * E2E.sol)
+        genesis[Mints.wrappedSOL] = Account(
+            lamports: Rent.minimumBalance(dataLength: 82), owner: ProgramIDs.token,
+            data: [UInt8](repeating: 0, count: 82))
+        let world = E2E.World(
+            cluster: SimCluster(
+                configuration: BankConfiguration(seed: 12, genesisAccounts: genesis, programs: programs)),
+            pools: [], programs: programs)
+        try await E2E.withServer(world) { endpoints in
+            let dir = try E2E.temporaryDirectory()
+            let executor = try Self.executor(
+                world, journalPath: dir + "/journal.sqlite", rpcURL: endpoints.rpcURL, wsURL: endpoints.webSocketURL,
+                mode: .simulate)
+            var refused: RuntimeError?
+            do throws(RuntimeError) { try await executor.prepare(mints: [Mints.wrappedSOL]) } catch { refused = error }
+            #expect(refused?.code == .invalidConfiguration, "\(String(describing: refused))")
             await executor.finish()
         }
     }
