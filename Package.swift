@@ -175,6 +175,8 @@ let package = Package(
                 "ArbExecution", "ArbJournal", "ArbSimCluster", "ArbGuard", "ArbEngine", "ArbVenues", "ArbRPC",
                 "SolanaPrimitives", "SolanaKeys", .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // safetyB: scripted RPC failures for the outcome-proof tests
+                "ArbTestServer",
             ],
             swiftSettings: strict
         ),

@@ -20,14 +20,21 @@ public enum OutcomeClass: String, Sendable, Hashable, CaseIterable, Codable {
     /// Ran out of compute units.
     case computeExceeded = "compute_exceeded"
     case other
+    /// NOT a final outcome: neither execution nor expiry could be proven (RPC unreachable, cancelled, the hard
+    /// confirmation time limit). Never journaled; the submission stays pending (its pools busy) until a later
+    /// reconciliation proves what happened.
+    case unknown
 
     /// Executed on chain (fee paid), whatever the result.
     public var executed: Bool {
         switch self {
         case .landed, .revertedByGuard, .revertedBySlippage, .insufficientFunds, .computeExceeded, .other: true
-        case .expired, .rejected: false
+        case .expired, .rejected, .unknown: false
         }
     }
+
+    /// A proven, final outcome (everything but `unknown`).
+    public var isFinal: Bool { self != .unknown }
 }
 
 /// What happened to one signature.
@@ -37,10 +44,18 @@ public struct ExecutionOutcome: Sendable, Hashable {
     public var slot: UInt64?
     /// Fee charged (base + priority), lamports.
     public var feeLamports: UInt64?
-    /// Change of the wallet's base-token balance (post − pre), base units. nil when not executed or unknown.
+    /// What the trade gained in the base token (gross: before fee, tip and rent), base units, measured on chain.
+    /// wSOL base: the payer's lamport change + fee + tip + the lamport change of the payer's token accounts
+    /// (rent locked in created accounts, a pre-existing wSOL account's balance) — in wrap mode the wSOL account
+    /// is created and closed inside the transaction, so no token balance shows it. Other bases: post − pre of the
+    /// wallet's base-token balance. nil when not executed or unknown.
     public var baseDelta: Int64?
     /// Change of the payer's lamports (post − pre): fees, tips, rent, and wrapped SOL when wrapping.
     public var lamportDelta: Int64?
+    /// Tip paid (lamports; only a successful transaction pays its in-transaction tip).
+    public var tipLamports: UInt64?
+    /// Net rent moved into (positive) or out of the wallet's token accounts of non-base mints (created accounts).
+    public var rentLamports: Int64?
     public var computeUnitsConsumed: UInt64?
     /// The error, as the runtime names it (nil when landed).
     public var error: String?
@@ -57,6 +72,34 @@ public struct ExecutionOutcome: Sendable, Hashable {
         self.lamportDelta = lamportDelta
         self.computeUnitsConsumed = computeUnitsConsumed
         self.error = error
+    }
+
+    /// Fills fee, compute, lamport change, tip, rent and the measured gross profit from getTransaction's meta.
+    public mutating func apply(_ meta: Sender.Meta, context: OutcomeContext) {
+        if outcome == .other, OutcomeClassifier.tokenInsufficientFunds(in: meta.logMessages) {
+            // SPL Token's InsufficientFunds raised inside a DEX's CPI is reported against the DEX instruction.
+            outcome = .insufficientFunds
+        }
+        feeLamports = meta.fee
+        computeUnitsConsumed = meta.computeUnits
+        lamportDelta = meta.payerLamportDelta
+        let tip: UInt64 = outcome == .landed ? context.tipLamports : 0
+        tipLamports = tip
+        let base = context.baseMint.base58
+        rentLamports = meta.tokenAccountLamportDelta(owner: context.payer) {
+            $0 != base && $0 != Mints.wrappedSOL.base58
+        }
+        if context.baseMint == Mints.wrappedSOL {
+            guard let payer = meta.payerLamportDelta, let fee = meta.fee,
+                let accounts = meta.tokenAccountLamportDelta(owner: context.payer)
+            else {
+                baseDelta = nil
+                return
+            }
+            baseDelta = Int64(exactly: Int128(payer) + Int128(fee) + Int128(tip) + Int128(accounts))
+        } else {
+            baseDelta = meta.tokenDelta(owner: context.payer, mint: context.baseMint)
+        }
     }
 }
 
@@ -109,6 +152,24 @@ public enum OutcomeClassifier {
         case .unknown:
             return .other
         }
+    }
+
+    /// Whether the logs show an SPL Token / Token-2022 `InsufficientFunds` (spl-token's `PrintProgramError` logs
+    /// "Error: insufficient funds" before failing with Custom(1)), also inside a CPI, where the status blames the
+    /// calling (DEX) instruction.
+    public static func tokenInsufficientFunds(in logs: [String]) -> Bool {
+        var lastTokenInvoke = false
+        for line in logs {
+            if line.hasPrefix("Program \(ProgramIDs.token.base58) invoke")
+                || line.hasPrefix("Program \(ProgramIDs.token2022.base58) invoke")
+            {
+                lastTokenInvoke = true
+            } else if line.hasPrefix("Program ") && (line.contains(" invoke [") || line.hasSuffix(" success")) {
+                lastTokenInvoke = false
+            }
+            if lastTokenInvoke && line.lowercased() == "program log: error: insufficient funds" { return true }
+        }
+        return false
     }
 
     /// A send refused by every endpoint: preflight failures keep their execution class when it says more

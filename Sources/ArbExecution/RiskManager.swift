@@ -67,6 +67,9 @@ public struct RiskManager: Sendable, Hashable {
     public private(set) var circuitOpenUntil: Int64? = nil
     /// Set by a failed balance reconciliation; cleared only by `resume()` (an operator decision).
     public private(set) var haltReason: String? = nil
+    /// Worst-case loss of the trades in flight (their costs: fee, priority, tip, rent — the guard rules out a
+    /// trading loss), counted against the daily loss limit until their outcome is recorded.
+    public private(set) var reservedLamports: UInt64 = 0
 
     public init(config: RiskConfig) { self.config = config }
 
@@ -92,8 +95,9 @@ public struct RiskManager: Sendable, Hashable {
             circuitOpenUntil = nil
             consecutiveFailures = 0
         }
-        if dayPnLLamports < 0 {
-            let loss = dayPnLLamports.magnitude
+        let worst = Int128(dayPnLLamports) - Int128(reservedLamports)
+        if worst < 0 {
+            let loss = UInt64(clamping: worst.magnitude)
             if loss >= config.dailyLossLimitLamports {
                 return .failure(.dailyLossLimit(lossLamports: loss, limit: config.dailyLossLimitLamports))
             }
@@ -128,6 +132,37 @@ public struct RiskManager: Sendable, Hashable {
             if consecutiveFailures >= config.maxConsecutiveFailures {
                 circuitOpenUntil = now + config.coolDownMilliseconds
             }
+        }
+    }
+
+    /// Reserves a sent trade's worst-case cost until `release` (when its final outcome is recorded).
+    public mutating func reserve(_ lamports: UInt64) {
+        reservedLamports =
+            reservedLamports.addingReportingOverflow(lamports).overflow ? .max : reservedLamports + lamports
+    }
+
+    public mutating func release(_ lamports: UInt64) { reservedLamports -= min(lamports, reservedLamports) }
+
+    /// Records a final outcome: every final outcome that is not `landed` (reverted, failed, `rejected`,
+    /// `expired`) counts toward the breaker, so a bot whose sends keep failing stops; executed transactions count
+    /// their payer's lamport change (or at least the fee) toward the daily loss. `unknown` is not final: ignored.
+    public mutating func record(
+        outcome: OutcomeClass, lamportDelta: Int64?, feeLamports: UInt64?, nowMilliseconds now: Int64
+    ) {
+        guard outcome.isFinal else { return }
+        let pnl = outcome.executed ? (lamportDelta ?? -Int64(clamping: feeLamports ?? 0)) : 0
+        record(success: outcome == .landed, pnlLamports: pnl, nowMilliseconds: now)
+    }
+
+    /// Rebuilds the day's PnL, the failure streak and an open breaker from journaled outcomes (oldest first), so
+    /// a restart does not reset the limits. Events older than the current UTC day only affect the streak.
+    public mutating func replay(
+        _ events: [(outcome: OutcomeClass, lamportDelta: Int64?, feeLamports: UInt64?, atMilliseconds: Int64)]
+    ) {
+        for e in events {
+            record(
+                outcome: e.outcome, lamportDelta: e.lamportDelta, feeLamports: e.feeLamports,
+                nowMilliseconds: e.atMilliseconds)
         }
     }
 

@@ -21,6 +21,8 @@ public struct JournalError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let notFound = Code("notFound")
         /// The journal belongs to another cluster (its recorded genesis hash differs).
         public static let wrongCluster = Code("wrongCluster")
+        /// An `unknown` outcome was offered: only proven, final outcomes are journaled.
+        public static let notFinal = Code("notFinal")
     }
 
     public let code: Code
@@ -105,12 +107,24 @@ public struct PendingSubmission: Sendable, Hashable {
     public var baseMint: Address
     public var guardProgram: Address?
     public var lastValidBlockHeight: UInt64
+    /// The pools the transaction trades (from its opportunity; empty when none was journaled): kept busy until
+    /// the submission has a final outcome.
+    public var pools: [Address] = []
+    public var tipLamports: UInt64 = 0
 
     public func context() throws(ExecutionError) -> OutcomeContext {
         try OutcomeContext(
             signedBytes: signedBytes, baseMint: baseMint, guardProgram: guardProgram,
-            lastValidBlockHeight: lastValidBlockHeight)
+            lastValidBlockHeight: lastValidBlockHeight, tipLamports: tipLamports)
     }
+}
+
+/// One journaled final outcome, as the risk manager counts it (replayed on start).
+public struct RiskEvent: Sendable, Hashable {
+    public var atMilliseconds: Int64
+    public var outcome: OutcomeClass
+    public var lamportDelta: Int64?
+    public var feeLamports: UInt64?
 }
 
 /// Row counts per table (tests, status line).
@@ -259,8 +273,16 @@ public final class Journal: Sendable {
                     );
                     """)
         }
-        // v2: which cluster the journal belongs to (a simulated run and a mainnet run must never share one).
+        // v2: what a landed trade paid besides the fee (counted in the report's costs).
         m.registerMigration("v2") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE outcomes ADD COLUMN tip_lamports INTEGER;
+                    ALTER TABLE outcomes ADD COLUMN rent_lamports INTEGER;
+                    """)
+        }
+        // v3: which cluster the journal belongs to (a simulated run and a mainnet run must never share one).
+        m.registerMigration("v3") { db in
             try db.execute(sql: "CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)")
         }
         return m
@@ -410,21 +432,25 @@ public final class Journal: Sendable {
     }
 
     /// Records the final outcome of a submission (by signature). A second outcome for the same submission is
-    /// ignored (the first final answer stands).
+    /// ignored (the first final answer stands). An `unknown` (not final) outcome is refused with `notFinal`.
     public func recordOutcome(_ o: ExecutionOutcome, atMilliseconds: Int64) throws(JournalError) {
+        guard o.outcome.isFinal else {
+            throw JournalError(.notFinal, "\(o.signature): \(o.error ?? "unknown") is not a final outcome")
+        }
         let args: StatementArguments = [
             atMilliseconds, o.outcome.rawValue, try o.slot.map { v throws(JournalError) in try Self.i64(v, "slot") },
             o.baseDelta, o.lamportDelta,
             try o.feeLamports.map { v throws(JournalError) in try Self.i64(v, "fee") },
             try o.computeUnitsConsumed.map { v throws(JournalError) in try Self.i64(v, "compute_units") },
-            o.error, o.signature.description,
+            o.error, try o.tipLamports.map { v throws(JournalError) in try Self.i64(v, "tip") }, o.rentLamports,
+            o.signature.description,
         ]
         let changed: Int = try write("outcome") { db in
             try db.execute(
                 sql: """
                     INSERT OR IGNORE INTO outcomes (submission_id, at_ms, class, slot, actual_profit, lamport_delta,
-                        fee_lamports, compute_units, error)
-                    SELECT id, ?, ?, ?, ?, ?, ?, ?, ? FROM submissions WHERE signature = ?
+                        fee_lamports, compute_units, error, tip_lamports, rent_lamports)
+                    SELECT id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM submissions WHERE signature = ?
                     """, arguments: args)
             return db.changesCount
         }
@@ -475,8 +501,10 @@ public final class Journal: Sendable {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT s.id, s.signature, s.signed_bytes, s.base_mint, s.guard_program, s.last_valid_block_height
+                    SELECT s.id, s.signature, s.signed_bytes, s.base_mint, s.guard_program, s.last_valid_block_height,
+                        s.tip_lamports, op.pools
                     FROM submissions s LEFT JOIN outcomes o ON o.submission_id = s.id
+                        LEFT JOIN opportunities op ON op.id = s.opportunity_id
                     WHERE o.id IS NULL ORDER BY s.id
                     """)
         }
@@ -489,6 +517,8 @@ public final class Journal: Sendable {
             let guardText: String?
             let bytes: Data
             let lvbh: Int64
+            let tip: Int64?
+            let poolsText: String?
             do {
                 id = try r.decode(forColumn: "id")
                 sigText = try r.decode(forColumn: "signature")
@@ -496,6 +526,8 @@ public final class Journal: Sendable {
                 guardText = try r.decode(forColumn: "guard_program")
                 bytes = try r.decode(forColumn: "signed_bytes")
                 lvbh = try r.decode(forColumn: "last_valid_block_height")
+                tip = try r.decode(forColumn: "tip_lamports")
+                poolsText = try r.decode(forColumn: "pools")
             } catch {
                 throw JournalError(.read, "pending submission: \(error)")
             }
@@ -506,9 +538,32 @@ public final class Journal: Sendable {
                 PendingSubmission(
                     id: id, signature: sig, signedBytes: Array(bytes), baseMint: mint,
                     guardProgram: guardText.flatMap { try? Address(base58: $0) },
-                    lastValidBlockHeight: UInt64(max(lvbh, 0))))
+                    lastValidBlockHeight: UInt64(max(lvbh, 0)),
+                    pools: (poolsText ?? "").split(separator: ",").compactMap { try? Address(base58: String($0)) },
+                    tipLamports: UInt64(max(tip ?? 0, 0))))
         }
         return out
+    }
+
+    /// Final outcomes recorded at or after `sinceMilliseconds`, oldest first (to rebuild the risk state on start).
+    public func riskEvents(sinceMilliseconds: Int64) throws(JournalError) -> [RiskEvent] {
+        let rows: [Row] = try read("risk events") { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT at_ms, class, lamport_delta, fee_lamports FROM outcomes WHERE at_ms >= ?
+                    ORDER BY at_ms, id
+                    """, arguments: [sinceMilliseconds])
+        }
+        return rows.compactMap { r in
+            let cls: String? = r["class"]
+            let at: Int64? = r["at_ms"]
+            guard let at, let outcome = cls.flatMap(OutcomeClass.init(rawValue:)) else { return nil }
+            let fee: Int64? = r["fee_lamports"]
+            return RiskEvent(
+                atMilliseconds: at, outcome: outcome, lamportDelta: r["lamport_delta"],
+                feeLamports: fee.map { UInt64(max($0, 0)) })
+        }
     }
 
     public func counts() throws(JournalError) -> JournalCounts {

@@ -18,10 +18,14 @@ public struct JournalReport: Sendable, Hashable {
         public var expectedNetLanded: Int64
         /// Σ expected gross profit (expected out − input) of those that landed.
         public var expectedGrossLanded: Int64
-        /// Σ base-token balance change of landed transactions (what the base account really gained).
+        /// Σ measured gross gain of landed transactions, base units, from the chain (wSOL base: payer lamport
+        /// change + fee + tip + the wallet's token-account lamport change; other bases: the base-token balance
+        /// change) — see `ExecutionOutcome.baseDelta`.
         public var landedGross: Int64
-        /// Σ fees of every executed transaction (landed or reverted), lamports, and converted to base units with
-        /// each submission's own cost ratio.
+        /// Landed transactions whose gain could not be measured (getTransaction failed): not in `landedGross`.
+        public var landedUnmeasured: Int = 0
+        /// Σ what every executed transaction paid (fee, plus tip and net rent of created accounts when landed),
+        /// lamports, and converted to base units with each submission's own cost ratio.
         public var feesLamports: Int64
         public var feesInBase: Int64
         /// landedGross − feesInBase: realised PnL in base units (reverted trades cost their fee).
@@ -66,6 +70,10 @@ public struct JournalReport: Sendable, Hashable {
 }
 
 extension Journal {
+    /// Lamports one outcome row paid: fee + tip + net rent (NULLs count 0).
+    static let paidSQL =
+        "COALESCE(o.fee_lamports, 0) + COALESCE(o.tip_lamports, 0) + COALESCE(o.rent_lamports, 0)"
+
     public func report(bucketing: JournalReport.Bucketing = .hour) throws(JournalError) -> JournalReport {
         try read("report") { db in
             func int(_ sql: String) throws -> Int { try Int.fetchOne(db, sql: sql) ?? 0 }
@@ -77,7 +85,7 @@ extension Journal {
                 skip[reason] = try r.decode(Int.self, forColumn: "n")
             }
             var outcomes: [String: Int] = Dictionary(
-                uniqueKeysWithValues: OutcomeClass.allCases.map { ($0.rawValue, 0) })
+                uniqueKeysWithValues: OutcomeClass.allCases.filter(\.isFinal).map { ($0.rawValue, 0) })
             for r in try Row.fetchAll(db, sql: "SELECT class, COUNT(*) AS n FROM outcomes GROUP BY class") {
                 let cls: String = try r.decode(forColumn: "class")
                 outcomes[cls] = try r.decode(Int.self, forColumn: "n")
@@ -91,9 +99,10 @@ extension Journal {
                         COALESCE(SUM(CASE WHEN o.class = 'landed' THEN s.expected_profit ELSE 0 END), 0) AS expected_landed,
                         COALESCE(SUM(CASE WHEN o.class = 'landed' THEN s.expected_gross ELSE 0 END), 0) AS gross_landed,
                         COALESCE(SUM(CASE WHEN o.class = 'landed' THEN o.actual_profit ELSE 0 END), 0) AS landed,
-                        COALESCE(SUM(o.fee_lamports), 0) AS fees,
+                        SUM(CASE WHEN o.class = 'landed' AND o.actual_profit IS NULL THEN 1 ELSE 0 END) AS unmeasured,
+                        COALESCE(SUM(\(Self.paidSQL)), 0) AS fees,
                         COALESCE(SUM(CASE WHEN s.cost_lamports > 0
-                            THEN (o.fee_lamports * s.cost_in_base + s.cost_lamports - 1) / s.cost_lamports
+                            THEN ((\(Self.paidSQL)) * s.cost_in_base + s.cost_lamports - 1) / s.cost_lamports
                             ELSE 0 END), 0) AS fees_base
                     FROM submissions s LEFT JOIN outcomes o ON o.submission_id = s.id
                     GROUP BY s.base_mint ORDER BY s.base_mint
@@ -108,8 +117,9 @@ extension Journal {
                         expectedNetAll: try r.decode(forColumn: "expected_all"),
                         expectedNetLanded: try r.decode(forColumn: "expected_landed"),
                         expectedGrossLanded: try r.decode(forColumn: "gross_landed"),
-                        landedGross: try r.decode(forColumn: "landed"), feesLamports: try r.decode(forColumn: "fees"),
-                        feesInBase: try r.decode(forColumn: "fees_base"),
+                        landedGross: try r.decode(forColumn: "landed"),
+                        landedUnmeasured: try r.decode(Int?.self, forColumn: "unmeasured") ?? 0,
+                        feesLamports: try r.decode(forColumn: "fees"), feesInBase: try r.decode(forColumn: "fees_base"),
                         groundTruth: truth))
             }
             let keySQL: String
@@ -126,7 +136,7 @@ extension Journal {
                         SUM(CASE WHEN o.class = 'landed' THEN 1 ELSE 0 END) AS landed_n,
                         COALESCE(SUM(s.expected_profit), 0) AS expected,
                         COALESCE(SUM(CASE WHEN o.class = 'landed' THEN o.actual_profit ELSE 0 END), 0) AS landed,
-                        COALESCE(SUM(o.fee_lamports), 0) AS fees
+                        COALESCE(SUM(\(Self.paidSQL)), 0) AS fees
                     FROM submissions s LEFT JOIN outcomes o ON o.submission_id = s.id
                     GROUP BY k, s.base_mint ORDER BY k, s.base_mint
                     """)

@@ -113,6 +113,9 @@ public enum TradeOutcome: Sendable, Hashable {
     case simulated(ok: Bool, detail: String)
     /// Could not be built or signed.
     case buildFailed(String)
+    /// Sent, but neither execution nor expiry could be proven yet: not final (the executor keeps its pools busy
+    /// and reconciles it later).
+    case unknown(String)
 
     public var label: String {
         switch self {
@@ -124,6 +127,7 @@ public enum TradeOutcome: Sendable, Hashable {
         case .rejected: "rejected"
         case .simulated(let ok, _): ok ? "simulated_ok" : "simulated_fail"
         case .buildFailed: "build_failed"
+        case .unknown: "unknown"
         }
     }
 

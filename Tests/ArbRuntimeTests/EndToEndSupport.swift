@@ -144,7 +144,7 @@ enum E2E {
 
     /// The bot (ArbRuntime + JournaledExecutor, sending) against the world; stops and drains after `body`.
     static func withBot(
-        _ world: World, journalPath: String,
+        _ world: World, journalPath: String, configure: @Sendable (inout RuntimeConfiguration) -> Void = { _ in },
         _ body: @Sendable (ArbRuntime, Journal) async throws -> Void
     ) async throws {
         try await withServer(world) { endpoints in
@@ -154,6 +154,7 @@ enum E2E {
             var c = configuration(world)
             c.runDirectory = (journalPath as NSString).deletingLastPathComponent
             let clusterGenesis = await genesis(world)
+            configure(&c)
             let executor = try JournaledExecutor.standard(
                 mode: .send, configuration: c, guardProgram: guardProgram, journalPath: journalPath,
                 clusterGenesis: clusterGenesis, rpc: rpc,

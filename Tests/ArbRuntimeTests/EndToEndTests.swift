@@ -60,8 +60,52 @@ import Testing
             #expect(try journal.outcomeClass(signature: signature) == .landed)
             let counts = try journal.counts()
             #expect(counts.submissions >= 1 && counts.pending == 0)
+            // `solarb report`: the landed profit is measured from the chain (the wrap-mode wSOL account exists only
+            // inside the transaction) — the gross equals the quote, and net PnL is the wallet's measured change.
+            let report = try journal.report()
+            let m = try #require(report.perMint.first { $0.baseMint == Mints.wrappedSOL.base58 })
+            #expect(m.landedUnmeasured == 0)
+            #expect(m.landedGross == Int64(expected.expectedOut) - Int64(expected.amountIn))
+            #expect(m.landedGross == m.expectedGrossLanded)
+            #expect(m.feesLamports == Int64(fee))
+            #expect(m.netPnL == Int64(after) - Int64(before))
             #expect(runtime.status.pnlLamports == actual)
             #expect(runtime.status.latency.count >= 1)
+        }
+    }
+
+    /// Issue #7 (review bug 8): --cu-price is paid (the engine ranks with it), and the landed profit the journal
+    /// reports still equals the wallet's measured change.
+    @Test func theConfiguredComputeUnitPriceIsPaid() async throws {
+        let world = try E2E.world()
+        let dir = try E2E.temporaryDirectory()
+        let price: UInt64 = 20_000  // micro-lamports per CU
+        try await E2E.withBot(
+            world, journalPath: dir + "/journal.sqlite", configure: { $0.computeUnitPriceMicroLamports = price }
+        ) { runtime, journal in
+            try await E2E.advance(world, maxSlots: 500) { runtime.status.fresh }
+            let before = await world.cluster.account(E2E.bot.address)!.lamports
+            let tx = try await E2E.swap(world, pool: 1, owner: E2E.trader, sell: Mints.wrappedSOL, amount: 40 * E2E.sol)
+            _ = try await world.cluster.submit(tx)
+            await world.cluster.advanceSlot()
+            try await E2E.advance(world, maxSlots: 300) {
+                runtime.completedTrades.count >= 1 && runtime.status.inFlight == 0
+            }
+            let trade = runtime.completedTrades[0]
+            guard case .landed(let actual?) = trade.result.outcome else {
+                Issue.record("not landed: \(trade.result.outcome)")
+                return
+            }
+            let fee = try #require(trade.result.feeLamports)
+            // Base fee 5,000 plus a priority fee (limit × price / 10⁶ > 0): the price was paid.
+            #expect(fee > 5_000, "fee \(fee)")
+            let after = await world.cluster.account(E2E.bot.address)!.lamports
+            #expect(Int64(after) - Int64(before) == actual)
+            let o = trade.request.opportunity
+            let m = try #require(try journal.report().perMint.first { $0.baseMint == Mints.wrappedSOL.base58 })
+            #expect(m.landedGross == Int64(o.expectedOut) - Int64(o.amountIn))
+            #expect(m.feesLamports == Int64(fee))
+            #expect(m.netPnL == Int64(after) - Int64(before))
         }
     }
 

@@ -62,12 +62,14 @@ struct ReportCommand: ParsableCommand {
         if plain {
             out.append("opportunities=\(r.opportunities) taken=\(r.decisionsTaken) skipped=\(r.decisionsSkipped)")
             out.append("submissions=\(r.submissions) pending=\(r.pending)")
-            for c in OutcomeClass.allCases { out.append("outcome.\(c.rawValue)=\(r.outcomes[c.rawValue] ?? 0)") }
+            for c in OutcomeClass.allCases where c.isFinal {
+                out.append("outcome.\(c.rawValue)=\(r.outcomes[c.rawValue] ?? 0)")
+            }
             for m in r.perMint {
                 out.append(
                     "mint=\(m.baseMint) submissions=\(m.submissions) expected_net_all=\(m.expectedNetAll) "
                         + "expected_net_landed=\(m.expectedNetLanded) expected_gross_landed=\(m.expectedGrossLanded) "
-                        + "landed_gross=\(m.landedGross) fees_lamports=\(m.feesLamports) fees_base=\(m.feesInBase) "
+                        + "landed_gross=\(m.landedGross) landed_unmeasured=\(m.landedUnmeasured) fees_lamports=\(m.feesLamports) fees_base=\(m.feesInBase) "
                         + "net_pnl=\(m.netPnL) ground_truth=\(m.groundTruth.map(String.init) ?? "none") "
                         + "captured=\(pct(m.capturedShare))")
             }
@@ -87,7 +89,7 @@ struct ReportCommand: ParsableCommand {
         out.append("submissions \(r.submissions)   pending \(r.pending)")
         out.append("== outcomes")
         let executed = r.outcomes.values.reduce(0, +)
-        for c in OutcomeClass.allCases {
+        for c in OutcomeClass.allCases where c.isFinal {
             let n = r.outcomes[c.rawValue] ?? 0
             let share = executed > 0 ? String(format: "%5.1f%%", Double(n) * 100 / Double(executed)) : "    -"
             out.append(
@@ -99,8 +101,12 @@ struct ReportCommand: ParsableCommand {
             out.append("  expected net, all submissions   \(m.expectedNetAll)")
             out.append("  expected net, landed ones       \(m.expectedNetLanded)")
             out.append("  expected gross, landed ones     \(m.expectedGrossLanded)")
-            out.append("  landed gross (token delta)      \(m.landedGross)   realisation \(pct(m.realisation))")
-            out.append("  fees (lamports / base units)    \(m.feesLamports) / \(m.feesInBase)")
+            out.append("  landed gross (measured)         \(m.landedGross)   realisation \(pct(m.realisation))")
+            if m.landedUnmeasured > 0 {
+                out.append(
+                    "  landed, gain not measured       \(m.landedUnmeasured) (getTransaction failed; not counted)")
+            }
+            out.append("  fees+tips+rent (lamports/base)  \(m.feesLamports) / \(m.feesInBase)")
             out.append("  net PnL (landed − fees)         \(m.netPnL)")
             out.append(
                 "  available (ground truth)        \(m.groundTruth.map(String.init) ?? "not recorded")   captured \(pct(m.capturedShare))"
