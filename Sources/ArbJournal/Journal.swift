@@ -166,18 +166,21 @@ public final class Journal: Sendable {
         self.path = path
         self.durability = durability
         var config = Configuration()
-        config.prepareDatabase { db in
-            switch durability {
-            case .powerLoss:
-                try db.execute(sql: "PRAGMA synchronous = FULL")
-            case .processCrash:
-                try db.execute(sql: "PRAGMA synchronous = NORMAL")
-                try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
-            }
-        }
         config.busyMode = .timeout(5)
         do {
             pool = try DatabasePool(path: path, configuration: config)
+            // On the writer, AFTER opening: GRDB's DatabasePool sets `synchronous = NORMAL` on its writer when it
+            // enables WAL, after `prepareDatabase` has run — a pragma set there only reaches the readers (where it
+            // does nothing). Only the writer's settings decide what a commit costs and survives.
+            try pool.writeWithoutTransaction { db in
+                switch durability {
+                case .powerLoss:
+                    try db.execute(sql: "PRAGMA synchronous = FULL")
+                case .processCrash:
+                    try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                    try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
+                }
+            }
         } catch {
             throw JournalError(.open, "\(path): \(error)")
         }

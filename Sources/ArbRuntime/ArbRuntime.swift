@@ -216,25 +216,6 @@ public final class ArbRuntime: Sendable {
 
     // MARK: decisions
 
-    /// A pool whose accounts changed in a slot is evaluated as soon as its update for that slot is complete:
-    /// every account that any swap on it writes (its state account and its token vaults, `PoolBook.swapWritten`)
-    /// has been notified for the slot — a cluster writes a transaction's accounts together, so nothing of that
-    /// swap is still missing. Otherwise (a change that is not a swap: a transfer into a vault, an array
-    /// alone) it is evaluated once the feed has moved past that slot (every notification of the slot has then
-    /// been delivered) or at the latest `settleLimit` after its first notification. The loop never polls: it
-    /// sleeps in the inbox until the next notification or the earliest deadline.
-    static let settleLimit: Duration = .milliseconds(1)
-
-    /// A pool waiting for the rest of its slot's update.
-    struct Waiting {
-        var slot: UInt64
-        var deadline: ContinuousClock.Instant
-        /// Receipt of the pool's first notification of the slot.
-        var received: ContinuousClock.Instant
-        /// Which of its accounts arrived for the slot.
-        var arrived: [Address]
-    }
-
     func decide(
         inbox: Inbox, state: FeedState, book: inout PoolBook, engine: inout ArbEngine<AnyPoolQuoter>,
         gate: AIGate?, submit: (TradeRequest) -> Void, fetch: AsyncStream<[Address]>.Continuation
@@ -244,51 +225,29 @@ public final class ArbRuntime: Sendable {
         var seenCycles = Set<Int32>()
         var touched: [Address] = []
         // Pools to evaluate now (their update is complete), and pools waiting for the rest of it.
-        var ready: [Address: ContinuousClock.Instant] = [:]
-        var waiting: [Address: Waiting] = [:]
-        var released = (complete: UInt64(0), feedPassed: UInt64(0), deadline: UInt64(0))
+        var settle = SettleTracker()
         var maxSlot: UInt64 = 0
         while true {
             let batch: Inbox.Batch?
-            if waiting.isEmpty {
-                guard let b = await inbox.next() else { break }
-                batch = b
-            } else if let b = inbox.tryTake() {
-                batch = b
-            } else {
-                if inbox.isClosed { break }
+            if let earliest = settle.earliestDeadline {
                 // Sleep until the next notification or the earliest deadline, whichever comes first.
-                let earliest = waiting.values.lazy.map(\.deadline).min() ?? .now
                 batch = await inbox.next(until: earliest)
                 if batch == nil, inbox.isClosed { break }
+            } else {
+                guard let b = await inbox.next() else { break }
+                batch = b
             }
             if stop.isFired { break }
             let woke = ContinuousClock.now
             if let batch {
                 if batch.evaluateAll {
-                    for p in book.order { ready[p] = min(ready[p] ?? batch.firstReceived, batch.firstReceived) }
+                    for p in book.order { settle.release(p, received: batch.firstReceived) }
                 }
                 for (address, slot, at) in batch.updates {
                     maxSlot = max(maxSlot, slot)
                     if address == SysvarIDs.clock { continue }  // read by CPMM, changes every slot: not a trigger
                     for p in book.dependents[address] ?? [] {
-                        var w =
-                            waiting[p]
-                            ?? Waiting(slot: slot, deadline: at + Self.settleLimit, received: at, arrived: [])
-                        if slot > w.slot {
-                            // A newer slot: the older update is superseded; the deadline is not extended.
-                            w.slot = slot
-                            w.arrived.removeAll(keepingCapacity: true)
-                        }
-                        if !w.arrived.contains(address) { w.arrived.append(address) }
-                        let needed = book.entries[p]?.swapWritten ?? [p]
-                        if needed.allSatisfy(w.arrived.contains) {
-                            ready[p] = min(ready[p] ?? w.received, w.received)
-                            waiting[p] = nil
-                            released.complete += 1
-                        } else {
-                            waiting[p] = w
-                        }
+                        settle.note(address, slot: slot, at: at, pool: p, needs: book.entries[p]?.swapWritten ?? [p])
                     }
                 }
                 statusBox.withLock {
@@ -296,22 +255,17 @@ public final class ArbRuntime: Sendable {
                     $0.batches += 1
                 }
             }
-            if !waiting.isEmpty {
-                let feedSlot = state.withStore { $0.feedSlot }
-                for (p, w) in waiting where w.deadline <= woke || feedSlot > w.slot {
-                    ready[p] = min(ready[p] ?? w.received, w.received)
-                    waiting[p] = nil
-                    if feedSlot > w.slot { released.feedPassed += 1 } else { released.deadline += 1 }
-                }
-            }
-            if released != (0, 0, 0) {
+            if settle.hasWaiting { settle.expire(now: woke, feedSlot: state.withStore { $0.feedSlot }) }
+            if settle.released != (0, 0, 0) {
+                let r = settle.released
                 statusBox.withLock {
-                    $0.settledComplete += released.complete
-                    $0.settledFeedPassed += released.feedPassed
-                    $0.settledDeadline += released.deadline
+                    $0.settledComplete += r.complete
+                    $0.settledFeedPassed += r.feedPassed
+                    $0.settledDeadline += r.deadline
                 }
-                released = (0, 0, 0)
+                settle.released = (0, 0, 0)
             }
+            var ready = settle.takeReady()
             guard !ready.isEmpty else { continue }
             touched.removeAll(keepingCapacity: true)
             var received = woke
@@ -329,6 +283,7 @@ public final class ArbRuntime: Sendable {
                 }
             }
             ready.removeAll(keepingCapacity: true)
+            settle.giveBack(ready)
             let source = StoreSource(store: store)
             // Phase 1: every touched venue brought up to date, then inserted without evaluation, so that the
             // evaluation in phase 2 sees all of this batch's pool states.
@@ -455,6 +410,81 @@ public final class ArbRuntime: Sendable {
 public struct CompletedTrade: Sendable {
     public var request: TradeRequest
     public var result: TradeResult
+}
+
+/// When a pool whose accounts changed in a slot is evaluated: as soon as its update for that slot is complete —
+/// every account that any swap on it writes (its state account and its token vaults, `PoolBook.swapWritten`)
+/// has been notified for the slot (a cluster writes a transaction's accounts together, so nothing of that swap
+/// is still missing). Otherwise (a change that is not a swap: a transfer into a vault, an array alone, a state
+/// change without vault movement) it is evaluated once the feed has moved past that slot (every notification of
+/// the slot has then been delivered) or at the latest `settleLimit` after its first notification. The decision
+/// loop never polls: it sleeps in the inbox until the next notification or `earliestDeadline`.
+struct SettleTracker {
+    static let settleLimit: Duration = .milliseconds(1)
+
+    /// A pool waiting for the rest of its slot's update.
+    struct Waiting {
+        var slot: UInt64
+        var deadline: ContinuousClock.Instant
+        /// Receipt of the pool's first notification of the slot.
+        var received: ContinuousClock.Instant
+        /// Which of its accounts arrived for the slot.
+        var arrived: [Address]
+    }
+
+    private(set) var waiting: [Address: Waiting] = [:]
+    /// Pools to evaluate, with the receipt of their first notification.
+    private(set) var ready: [Address: ContinuousClock.Instant] = [:]
+    /// Pools released since the counters were last reset, by reason.
+    var released = (complete: UInt64(0), feedPassed: UInt64(0), deadline: UInt64(0))
+
+    var hasWaiting: Bool { !waiting.isEmpty }
+    var earliestDeadline: ContinuousClock.Instant? { waiting.values.lazy.map(\.deadline).min() }
+
+    /// `address` (a dependency of `pool`, or the pool itself) was notified for `slot`, received `at`; `needs` is
+    /// the pool's `swapWritten`.
+    mutating func note(
+        _ address: Address, slot: UInt64, at: ContinuousClock.Instant, pool p: Address, needs: [Address]
+    ) {
+        var w = waiting[p] ?? Waiting(slot: slot, deadline: at + Self.settleLimit, received: at, arrived: [])
+        if slot > w.slot {
+            // A newer slot: the older update is superseded; the deadline is not extended.
+            w.slot = slot
+            w.arrived.removeAll(keepingCapacity: true)
+        }
+        if !w.arrived.contains(address) { w.arrived.append(address) }
+        if needs.allSatisfy(w.arrived.contains) {
+            release(p, received: w.received)
+            waiting[p] = nil
+            released.complete += 1
+        } else {
+            waiting[p] = w
+        }
+    }
+
+    /// Releases the pools whose deadline passed or whose slot the feed has moved past.
+    mutating func expire(now: ContinuousClock.Instant, feedSlot: UInt64) {
+        for (p, w) in waiting where w.deadline <= now || feedSlot > w.slot {
+            release(p, received: w.received)
+            waiting[p] = nil
+            if feedSlot > w.slot { released.feedPassed += 1 } else { released.deadline += 1 }
+        }
+    }
+
+    /// Marks `pool` ready now (keeping the earliest receipt).
+    mutating func release(_ pool: Address, received: ContinuousClock.Instant) {
+        ready[pool] = min(ready[pool] ?? received, received)
+    }
+
+    /// The ready pools; the tracker keeps none. `giveBack` returns the (emptied) dictionary's storage.
+    mutating func takeReady() -> [Address: ContinuousClock.Instant] {
+        defer { ready = [:] }
+        return ready
+    }
+
+    mutating func giveBack(_ storage: [Address: ContinuousClock.Instant]) {
+        if ready.isEmpty { ready = storage }
+    }
 }
 
 /// Outcomes of the last 100 sent trades (for the gate's `recent_land_rate`).

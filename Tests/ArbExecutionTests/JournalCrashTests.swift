@@ -18,9 +18,12 @@ import Testing
 @Suite(.serialized) struct JournalCrashTests {
     static let childEnv = "SOLARB_JOURNAL_CHILD_SPEC"
 
-    @Test func journalSurvivesKillNineAndPendingAreReconciled() async throws {
+    /// Both durabilities: `.processCrash` (synchronous=NORMAL, what `solarb run` uses by default) must survive a
+    /// process kill exactly like `.powerLoss`.
+    @Test(arguments: JournalDurability.allCases)
+    func journalSurvivesKillNineAndPendingAreReconciled(_ durability: JournalDurability) async throws {
         let market = Market.make(legs: 2, rates: [(101, 100), (101, 100)])
-        let path = tempPath("crash")
+        let path = tempPath("crash-\(durability.rawValue)")
         defer { removeJournal(path) }
         try await withCluster(
             genesis: market.genesis(walletBalance: 50_000_000, vaultBalance: 1_000_000_000), slotDuration: nil
@@ -58,7 +61,7 @@ import Testing
             child.executableURL = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0])
             child.arguments = ["--testing-library", "swift-testing", "--filter", "journalChildWriter"]
             var env = ProcessInfo.processInfo.environment
-            env[Self.childEnv] = specPath + "|" + path
+            env[Self.childEnv] = specPath + "|" + path + "|" + durability.rawValue
             child.environment = env
             let pipe = Pipe()
             child.standardOutput = pipe
@@ -115,9 +118,9 @@ import Testing
     @Test(.enabled(if: ProcessInfo.processInfo.environment[JournalCrashTests.childEnv] != nil))
     func journalChildWriter() throws {
         let parts = (ProcessInfo.processInfo.environment[Self.childEnv] ?? "").split(separator: "|").map(String.init)
-        #expect(parts.count == 2)
-        guard parts.count == 2 else { return }
-        let journal = try Journal(path: parts[1])
+        #expect(parts.count == 3)
+        guard parts.count == 3, let durability = JournalDurability(rawValue: parts[2]) else { return }
+        let journal = try Journal(path: parts[1], durability: durability)
         let mint = X.key(10).address
         let lines = try String(contentsOfFile: parts[0], encoding: .utf8).split(separator: "\n")
         for line in lines {

@@ -387,7 +387,9 @@ struct RunSession: Sendable {
                 "  latency (cluster): notification written → sendTransaction received: p50 "
                     + "\(RuntimeStatus.micros(UInt64(max(0, cluster.p50FromFirst)))), p99 "
                     + "\(RuntimeStatus.micros(UInt64(max(0, cluster.p99FromFirst)))) over \(cluster.transactions) "
-                    + "transactions (\(cluster.unattributed) unattributed)")
+                    + "transactions (\(cluster.unattributed) unattributed); from the LAST notification of that slot "
+                    + "among the transaction's accounts: p50 \(RuntimeStatus.micros(UInt64(max(0, cluster.p50FromLast)))), "
+                    + "p99 \(RuntimeStatus.micros(UInt64(max(0, cluster.p99FromLast))))")
         }
         if let truth, truth.slots < truth.runSlots {
             lines.append(
@@ -430,6 +432,8 @@ struct RunSession: Sendable {
                 o["clusterLatencyP50Ns"] = cluster.p50FromFirst
                 o["clusterLatencyP99Ns"] = cluster.p99FromFirst
                 o["clusterLatencyTransactions"] = cluster.transactions
+                o["clusterLatencyFromLastP50Ns"] = cluster.p50FromLast
+                o["clusterLatencyFromLastP99Ns"] = cluster.p99FromLast
             }
             if let truth {
                 o["availableMicroUsd"] = truth.availableMicroUsd
