@@ -71,7 +71,8 @@ import Testing
         let rpc = RPCClient(
             configuration: .init(endpoints: [RPCEndpoint(url: rpcURL, name: "sim")]), logger: E2E.logger)
         return try JournaledExecutor.standard(
-            mode: mode, configuration: c, guardProgram: E2E.guardProgram, journalPath: journalPath, rpc: rpc,
+            mode: mode, configuration: c, guardProgram: E2E.guardProgram, journalPath: journalPath,
+            clusterGenesis: E2E.genesisHash, rpc: rpc,
             wsURL: wsURL, signer: E2E.bot, blockhashes: BlockhashCache(), lookupTables: [:], logger: E2E.logger)
     }
 
