@@ -87,6 +87,9 @@ enum E2E {
         ]
     }
 
+    /// The genesis hash of `world()`'s cluster (seed 11), known without asking it.
+    static let genesisHash = Bank.genesisHash(seed: 11).description
+
     /// The cluster's genesis hash (what `getGenesisHash` answers).
     static func genesis(_ world: World) async -> String { await world.cluster.bank.genesisHash.description }
 

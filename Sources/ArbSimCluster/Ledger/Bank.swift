@@ -66,7 +66,7 @@ public struct Bank: Sendable {
         self.configuration = configuration
         var seedBytes = ByteWriter(capacity: 8)
         seedBytes.u64(configuration.seed)
-        latestBlockhash = Self.sha256([Array("solarb-simcluster-genesis".utf8), seedBytes.bytes])
+        latestBlockhash = Self.genesisHash(seed: configuration.seed)
         faucet = try! Keypair(seed: Self.sha256([Array("solarb-simcluster-faucet".utf8), seedBytes.bytes]).bytes)
         genesisHash = latestBlockhash
         blockhashHeights[latestBlockhash] = 0
@@ -81,6 +81,13 @@ public struct Bank: Sendable {
         for tip in JitoTipAccounts.all { accounts[tip] = Account(lamports: Rent.minimumBalance(dataLength: 0)) }
         for (k, a) in configuration.genesisAccounts { accounts[k] = a }
         writeSysvars()
+    }
+
+    /// The genesis hash of a cluster made with `seed` (its first blockhash).
+    public static func genesisHash(seed: UInt64) -> Hash {
+        var seedBytes = ByteWriter(capacity: 8)
+        seedBytes.u64(seed)
+        return sha256([Array("solarb-simcluster-genesis".utf8), seedBytes.bytes])
     }
 
     static func sha256(_ parts: [[UInt8]]) -> Hash {
