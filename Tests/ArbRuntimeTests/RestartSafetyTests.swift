@@ -65,14 +65,15 @@ import Testing
     static func executor(
         _ world: E2E.World, journalPath: String, rpcURL: String, wsURL: String,
         mode: JournaledExecutor.Mode = .send
-    ) throws -> JournaledExecutor {
+    ) async throws -> JournaledExecutor {
+        let clusterGenesis = await E2E.genesis(world)
         var c = E2E.configuration(world)
         c.runDirectory = (journalPath as NSString).deletingLastPathComponent
         let rpc = RPCClient(
             configuration: .init(endpoints: [RPCEndpoint(url: rpcURL, name: "sim")]), logger: E2E.logger)
         return try JournaledExecutor.standard(
             mode: mode, configuration: c, guardProgram: E2E.guardProgram, journalPath: journalPath,
-            clusterGenesis: E2E.genesisHash, rpc: rpc,
+            clusterGenesis: clusterGenesis, rpc: rpc,
             wsURL: wsURL, signer: E2E.bot, blockhashes: BlockhashCache(), lookupTables: [:], logger: E2E.logger)
     }
 
@@ -97,7 +98,7 @@ import Testing
                         feeLamports: 5_000,
                         lamportDelta: i % 2 == 0 ? -5_000 : nil))
             }
-            let e1 = try Self.executor(
+            let e1 = try await Self.executor(
                 world, journalPath: dir1 + "/journal.sqlite", rpcURL: endpoints.rpcURL, wsURL: endpoints.webSocketURL)
             try await e1.prepare(mints: [])
             guard case .failure(.circuitOpen) = Self.clear(e1) else {
@@ -114,7 +115,7 @@ import Testing
                 outcome: ExecutionOutcome(
                     outcome: .landed, signature: Self.placeholder, feeLamports: 5_000, lamportDelta: -2 * Int64(E2E.sol)
                 ))
-            let e2 = try Self.executor(
+            let e2 = try await Self.executor(
                 world, journalPath: dir2 + "/journal.sqlite", rpcURL: endpoints.rpcURL, wsURL: endpoints.webSocketURL)
             try await e2.prepare(mints: [])
             guard case .failure(.dailyLossLimit) = Self.clear(e2) else {
@@ -138,7 +139,7 @@ import Testing
             // A previous run sent it and died; it never reached the cluster, and its blockhash is still valid.
             let signature = try Self.journalSubmission(
                 journal, blockhash: blockhash, lamports: 1, lastValidBlockHeight: height + 2)
-            let executor = try Self.executor(
+            let executor = try await Self.executor(
                 world, journalPath: path, rpcURL: endpoints.rpcURL, wsURL: endpoints.webSocketURL)
             try await executor.prepare(mints: [])
             #expect(executor.unresolvedSignatures == [signature])
@@ -175,7 +176,7 @@ import Testing
             try Self.journalSubmission(
                 journal, blockhash: blockhash, lamports: 1, lastValidBlockHeight: height + 1_000,
                 base: E2E.usdc.address)
-            let executor = try Self.executor(
+            let executor = try await Self.executor(
                 world, journalPath: path, rpcURL: endpoints.rpcURL, wsURL: endpoints.webSocketURL)
             try await executor.prepare(mints: [])
             // Another USDC-base cycle on other pools: refused while the pending one may still land.
@@ -212,7 +213,7 @@ import Testing
             pools: [], programs: programs)
         try await E2E.withServer(world) { endpoints in
             let dir = try E2E.temporaryDirectory()
-            let executor = try Self.executor(
+            let executor = try await Self.executor(
                 world, journalPath: dir + "/journal.sqlite", rpcURL: endpoints.rpcURL, wsURL: endpoints.webSocketURL,
                 mode: .simulate)
             var refused: RuntimeError?

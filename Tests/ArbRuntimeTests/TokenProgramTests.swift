@@ -35,7 +35,7 @@ import Testing
             pools: [], programs: programs)
         try await E2E.withServer(world) { endpoints in
             let dir = try E2E.temporaryDirectory()
-            let executor = try RestartSafetyTests.executor(
+            let executor = try await RestartSafetyTests.executor(
                 world, journalPath: dir + "/journal.sqlite", rpcURL: endpoints.rpcURL,
                 wsURL: endpoints.webSocketURL, mode: .simulate)
             try await executor.prepare(mints: [token22Mint, ghostMint, Mints.wrappedSOL])
