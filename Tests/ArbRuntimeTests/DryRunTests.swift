@@ -138,4 +138,41 @@ import Testing
         #expect(ArbRuntime.blockhashCommitment(.confirmed) == .confirmed)
         #expect(ArbRuntime.blockhashCommitment(.finalized) == .finalized)
     }
+
+    /// Only journaled transactions are sent: an executor in `.send` mode without a journal refuses the trade
+    /// before anything leaves the process (review R6).
+    @Test func aSendingExecutorWithoutAJournalSendsNothing() async throws {
+        let world = try E2E.world()
+        let tx = try await E2E.swap(world, pool: 1, owner: E2E.trader, sell: Mints.wrappedSOL, amount: 40 * E2E.sol)
+        _ = try await world.cluster.submit(tx)
+        await world.cluster.advanceSlot()
+        let o = try #require(try await EndToEndTests.expectedOpportunity(world))
+        let bank = await world.cluster.bank
+        var byPool: [Address: any Venue] = [:]
+        for p in world.pools { byPool[p.address] = try bank.venue(for: p) }
+        let venues = o.legs.compactMap { byPool[$0.pool] }
+        try await E2E.withServer(world) { endpoints in
+            let rpc = RPCClient(
+                configuration: .init(endpoints: [RPCEndpoint(url: endpoints.rpcURL, name: "sim")]), logger: E2E.logger)
+            let blockhashes = BlockhashCache()
+            blockhashes.set(try await rpc.getLatestBlockhash().value)
+            var config = AssemblyConfig(guardProgram: E2E.guardProgram)
+            config.wrap = .wrapAndUnwrap
+            let executor = JournaledExecutor(
+                mode: .send, assembler: TransactionAssembler(config: config),
+                sender: Sender(client: rpc, config: SenderConfig(), logger: E2E.logger), journal: nil,
+                risk: RiskManager(config: RiskConfig()), killSwitch: KillSwitch(), signer: E2E.bot, rpc: rpc,
+                blockhashes: blockhashes, minProfit: [Mints.wrappedSOL: E2E.minProfit], logger: E2E.logger)
+            let r = await executor.execute(
+                TradeRequest(
+                    id: 1, opportunity: o, venues: venues,
+                    notificationReceived: .now))
+            guard case .buildFailed(let why) = r.outcome else {
+                Issue.record("an unjournaled trade went further: \(r.outcome)")
+                return
+            }
+            #expect(why.contains("no journal"))
+            #expect(await world.cluster.bank.pendingCount == 0)
+        }
+    }
 }
