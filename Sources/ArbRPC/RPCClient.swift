@@ -96,9 +96,6 @@ public final class RPCClient: Sendable {
         var c = HTTPClient.Configuration()
         c.connectionPool.retryConnectionEstablishment = false
         c.timeout.connect = .milliseconds(500)
-        // Keep spare idle connections per host, so a send that coincides with a background poll (blockhash,
-        // reference slot) does not open a connection on the hot path.
-        c.connectionPool.preWarmedHTTP1ConnectionCount = 2
         // Bounds a response body that stalls after its head (`postInline` has no timer task of its own).
         c.timeout.read = .seconds(10)
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: c)

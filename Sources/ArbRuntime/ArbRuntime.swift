@@ -299,6 +299,7 @@ public final class ArbRuntime: Sendable {
                 engine.insert(q, slot: slot)
                 updated.append((h, q, slot))
             }
+            let venuesUpdated = ContinuousClock.now
             // Phase 2: evaluate the cycles through each touched pool; keep each cycle once.
             candidates.removeAll(keepingCapacity: true)
             seenCycles.removeAll(keepingCapacity: true)
@@ -355,6 +356,7 @@ public final class ArbRuntime: Sendable {
                     id: nextID, opportunity: opportunity, venues: venues, notificationReceived: received,
                     gateScore: score)
                 request.timeline.mark(.decideStart, at: woke)
+                request.timeline.mark(.venuesUpdated, at: venuesUpdated)
                 request.timeline.mark(.engineDone, at: engineDone)
                 nextID += 1
                 statusBox.withLock {
