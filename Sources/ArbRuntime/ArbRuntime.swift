@@ -444,6 +444,9 @@ struct SettleTracker {
         _ address: Address, slot: UInt64, at: ContinuousClock.Instant, pool p: Address, needs: [Address]
     ) {
         var w = waiting[p] ?? Waiting(slot: slot, deadline: at + Self.settleLimit, received: at, arrived: [])
+        // An update older than the slot the pool waits for (or a re-evaluation request, slot 0) neither completes
+        // nor restarts it: the pool is evaluated on the current state when that slot completes or expires.
+        if slot < w.slot { return }
         if slot > w.slot {
             // A newer slot: the older update is superseded; the deadline is not extended.
             w.slot = slot
