@@ -338,6 +338,21 @@ extension RPCClient {
                 !(s.pool.health[i].rateLimitStreak > 0 && (s.pool.health[i].blockedUntil ?? .zero) > t)
             }
         }
+        // One endpoint (the usual bot setup): sent from the calling task, without a fan-out group — a child task
+        // would wait for a thread of the cooperative pool before the bytes could leave.
+        if targets.count == 1, let i = targets.first {
+            let r: Result<Signature, RPCError>
+            do throws(RPCError) {
+                r = .success(
+                    try Self.decodeSignature(try await send("sendTransaction", params, endpoint: i, inline: true)))
+            } catch {
+                record(error, endpoint: i)
+                r = .failure(error)
+            }
+            var result = FanOutResult(signature: nil, outcomes: [(configuration.endpoints[i].name, r)])
+            if case .success(let s) = r { result.signature = s }
+            return result
+        }
         let outcomes = await withTaskGroup(of: (Int, Result<Signature, RPCError>).self) { group in
             for i in targets {
                 group.addTask {

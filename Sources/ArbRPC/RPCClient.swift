@@ -96,6 +96,8 @@ public final class RPCClient: Sendable {
         var c = HTTPClient.Configuration()
         c.connectionPool.retryConnectionEstablishment = false
         c.timeout.connect = .milliseconds(500)
+        // Bounds a response body that stalls after its head (`postInline` has no timer task of its own).
+        c.timeout.read = .seconds(10)
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: c)
     }()
 
@@ -200,7 +202,10 @@ public final class RPCClient: Sendable {
     }
 
     /// One HTTP exchange with one endpoint (no retry).
-    func send(_ method: String, _ params: [JSONValue], endpoint i: Int) async throws(RPCError) -> JSONValue {
+    /// `inline`: the request runs in the calling task (see `postInline`), for the hot path's sendTransaction.
+    func send(_ method: String, _ params: [JSONValue], endpoint i: Int, inline: Bool = false) async throws(RPCError)
+        -> JSONValue
+    {
         let endpoint = configuration.endpoints[i]
         let id = state.withLock { s in
             defer { s.nextID += 1 }
@@ -209,7 +214,7 @@ public final class RPCClient: Sendable {
         let body = JSONValue.object([
             "jsonrpc": .string("2.0"), "id": .uint(id), "method": .string(method), "params": .array(params),
         ]).serialized
-        let bytes = try await post(body, to: endpoint)
+        let bytes = try await (inline ? postInline(body, to: endpoint) : post(body, to: endpoint))
         let json: JSONValue
         do { json = try JSONValue.parse(bytes) } catch {
             throw RPCError(.invalidResponse, "\(method): \(error)", endpoint: endpoint.name)
@@ -221,6 +226,52 @@ public final class RPCClient: Sendable {
             throw RPCError(.invalidResponse, "\(method): neither result nor error", endpoint: endpoint.name)
         }
         return result
+    }
+
+    /// `post` without its child tasks: the request runs in the calling task, so the bytes leave without waiting for
+    /// a thread of the cooperative pool to pick up a child task. The request timeout is AHC's deadline (a timer on
+    /// the event loop) up to the response head; the body — a JSON-RPC answer, normally in the same read as the
+    /// head — is bounded by the shared client's read timeout (a server that sends a head and then stalls).
+    func postInline(_ body: String, to endpoint: RPCEndpoint) async throws(RPCError) -> [UInt8] {
+        var request = HTTPClientRequest(url: endpoint.url)
+        request.method = .POST
+        request.headers.add(name: "content-type", value: "application/json")
+        request.body = .bytes(ByteBuffer(string: body))
+        do {
+            let response = try await http.execute(
+                request, deadline: .now() + .nanoseconds(configuration.requestTimeout.nanoseconds))
+            let buffer = try await response.body.collect(upTo: configuration.maxResponseBytes)
+            if response.status == .tooManyRequests {
+                var e = RPCError(.rateLimited, "HTTP 429", endpoint: endpoint.name)
+                e.httpStatus = 429
+                e.retryAfterSeconds = response.headers.first(name: "retry-after").flatMap { UInt64($0) }
+                throw e
+            }
+            guard response.status == .ok else {
+                if let json = try? JSONValue.parse(Array(buffer.readableBytesView)), let err = json["error"],
+                    !err.isNull
+                {
+                    var e = RPCError.fromJSONRPC(err, endpoint: endpoint.name)
+                    e.httpStatus = Int(response.status.code)
+                    throw e
+                }
+                var e = RPCError(.httpStatus, "HTTP \(response.status.code)", endpoint: endpoint.name)
+                e.httpStatus = Int(response.status.code)
+                throw e
+            }
+            return Array(buffer.readableBytesView)
+        } catch let e as RPCError {
+            throw e
+        } catch let error as HTTPClientError {
+            switch error {
+            case .deadlineExceeded, .connectTimeout, .readTimeout, .writeTimeout:
+                throw RPCError(.timeout, "\(error)", endpoint: endpoint.name)
+            default:
+                throw RPCError(Task.isCancelled ? .cancelled : .transport, "\(error)", endpoint: endpoint.name)
+            }
+        } catch {
+            throw RPCError(Task.isCancelled ? .cancelled : .transport, "\(error)", endpoint: endpoint.name)
+        }
     }
 
     /// POSTs a JSON body and returns the response bytes of a 200; every other outcome is a typed error.

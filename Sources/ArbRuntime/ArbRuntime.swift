@@ -304,6 +304,7 @@ public final class ArbRuntime: Sendable {
                 engine.insert(q, slot: slot)
                 updated.append((h, q, slot))
             }
+            let venuesUpdated = ContinuousClock.now
             // Phase 2: evaluate the cycles through each touched pool; keep each cycle once.
             candidates.removeAll(keepingCapacity: true)
             seenCycles.removeAll(keepingCapacity: true)
@@ -360,6 +361,7 @@ public final class ArbRuntime: Sendable {
                     id: nextID, opportunity: opportunity, venues: venues, notificationReceived: received,
                     gateScore: score)
                 request.timeline.mark(.decideStart, at: woke)
+                request.timeline.mark(.venuesUpdated, at: venuesUpdated)
                 request.timeline.mark(.engineDone, at: engineDone)
                 nextID += 1
                 statusBox.withLock {
@@ -447,6 +449,9 @@ struct SettleTracker {
         _ address: Address, slot: UInt64, at: ContinuousClock.Instant, pool p: Address, needs: [Address]
     ) {
         var w = waiting[p] ?? Waiting(slot: slot, deadline: at + Self.settleLimit, received: at, arrived: [])
+        // An update older than the slot the pool waits for (or a re-evaluation request, slot 0) neither completes
+        // nor restarts it: the pool is evaluated on the current state when that slot completes or expires.
+        if slot < w.slot { return }
         if slot > w.slot {
             // A newer slot: the older update is superseded; the deadline is not extended.
             w.slot = slot

@@ -37,7 +37,9 @@ public struct TradeTimeline: Sendable {
     public enum Stage: Int, CaseIterable, Sendable, CustomStringConvertible {
         /// The decision loop took the batch holding the notification (after the settle logic, if it waited).
         case decideStart
-        /// The engine re-evaluated the touched pools and ranked the candidates.
+        /// Every touched venue re-read its accounts from the store and was inserted into the engine.
+        case venuesUpdated
+        /// The engine re-evaluated the cycles through the touched pools (sizing, quotes) and ranked the candidates.
         case engineDone
         /// The executor started on the decision (after the dispatcher's task hop).
         case executorStart
@@ -57,6 +59,7 @@ public struct TradeTimeline: Sendable {
         public var description: String {
             switch self {
             case .decideStart: "decide start"
+            case .venuesUpdated: "venues updated"
             case .engineDone: "engine done"
             case .executorStart: "executor start"
             case .assembled: "assembled"
@@ -70,7 +73,7 @@ public struct TradeTimeline: Sendable {
     }
 
     public let received: ContinuousClock.Instant
-    var marks = InlineArray<9, Int64>(repeating: -1)
+    var marks = InlineArray<10, Int64>(repeating: -1)
 
     public init(received: ContinuousClock.Instant) { self.received = received }
 

@@ -70,6 +70,10 @@ import Testing
         // Slot 8 begins: slot 7's vaults do not complete slot 8's update.
         s.note(Self.pool, slot: 8, at: t0 + .microseconds(10), pool: Self.pool, needs: Self.needs)
         #expect(s.takeReady().isEmpty)
+        // An older slot's account (or a slot-0 re-evaluation request) does not complete slot 8.
+        s.note(Self.vaultA, slot: 7, at: t0 + .microseconds(10), pool: Self.pool, needs: Self.needs)
+        s.note(Self.vaultB, slot: 0, at: t0 + .microseconds(10), pool: Self.pool, needs: Self.needs)
+        #expect(s.takeReady().isEmpty)
         #expect(s.earliestDeadline == t0 + SettleTracker.settleLimit)
         s.note(Self.vaultA, slot: 8, at: t0 + .microseconds(11), pool: Self.pool, needs: Self.needs)
         s.note(Self.vaultB, slot: 8, at: t0 + .microseconds(12), pool: Self.pool, needs: Self.needs)

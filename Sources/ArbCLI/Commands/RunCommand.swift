@@ -83,6 +83,12 @@ struct RunCommand: AsyncParsableCommand {
     var guardProgram: String?
     @Flag(help: "Simulated cluster: no competing searchers (measures the share captured uncontested).")
     var uncontested = false
+    @Flag(
+        help: """
+            Simulated cluster: do not run the ground-truth worker (the exhaustive best-arbitrage search after each \
+            block, which keeps a core busy); the share captured is then not computed. For latency measurements.
+            """)
+    var noGroundTruth = false
     @Option(help: "Also write the summary as JSON to this file.") var summaryJson: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
 
@@ -133,7 +139,8 @@ struct RunCommand: AsyncParsableCommand {
         logger.logLevel = level
         try FileManager.default.createDirectory(atPath: c.runDirectory, withIntermediateDirectories: true)
         let session = RunSession(
-            configuration: c, logger: logger, summaryPath: summaryJson, uncontested: uncontested)
+            configuration: c, logger: logger, summaryPath: summaryJson, uncontested: uncontested,
+            groundTruth: !noGroundTruth)
         if c.rpcURLs.isEmpty {
             try await session.runSimulated()
         } else {
@@ -148,6 +155,7 @@ struct RunSession: Sendable {
     let logger: Logger
     let summaryPath: String?
     let uncontested: Bool
+    var groundTruth = true
 
     static let mainnetGenesis = "5eykt4UsFv8P8NJdTREpY1vzqKqZKvdpKuc147dw2N9d"
     static let devnetGenesis = "EtWTRABZaYq6iMfeYKouRu166VU2xqa1wcaWoxPkrZBG"
@@ -180,7 +188,10 @@ struct RunSession: Sendable {
         let logger = self.logger
         // Ground truth (the best arbitrage after each block) is computed off the cluster actor, at low priority, in
         // a task the run does not wait for: at exit it is cancelled and only finished slots are reported.
-        let groundTruthWorker = Task.detached(priority: .background) {
+        // Without it (--no-ground-truth) blocks only queue their snapshots, nothing computes them.
+        if !groundTruth { await cluster.setGroundTruthInline(false) }
+        let groundTruthWorker = Task.detached(priority: .background) { [groundTruth] in
+            guard groundTruth else { return }
             try? await cluster.runGroundTruthWorker(clock: ContinuousClock(), idle: .milliseconds(20))
         }
         defer { groundTruthWorker.cancel() }
