@@ -112,10 +112,9 @@ struct MeteoraDLMMProgram: NativeProgram {
             }
         }
         let (inReserve, outReserve) = swapForY ? (reserveX, reserveY) : (reserveY, reserveX)
-        try DEXToken.transfer(
-            &ctx, from: userIn, to: inReserve, authority: ctx.key(user), amount: r.amountIn, userSigned: true)
-        try DEXToken.transfer(
-            &ctx, from: outReserve, to: userOut, authority: ctx.key(pairIx), amount: r.amountOut, userSigned: true)
+        try DEXToken.settle(
+            &ctx, userIn: userIn, vaultIn: inReserve, user: ctx.key(user), vaultOut: outReserve, userOut: userOut,
+            poolAuthority: ctx.key(pairIx), amountIn: r.amountIn, amountOut: r.amountOut)
 
         // Bins: the input (less the fee, which is claimable separately) goes into each bin, the output leaves it.
         var changed: [Int32: [(Int, DLMM.Bin)]] = [:]

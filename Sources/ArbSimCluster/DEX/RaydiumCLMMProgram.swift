@@ -84,10 +84,9 @@ struct RaydiumCLMMProgram: NativeProgram {
         try ConcentratedLiquidity.checkThreshold(
             &ctx, q, threshold: threshold, exactIn: isBaseInput, belowMinimum: E.tooLittleOutputReceived,
             aboveMaximum: E.tooMuchInputPaid)
-        try DEXToken.transfer(
-            &ctx, from: input, to: inVault, authority: ctx.key(payer), amount: q.amountIn, userSigned: true)
-        try DEXToken.transfer(
-            &ctx, from: outVault, to: output, authority: ctx.key(poolIx), amount: q.amountOut, userSigned: true)
+        try DEXToken.settle(
+            &ctx, userIn: input, vaultIn: inVault, user: ctx.key(payer), vaultOut: outVault, userOut: output,
+            poolAuthority: ctx.key(poolIx), amountIn: q.amountIn, amountOut: q.amountOut)
 
         let r = detail.swap
         var s = state

@@ -73,10 +73,9 @@ struct RaydiumCPMMProgram: NativeProgram {
                 throw .custom(E.exceededSlippage)
             }
         }
-        try DEXToken.transfer(
-            &ctx, from: input, to: inVault, authority: ctx.key(payer), amount: quote.amountIn, userSigned: true)
-        try DEXToken.transfer(
-            &ctx, from: outVault, to: output, authority: pool.authority, amount: quote.amountOut, userSigned: true)
+        try DEXToken.settle(
+            &ctx, userIn: input, vaultIn: inVault, user: ctx.key(payer), vaultOut: outVault, userOut: output,
+            poolAuthority: pool.authority, amountIn: quote.amountIn, amountOut: quote.amountOut)
 
         // Accrued fees (`PoolState::update_fees`): protocol and fund shares of the trade fee, in the input token.
         let protocolFee = UInt64(UInt128(quote.fee) * UInt128(cfg.protocolFeeRate) / 1_000_000)

@@ -95,16 +95,11 @@ struct WhirlpoolProgram: NativeProgram {
         try ConcentratedLiquidity.checkThreshold(
             &ctx, q, threshold: threshold, exactIn: exactIn, belowMinimum: E.amountOutBelowMinimum,
             aboveMaximum: E.amountInAboveMaximum)
-        let user = ctx.key(authority)
-        if aToB {
-            try DEXToken.transfer(&ctx, from: ownerA, to: vaultA, authority: user, amount: q.amountIn, userSigned: true)
-            try DEXToken.transfer(
-                &ctx, from: vaultB, to: ownerB, authority: ctx.key(poolIx), amount: q.amountOut, userSigned: true)
-        } else {
-            try DEXToken.transfer(&ctx, from: ownerB, to: vaultB, authority: user, amount: q.amountIn, userSigned: true)
-            try DEXToken.transfer(
-                &ctx, from: vaultA, to: ownerA, authority: ctx.key(poolIx), amount: q.amountOut, userSigned: true)
-        }
+        let (userIn, vaultIn, vaultOut, userOut) =
+            aToB ? (ownerA, vaultA, vaultB, ownerB) : (ownerB, vaultB, vaultA, ownerA)
+        try DEXToken.settle(
+            &ctx, userIn: userIn, vaultIn: vaultIn, user: ctx.key(authority), vaultOut: vaultOut, userOut: userOut,
+            poolAuthority: ctx.key(poolIx), amountIn: q.amountIn, amountOut: q.amountOut)
         let r = detail.swap
         var s = state
         s.sqrtPrice = r.nextSqrtPrice
