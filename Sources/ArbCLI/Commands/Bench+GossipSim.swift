@@ -18,6 +18,29 @@ struct BenchGossipSimCommand: ParsableCommand {
     @Option(help: "Random (view, opportunity) pairs for ownership agreement.") var pairs = 1_000_000
     @Option(help: "Base seed.") var seed: UInt64 = 1
 
+    /// Runs `lossTrials` seeded trials with Lifeguard on, then off, printing one row each under `header`:
+    /// `trial(i, swim)` gives trial i's (healthy members declared dead, suspicions), nil when it did not run;
+    /// `row` formats their sums.
+    func compareDetectors(
+        _ header: String, trial: (UInt64, SWIMConfiguration) -> (dead: Int, suspicions: Int)?,
+        row: (_ dead: Int, _ suspicions: Int) -> String
+    ) {
+        print(header)
+        for lifeguard in [true, false] {
+            var swim = SWIMConfiguration()
+            swim.lifeguard = lifeguard
+            var dead = 0
+            var suspicions = 0
+            for i in 0..<UInt64(lossTrials) {
+                if let r = trial(i, swim) {
+                    dead += r.dead
+                    suspicions += r.suspicions
+                }
+            }
+            print("  \(lifeguard ? "Lifeguard   " : "classic SWIM"): " + row(dead, suspicions))
+        }
+    }
+
     func run() throws {
         let clock = ContinuousClock()
         func ms(_ d: Duration) -> Int64 {
@@ -51,68 +74,33 @@ struct BenchGossipSimCommand: ParsableCommand {
         }
 
         if lossTrials > 0 {
-            print("== false positives: 10% loss, n = 5, \(lossTrials) × 60 simulated s ==")
-            for lifeguard in [true, false] {
-                var swim = SWIMConfiguration()
-                swim.lifeguard = lifeguard
-                var dead = 0
-                var suspect = 0
-                for i in 0..<UInt64(lossTrials) {
-                    if let r = GossipExperiments.falsePositives(
-                        nodes: 5, lossRate: 0.10, durationMillis: 60_000, seed: seed &+ 50_000 &+ i, swim: swim)
-                    {
-                        dead += r.deadDeclarations
-                        suspect += r.suspicions
-                    }
-                }
-                let nodeHours = Double(lossTrials * 5) / 60
-                print(
-                    "  \(lifeguard ? "Lifeguard   " : "classic SWIM"): \(dead) healthy members declared dead, "
-                        + "\(suspect) suspicions (\(Int(Double(suspect) / nodeHours)) per node-hour, all refuted unless dead)"
-                )
+            let nodeHours = Double(lossTrials * 5) / 60
+            compareDetectors("== false positives: 10% loss, n = 5, \(lossTrials) × 60 simulated s ==") { i, swim in
+                GossipExperiments.falsePositives(
+                    nodes: 5, lossRate: 0.10, durationMillis: 60_000, seed: seed &+ 50_000 &+ i, swim: swim
+                ).map { ($0.deadDeclarations, $0.suspicions) }
+            } row: { dead, suspect in
+                "\(dead) healthy members declared dead, "
+                    + "\(suspect) suspicions (\(Int(Double(suspect) / nodeHours)) per node-hour, all refuted unless dead)"
             }
-        }
-
-        if lossTrials > 0 {
-            print("== false positives: 1% loss + one member paused 300 ms every 5 s, n = 5, \(lossTrials) × 60 s ==")
-            for lifeguard in [true, false] {
-                var swim = SWIMConfiguration()
-                swim.lifeguard = lifeguard
-                var dead = 0
-                var suspect = 0
-                for i in 0..<UInt64(lossTrials) {
-                    if let r = GossipExperiments.falsePositives(
-                        nodes: 5, lossRate: 0.01, durationMillis: 60_000, seed: seed &+ 70_000 &+ i, swim: swim,
-                        pauseMillis: 300)
-                    {
-                        dead += r.deadDeclarations
-                        suspect += r.suspicions
-                    }
-                }
-                print(
-                    "  \(lifeguard ? "Lifeguard   " : "classic SWIM"): \(dead) healthy members declared dead, "
-                        + "\(suspect) suspicions")
+            compareDetectors(
+                "== false positives: 1% loss + one member paused 300 ms every 5 s, n = 5, \(lossTrials) × 60 s =="
+            ) { i, swim in
+                GossipExperiments.falsePositives(
+                    nodes: 5, lossRate: 0.01, durationMillis: 60_000, seed: seed &+ 70_000 &+ i, swim: swim,
+                    pauseMillis: 300
+                ).map { ($0.deadDeclarations, $0.suspicions) }
+            } row: { dead, suspect in
+                "\(dead) healthy members declared dead, \(suspect) suspicions"
             }
-        }
-
-        if lossTrials > 0 {
-            print("== slow member (everything it receives arrives 300 ms late), n = 5, \(lossTrials) × 60 s ==")
-            for lifeguard in [true, false] {
-                var swim = SWIMConfiguration()
-                swim.lifeguard = lifeguard
-                var suspicions = 0
-                var dead = 0
-                for i in 0..<UInt64(lossTrials) {
-                    if let r = GossipExperiments.slowMember(
-                        nodes: 5, extraDelayMillis: 300, durationMillis: 60_000, seed: seed &+ 80_000 &+ i, swim: swim)
-                    {
-                        suspicions += r.healthySuspicions
-                        dead += r.healthyDead
-                    }
-                }
-                print(
-                    "  \(lifeguard ? "Lifeguard   " : "classic SWIM"): healthy members suspected \(suspicions) times, "
-                        + "declared dead \(dead) times")
+            compareDetectors(
+                "== slow member (everything it receives arrives 300 ms late), n = 5, \(lossTrials) × 60 s =="
+            ) { i, swim in
+                GossipExperiments.slowMember(
+                    nodes: 5, extraDelayMillis: 300, durationMillis: 60_000, seed: seed &+ 80_000 &+ i, swim: swim
+                ).map { ($0.healthyDead, $0.healthySuspicions) }
+            } row: { dead, suspicions in
+                "healthy members suspected \(suspicions) times, declared dead \(dead) times"
             }
         }
 

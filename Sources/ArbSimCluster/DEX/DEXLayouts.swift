@@ -7,6 +7,13 @@ import SolanaPrimitives
 /// mainnet dumps); bytes the decoders do not read are left as they are (zero in a fresh account). `fields` lists
 /// every (offset, size) a writer sets, so tests can compare exactly those bytes with a real dump.
 public enum DEXLayouts {
+    /// A zeroed Anchor account of `size` bytes starting with its 8-byte discriminator.
+    static func anchorAccount(size: Int, discriminator: [UInt8]) -> [UInt8] {
+        var d = [UInt8](repeating: 0, count: size)
+        d.put(bytes: discriminator, at: 0)
+        return d
+    }
+
     // MARK: Raydium AMM v4 (`AmmInfo`, 752 bytes, no discriminator)
 
     public static func write(_ p: RaydiumAMMv4Pool, into d: inout [UInt8]) {
@@ -84,8 +91,7 @@ public enum DEXLayouts {
         creatorFeeRate: UInt64, owner: Address
     ) -> [UInt8] {
         typealias L = RaydiumCPMMLayout
-        var d = [UInt8](repeating: 0, count: L.configSize)
-        d.put(bytes: L.configDiscriminator, at: 0)
+        var d = anchorAccount(size: L.configSize, discriminator: L.configDiscriminator)
         d.put(bump, at: 8)
         d.put(index, at: 10)
         d.put(tradeFeeRate, at: L.configTradeFeeRate)
@@ -155,8 +161,8 @@ public enum DEXLayouts {
         bump: UInt8, index: UInt16, owner: Address, protocolFeeRate: UInt32, tradeFeeRate: UInt32,
         tickSpacing: UInt16, fundFeeRate: UInt32
     ) -> [UInt8] {
-        var d = [UInt8](repeating: 0, count: RaydiumCLMMLayout.ammConfigSize)
-        d.put(bytes: RaydiumCLMMLayout.ammConfigDiscriminator, at: 0)
+        var d = anchorAccount(
+            size: RaydiumCLMMLayout.ammConfigSize, discriminator: RaydiumCLMMLayout.ammConfigDiscriminator)
         d.put(bump, at: 8)
         d.put(index, at: 9)
         d.put(owner, at: 11)
@@ -168,31 +174,25 @@ public enum DEXLayouts {
         return d
     }
 
-    /// CLMM `TickArrayState`: pool_id @8, start_tick_index i32 @40, 60 `TickState` of 168 bytes from @44
-    /// (tick i32, liquidity_net i128 @+4, liquidity_gross u128 @+20, fee growth outside 0/1 u128 @+36/@+52),
-    /// initialized_tick_count u8 @10124.
+    /// CLMM `TickArrayState`: pool_id @8, start_tick_index i32 @40, 60 `TickState` (`TickArrayGeometry
+    /// .raydiumCLMM`: tick i32, liquidity_net, liquidity_gross, fee growth outside 0/1), initialized_tick_count u8
+    /// @10124 (after the ticks).
     public static func write(_ a: ClmmTickArray, pool: Address, into d: inout [UInt8]) {
+        let g = TickArrayGeometry.raydiumCLMM
         d.put(bytes: RaydiumCLMMLayout.tickArrayDiscriminator, at: 0)
         d.put(pool, at: 8)
         d.put(a.startTickIndex, at: 40)
         var initialized: UInt8 = 0
         for (i, t) in a.ticks.enumerated() {
-            let o = 44 + i * RaydiumCLMMLayout.tickStateSize
-            d.put(t.tick, at: o)
-            d.put(t.liquidityNet, at: o + 4)
-            d.put(t.liquidityGross, at: o + 20)
+            d.put(t.tick, at: g.tick(i))
+            g.writeLiquidity(net: t.liquidityNet, gross: t.liquidityGross, tick: i, into: &d)
             if t.liquidityGross != 0 { initialized += 1 }
         }
-        d.put(initialized, at: 44 + 60 * RaydiumCLMMLayout.tickStateSize)
+        d.put(initialized, at: g.tick(g.ticksPerArray))
     }
 
     public static func clmmTickArrayFields(_ a: ClmmTickArray) -> [(offset: Int, size: Int)] {
-        var f: [(offset: Int, size: Int)] = [(0, 8), (8, 32), (40, 4)]
-        for i in 0..<a.ticks.count {
-            let o = 44 + i * RaydiumCLMMLayout.tickStateSize
-            f += [(o, 4), (o + 4, 16), (o + 20, 16)]
-        }
-        return f
+        [(0, 8), (8, 32), (40, 4)] + TickArrayGeometry.raydiumCLMM.tickFields(count: a.ticks.count)
     }
 
     // MARK: Orca Whirlpool (`Whirlpool` 653, fixed `TickArray` 9988)
@@ -231,34 +231,27 @@ public enum DEXLayouts {
         ]
     }()
 
-    /// Fixed `TickArray`: start_tick_index i32 @8, 88 `Tick` of 113 bytes from @12 (initialized bool,
-    /// liquidity_net i128 @+1, liquidity_gross u128 @+17, fee growth outside a/b @+33/@+49), whirlpool @9956.
+    /// Fixed `TickArray`: start_tick_index i32 @8, 88 `Tick` (`TickArrayGeometry.whirlpool`: initialized bool,
+    /// liquidity_net, liquidity_gross, fee growth outside a/b), whirlpool @9956 (after the ticks).
     public static func write(_ a: WhirlpoolTickArray, whirlpool: Address, into d: inout [UInt8]) {
+        let g = TickArrayGeometry.whirlpool
         d.put(bytes: WhirlpoolLayout.fixedTickArrayDiscriminator, at: 0)
         d.put(a.startTickIndex, at: 8)
         for (i, t) in a.ticks.enumerated() {
-            let o = 12 + i * WhirlpoolLayout.tickSize
-            d.put(UInt8(t.initialized ? 1 : 0), at: o)
-            d.put(t.liquidityNet, at: o + 1)
-            d.put(t.liquidityGross, at: o + 17)
+            d.put(UInt8(t.initialized ? 1 : 0), at: g.tick(i))
+            g.writeLiquidity(net: t.liquidityNet, gross: t.liquidityGross, tick: i, into: &d)
         }
-        d.put(whirlpool, at: 9956)
+        d.put(whirlpool, at: g.tick(g.ticksPerArray))
     }
 
     public static func whirlpoolTickArrayFields(_ a: WhirlpoolTickArray) -> [(offset: Int, size: Int)] {
-        var f: [(offset: Int, size: Int)] = [(0, 8), (8, 4), (9956, 32)]
-        for i in 0..<a.ticks.count {
-            let o = 12 + i * WhirlpoolLayout.tickSize
-            f += [(o, 1), (o + 1, 16), (o + 17, 16)]
-        }
-        return f
+        [(0, 8), (8, 4), (9956, 32)] + TickArrayGeometry.whirlpool.tickFields(count: a.ticks.count)
     }
 
     /// `WhirlpoolsConfig` (108 bytes): fee authority @8, collect-protocol-fees authority @40, reward emissions
     /// super authority @72, default_protocol_fee_rate u16 @104.
     public static func whirlpoolsConfig(authority: Address, defaultProtocolFeeRate: UInt16) -> [UInt8] {
-        var d = [UInt8](repeating: 0, count: 108)
-        d.put(bytes: WhirlpoolsConfig.discriminator, at: 0)
+        var d = anchorAccount(size: 108, discriminator: WhirlpoolsConfig.discriminator)
         d.put(authority, at: 8)
         d.put(authority, at: 40)
         d.put(authority, at: 72)

@@ -124,6 +124,16 @@ enum DEXToken {
         return t
     }
 
+    /// A swap's settlement: `amountIn` from the user's account to the input vault (the user signs), then
+    /// `amountOut` from the output vault to the user's account (the pool's authority signs through the program).
+    static func settle(
+        _ ctx: inout InvocationContext, userIn: Int, vaultIn: Int, user: Address, vaultOut: Int, userOut: Int,
+        poolAuthority: Address, amountIn: UInt64, amountOut: UInt64
+    ) throws(InstructionError) {
+        try transfer(&ctx, from: userIn, to: vaultIn, authority: user, amount: amountIn, userSigned: true)
+        try transfer(&ctx, from: vaultOut, to: userOut, authority: poolAuthority, amount: amountOut, userSigned: true)
+    }
+
     /// Moves `amount` from position `from` to position `to`. `authority` must be the source's owner; a user
     /// authority must also have signed (`userSigned`), a program authority (PDA) signs through the program.
     static func transfer(

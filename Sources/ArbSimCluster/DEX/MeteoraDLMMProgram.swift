@@ -27,17 +27,11 @@ struct MeteoraDLMMProgram: NativeProgram {
     func process(_ ctx: inout InvocationContext) throws(InstructionError) {
         typealias L = MeteoraDLMMLayout
         try ctx.consume(Self.computeUnits)
-        guard ctx.data.count >= 8 else { throw .custom(A.instructionFallbackNotFound) }
-        let disc = Array(ctx.data[0..<8])
-        let v2: Bool
-        let exactIn: Bool
-        switch disc {
-        case L.swapDiscriminator: (v2, exactIn) = (false, true)
-        case L.swapExactOutDiscriminator: (v2, exactIn) = (false, false)
-        case L.swap2Discriminator: (v2, exactIn) = (true, true)
-        case L.swapExactOut2Discriminator: (v2, exactIn) = (true, false)
-        default: throw .custom(A.instructionFallbackNotFound)
-        }
+        // swap, swap_exact_out, swap2, swap_exact_out2.
+        let form = try ctx.anchorInstruction([
+            L.swapDiscriminator, L.swapExactOutDiscriminator, L.swap2Discriminator, L.swapExactOut2Discriminator,
+        ])
+        let (v2, exactIn) = (form >= 2, form % 2 == 0)
         guard ctx.data.count >= (v2 ? 28 : 24) else { throw .custom(A.instructionDidNotDeserialize) }
         if v2 {
             // RemainingAccountsInfo { slices: Vec<RemainingAccountsSlice> }: transfer-hook accounts (none here).
@@ -58,16 +52,8 @@ struct MeteoraDLMMProgram: NativeProgram {
             (0, 1, 2, 3, 4, 5, 6, 7, 8, 10)
         let (eventAuthority, programIx) = v2 ? (14, 15) : (13, 14)
         guard ctx.isSigner(user) else { throw .custom(A.accountNotSigner) }
-        let pairAccount = ctx.account(pairIx)
-        guard pairAccount.owner == L.programId else { throw .custom(A.accountOwnedByWrongProgram) }
-        guard pairAccount.data.count >= 8, Array(pairAccount.data[0..<8]) == L.lbPairDiscriminator else {
-            throw .custom(A.accountDiscriminatorMismatch)
-        }
-        guard ctx.isWritable(pairIx) else { throw .custom(A.accountNotMutable) }
-        var pair: MeteoraDLMMPair
-        do { pair = try MeteoraDLMMPair(pool: ctx.venueAccount(pairIx)) } catch {
-            throw .custom(A.accountDidNotDeserialize)
-        }
+        try ctx.requireAnchorAccount(pairIx, owner: L.programId, discriminator: L.lbPairDiscriminator)
+        var pair = try ctx.decodePool(MeteoraDLMMPair.self, at: pairIx)
         guard ctx.key(reserveX) == pair.reserveX, ctx.key(reserveY) == pair.reserveY,
             ctx.key(mintX) == pair.tokenXMint, ctx.key(mintY) == pair.tokenYMint, ctx.key(oracle) == pair.oracle
         else { throw .custom(A.constraintHasOne) }
@@ -126,10 +112,9 @@ struct MeteoraDLMMProgram: NativeProgram {
             }
         }
         let (inReserve, outReserve) = swapForY ? (reserveX, reserveY) : (reserveY, reserveX)
-        try DEXToken.transfer(
-            &ctx, from: userIn, to: inReserve, authority: ctx.key(user), amount: r.amountIn, userSigned: true)
-        try DEXToken.transfer(
-            &ctx, from: outReserve, to: userOut, authority: ctx.key(pairIx), amount: r.amountOut, userSigned: true)
+        try DEXToken.settle(
+            &ctx, userIn: userIn, vaultIn: inReserve, user: ctx.key(user), vaultOut: outReserve, userOut: userOut,
+            poolAuthority: ctx.key(pairIx), amountIn: r.amountIn, amountOut: r.amountOut)
 
         // Bins: the input (less the fee, which is claimable separately) goes into each bin, the output leaves it.
         var changed: [Int32: [(Int, DLMM.Bin)]] = [:]

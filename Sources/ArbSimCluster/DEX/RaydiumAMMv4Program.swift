@@ -137,12 +137,10 @@ struct RaydiumAMMv4Program: NativeProgram {
         }
         guard quote.amountOut > 0 else { throw .custom(E.invalidInput) }
         let (inVault, outVault) = direction == .aToB ? (p.coinVault, p.pcVault) : (p.pcVault, p.coinVault)
-        try DEXToken.transfer(
-            &ctx, from: p.userSource, to: inVault, authority: ctx.key(p.owner), amount: quote.amountIn,
-            userSigned: true)
-        try DEXToken.transfer(
-            &ctx, from: outVault, to: p.userDestination, authority: pool.authority, amount: quote.amountOut,
-            userSigned: true)
+        try DEXToken.settle(
+            &ctx, userIn: p.userSource, vaultIn: inVault, user: ctx.key(p.owner), vaultOut: outVault,
+            userOut: p.userDestination, poolAuthority: pool.authority, amountIn: quote.amountIn,
+            amountOut: quote.amountOut)
 
         // StateData swap counters (state.rs): in/out amounts (u128) and the accumulated fee of the input side.
         typealias S = DEXLayouts.AMMv4Stats

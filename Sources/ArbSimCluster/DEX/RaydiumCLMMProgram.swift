@@ -28,16 +28,7 @@ struct RaydiumCLMMProgram: NativeProgram {
     func process(_ ctx: inout InvocationContext) throws(InstructionError) {
         typealias L = RaydiumCLMMLayout
         try ctx.consume(Self.computeUnits)
-        guard ctx.data.count >= 8 else { throw .custom(A.instructionFallbackNotFound) }
-        let disc = Array(ctx.data[0..<8])
-        let v2: Bool
-        if disc == L.swapDiscriminator {
-            v2 = false
-        } else if disc == L.swapV2Discriminator {
-            v2 = true
-        } else {
-            throw .custom(A.instructionFallbackNotFound)
-        }
+        let v2 = try ctx.anchorInstruction([L.swapDiscriminator, L.swapV2Discriminator]) == 1
         guard ctx.data.count >= 41 else { throw .custom(A.instructionDidNotDeserialize) }
         ctx.log(v2 ? "Instruction: SwapV2" : "Instruction: Swap")
         let amount = ctx.data.le(UInt64.self, at: 8)
@@ -48,16 +39,8 @@ struct RaydiumCLMMProgram: NativeProgram {
         guard ctx.accountCount >= (v2 ? 13 : 10) else { throw .custom(A.accountNotEnoughKeys) }
         let (payer, config, poolIx, input, output, inVault, outVault, observation) = (0, 1, 2, 3, 4, 5, 6, 7)
         guard ctx.isSigner(payer) else { throw .custom(A.accountNotSigner) }
-        let poolAccount = ctx.account(poolIx)
-        guard poolAccount.owner == L.programId else { throw .custom(A.accountOwnedByWrongProgram) }
-        guard poolAccount.data.count >= 8, Array(poolAccount.data[0..<8]) == L.poolStateDiscriminator else {
-            throw .custom(A.accountDiscriminatorMismatch)
-        }
-        guard ctx.isWritable(poolIx) else { throw .custom(A.accountNotMutable) }
-        var venue: RaydiumCLMMVenue
-        do { venue = try RaydiumCLMMVenue(pool: ctx.venueAccount(poolIx)) } catch {
-            throw .custom(A.accountDidNotDeserialize)
-        }
+        try ctx.requireAnchorAccount(poolIx, owner: L.programId, discriminator: L.poolStateDiscriminator)
+        var venue = try ctx.decodePool(RaydiumCLMMVenue.self, at: poolIx)
         let state = venue.state
         guard ctx.key(config) == state.ammConfig else { throw .custom(A.constraintAddress) }
         guard ctx.key(observation) == state.observationKey else { throw .custom(A.constraintAddress) }
@@ -98,21 +81,12 @@ struct RaydiumCLMMProgram: NativeProgram {
             }
         }
         let q = detail.quote
-        if isBaseInput {
-            guard q.amountOut >= threshold else {
-                ctx.log("amount_out: \(q.amountOut), other_amount_threshold: \(threshold)")
-                throw .custom(E.tooLittleOutputReceived)
-            }
-        } else {
-            guard q.amountIn <= threshold else {
-                ctx.log("amount_in: \(q.amountIn), other_amount_threshold: \(threshold)")
-                throw .custom(E.tooMuchInputPaid)
-            }
-        }
-        try DEXToken.transfer(
-            &ctx, from: input, to: inVault, authority: ctx.key(payer), amount: q.amountIn, userSigned: true)
-        try DEXToken.transfer(
-            &ctx, from: outVault, to: output, authority: ctx.key(poolIx), amount: q.amountOut, userSigned: true)
+        try ConcentratedLiquidity.checkThreshold(
+            &ctx, q, threshold: threshold, exactIn: isBaseInput, belowMinimum: E.tooLittleOutputReceived,
+            aboveMaximum: E.tooMuchInputPaid)
+        try DEXToken.settle(
+            &ctx, userIn: input, vaultIn: inVault, user: ctx.key(payer), vaultOut: outVault, userOut: output,
+            poolAuthority: ctx.key(poolIx), amountIn: q.amountIn, amountOut: q.amountOut)
 
         let r = detail.swap
         var s = state
@@ -137,20 +111,12 @@ struct RaydiumCLMMProgram: NativeProgram {
         DEXLayouts.write(s, into: &a.data)
         try ctx.set(poolIx, a)
 
-        // Crossed ticks (`TickState::cross`): fee_growth_outside = global − outside, per token, with the input
-        // token's global as it was at the crossing and the other token's unchanged global.
-        for c in r.crossedTicks {
-            let start = ClmmMath.tickArrayStartIndex(c.tick, tickSpacing: state.tickSpacing)
-            guard let pos = ctx.position(of: venue.tickArrayAddress(start)) else {
-                throw .custom(E.notEnoughTickArrayAccount)
-            }
-            var ta = ctx.account(pos)
-            let o = 44 + Int((c.tick - start) / Int32(state.tickSpacing)) * L.tickStateSize
-            let global0 = zeroForOne ? c.feeGrowthGlobalInput : state.feeGrowthGlobal0X64
-            let global1 = zeroForOne ? state.feeGrowthGlobal1X64 : c.feeGrowthGlobalInput
-            ta.data.put(global0 &- ta.data.le(UInt128.self, at: o + 36), at: o + 36)
-            ta.data.put(global1 &- ta.data.le(UInt128.self, at: o + 52), at: o + 52)
-            try ctx.set(pos, ta)
-        }
+        // Crossed ticks (`TickState::cross`).
+        try ConcentratedLiquidity.recordCrossings(
+            &ctx, r.crossedTicks.map { .init(tick: $0.tick, feeGrowthGlobalInput: $0.feeGrowthGlobalInput) },
+            inputIsToken0: zeroForOne, globals: (state.feeGrowthGlobal0X64, state.feeGrowthGlobal1X64),
+            tickSpacing: state.tickSpacing, geometry: .raydiumCLMM,
+            arrayStart: { ClmmMath.tickArrayStartIndex($0, tickSpacing: state.tickSpacing) },
+            arrayAddress: { venue.tickArrayAddress($0) }, missingArray: E.notEnoughTickArrayAccount)
     }
 }

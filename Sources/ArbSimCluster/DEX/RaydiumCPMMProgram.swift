@@ -23,16 +23,8 @@ struct RaydiumCPMMProgram: NativeProgram {
     func process(_ ctx: inout InvocationContext) throws(InstructionError) {
         typealias L = RaydiumCPMMLayout
         try ctx.consume(Self.computeUnits)
-        guard ctx.data.count >= 8 else { throw .custom(A.instructionFallbackNotFound) }
-        let disc = Array(ctx.data[0..<8])
-        let exactIn: Bool
-        if disc == L.swapBaseInputDiscriminator {
-            exactIn = true
-        } else if disc == L.swapBaseOutputDiscriminator {
-            exactIn = false
-        } else {
-            throw .custom(A.instructionFallbackNotFound)
-        }
+        let exactIn =
+            try ctx.anchorInstruction([L.swapBaseInputDiscriminator, L.swapBaseOutputDiscriminator]) == 0
         guard ctx.data.count >= 24 else { throw .custom(A.instructionDidNotDeserialize) }
         ctx.log(exactIn ? "Instruction: SwapBaseInput" : "Instruction: SwapBaseOutput")
         // swap_base_input(amount_in, minimum_amount_out) / swap_base_output(max_amount_in, amount_out).
@@ -43,16 +35,8 @@ struct RaydiumCPMMProgram: NativeProgram {
         let (payer, authority, config, poolIx, input, output, inVault, outVault) = (0, 1, 2, 3, 4, 5, 6, 7)
         let (inProgram, outProgram, inMint, outMint, observation) = (8, 9, 10, 11, 12)
         guard ctx.isSigner(payer) else { throw .custom(A.accountNotSigner) }
-        let poolAccount = ctx.account(poolIx)
-        guard poolAccount.owner == L.programId else { throw .custom(A.accountOwnedByWrongProgram) }
-        guard poolAccount.data.count >= 8, Array(poolAccount.data[0..<8]) == L.poolDiscriminator else {
-            throw .custom(A.accountDiscriminatorMismatch)
-        }
-        guard ctx.isWritable(poolIx) else { throw .custom(A.accountNotMutable) }
-        var pool: RaydiumCPMMPool
-        do { pool = try RaydiumCPMMPool(pool: ctx.venueAccount(poolIx)) } catch {
-            throw .custom(A.accountDidNotDeserialize)
-        }
+        try ctx.requireAnchorAccount(poolIx, owner: L.programId, discriminator: L.poolDiscriminator)
+        var pool = try ctx.decodePool(RaydiumCPMMPool.self, at: poolIx)
         guard ctx.key(authority) == pool.authority else { throw .custom(A.constraintSeeds) }
         guard ctx.key(config) == pool.ammConfig else { throw .custom(A.constraintAddress) }
         guard ctx.key(observation) == pool.observationKey else { throw .custom(A.constraintAddress) }
@@ -89,10 +73,9 @@ struct RaydiumCPMMProgram: NativeProgram {
                 throw .custom(E.exceededSlippage)
             }
         }
-        try DEXToken.transfer(
-            &ctx, from: input, to: inVault, authority: ctx.key(payer), amount: quote.amountIn, userSigned: true)
-        try DEXToken.transfer(
-            &ctx, from: outVault, to: output, authority: pool.authority, amount: quote.amountOut, userSigned: true)
+        try DEXToken.settle(
+            &ctx, userIn: input, vaultIn: inVault, user: ctx.key(payer), vaultOut: outVault, userOut: output,
+            poolAuthority: pool.authority, amountIn: quote.amountIn, amountOut: quote.amountOut)
 
         // Accrued fees (`PoolState::update_fees`): protocol and fund shares of the trade fee, in the input token.
         let protocolFee = UInt64(UInt128(quote.fee) * UInt128(cfg.protocolFeeRate) / 1_000_000)

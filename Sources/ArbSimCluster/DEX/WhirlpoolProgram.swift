@@ -30,16 +30,7 @@ struct WhirlpoolProgram: NativeProgram {
 
     func process(_ ctx: inout InvocationContext) throws(InstructionError) {
         typealias L = WhirlpoolLayout
-        guard ctx.data.count >= 8 else { throw .custom(A.instructionFallbackNotFound) }
-        let disc = Array(ctx.data[0..<8])
-        let v2: Bool
-        if disc == L.swapDiscriminator {
-            v2 = false
-        } else if disc == L.swapV2Discriminator {
-            v2 = true
-        } else {
-            throw .custom(A.instructionFallbackNotFound)
-        }
+        let v2 = try ctx.anchorInstruction([L.swapDiscriminator, L.swapV2Discriminator]) == 1
         try ctx.consume(v2 ? Self.swapV2Units : Self.swapUnits)
         guard ctx.data.count >= (v2 ? 43 : 42) else { throw .custom(A.instructionDidNotDeserialize) }
         ctx.log(v2 ? "Instruction: SwapV2" : "Instruction: Swap")
@@ -57,17 +48,9 @@ struct WhirlpoolProgram: NativeProgram {
         let arrays = v2 ? [11, 12, 13] : [7, 8, 9]
         let oracle = v2 ? 14 : 10
         guard ctx.isSigner(authority) else { throw .custom(A.accountNotSigner) }
-        let poolAccount = ctx.account(poolIx)
-        guard poolAccount.owner == L.programId else { throw .custom(A.accountOwnedByWrongProgram) }
-        guard poolAccount.data.count >= 8, Array(poolAccount.data[0..<8]) == L.whirlpoolDiscriminator else {
-            throw .custom(A.accountDiscriminatorMismatch)
-        }
-        guard ctx.isWritable(poolIx) else { throw .custom(A.accountNotMutable) }
+        try ctx.requireAnchorAccount(poolIx, owner: L.programId, discriminator: L.whirlpoolDiscriminator)
         for i in arrays where !ctx.isWritable(i) { throw .custom(A.accountNotMutable) }  // tick arrays are `mut`
-        var venue: WhirlpoolVenue
-        do { venue = try WhirlpoolVenue(pool: ctx.venueAccount(poolIx)) } catch {
-            throw .custom(A.accountDidNotDeserialize)
-        }
+        var venue = try ctx.decodePool(WhirlpoolVenue.self, at: poolIx)
         let state = venue.state
         if v2 {
             for i in [0, 1] where ctx.key(i) != ProgramIDs.token && ctx.key(i) != ProgramIDs.token2022 {
@@ -109,27 +92,14 @@ struct WhirlpoolProgram: NativeProgram {
             }
         }
         let q = detail.quote
-        if exactIn {
-            guard q.amountOut >= threshold else {
-                ctx.log("amount_out: \(q.amountOut), other_amount_threshold: \(threshold)")
-                throw .custom(E.amountOutBelowMinimum)
-            }
-        } else {
-            guard q.amountIn <= threshold else {
-                ctx.log("amount_in: \(q.amountIn), other_amount_threshold: \(threshold)")
-                throw .custom(E.amountInAboveMaximum)
-            }
-        }
-        let user = ctx.key(authority)
-        if aToB {
-            try DEXToken.transfer(&ctx, from: ownerA, to: vaultA, authority: user, amount: q.amountIn, userSigned: true)
-            try DEXToken.transfer(
-                &ctx, from: vaultB, to: ownerB, authority: ctx.key(poolIx), amount: q.amountOut, userSigned: true)
-        } else {
-            try DEXToken.transfer(&ctx, from: ownerB, to: vaultB, authority: user, amount: q.amountIn, userSigned: true)
-            try DEXToken.transfer(
-                &ctx, from: vaultA, to: ownerA, authority: ctx.key(poolIx), amount: q.amountOut, userSigned: true)
-        }
+        try ConcentratedLiquidity.checkThreshold(
+            &ctx, q, threshold: threshold, exactIn: exactIn, belowMinimum: E.amountOutBelowMinimum,
+            aboveMaximum: E.amountInAboveMaximum)
+        let (userIn, vaultIn, vaultOut, userOut) =
+            aToB ? (ownerA, vaultA, vaultB, ownerB) : (ownerB, vaultB, vaultA, ownerA)
+        try DEXToken.settle(
+            &ctx, userIn: userIn, vaultIn: vaultIn, user: ctx.key(authority), vaultOut: vaultOut, userOut: userOut,
+            poolAuthority: ctx.key(poolIx), amountIn: q.amountIn, amountOut: q.amountOut)
         let r = detail.swap
         var s = state
         s.sqrtPrice = r.nextSqrtPrice
@@ -146,24 +116,13 @@ struct WhirlpoolProgram: NativeProgram {
         DEXLayouts.write(s, into: &a.data)
         try ctx.set(poolIx, a)
 
-        // Crossed ticks (`Tick::update` on cross): fee_growth_outside = global − outside, per token, with the
-        // input token's global as it was at the crossing and the other token's unchanged global.
-        for c in r.crossedTicks {
-            let start = WhirlpoolMath.tickArrayStartIndex(c.tickIndex, tickSpacing: state.tickSpacing)
-            guard let pos = ctx.position(of: venue.tickArrayAddress(start)) else {
-                throw .custom(E.tickArraySequenceInvalidIndex)
-            }
-            var ta = ctx.account(pos)
-            guard ta.data.count == L.fixedTickArraySize else {
-                // Dynamic tick arrays keep only initialized ticks' bytes; their fee growth is not modelled.
-                continue
-            }
-            let o = 12 + Int((c.tickIndex - start) / Int32(state.tickSpacing)) * L.tickSize
-            let globalA = aToB ? c.feeGrowthGlobalInput : state.feeGrowthGlobalA
-            let globalB = aToB ? state.feeGrowthGlobalB : c.feeGrowthGlobalInput
-            ta.data.put(globalA &- ta.data.le(UInt128.self, at: o + 33), at: o + 33)
-            ta.data.put(globalB &- ta.data.le(UInt128.self, at: o + 49), at: o + 49)
-            try ctx.set(pos, ta)
-        }
+        // Crossed ticks (`Tick::update` on cross). Dynamic tick arrays keep only initialized ticks' bytes; their
+        // fee growth is not modelled (skipped).
+        try ConcentratedLiquidity.recordCrossings(
+            &ctx, r.crossedTicks.map { .init(tick: $0.tickIndex, feeGrowthGlobalInput: $0.feeGrowthGlobalInput) },
+            inputIsToken0: aToB, globals: (state.feeGrowthGlobalA, state.feeGrowthGlobalB),
+            tickSpacing: state.tickSpacing, geometry: .whirlpool, fixedArraySize: L.fixedTickArraySize,
+            arrayStart: { WhirlpoolMath.tickArrayStartIndex($0, tickSpacing: state.tickSpacing) },
+            arrayAddress: { venue.tickArrayAddress($0) }, missingArray: E.tickArraySequenceInvalidIndex)
     }
 }
