@@ -36,6 +36,7 @@ public final class InferenceModel: Sendable {
     let labelSlot: Slot?
     let scoreSlot: Slot?
     let scratchWidth: Int
+    let keyScratchWidth: Int
     /// Keeps the kernels alive; the program refers to them unowned.
     let kernels: [any AnyObject & Sendable]
     /// The program in memory owned by the model (read without closures on the hot path; written only in init).
@@ -103,6 +104,7 @@ public final class InferenceModel: Sendable {
         let inputSlot = try c.allocate(.float, [1, width], input.name)
         try c.define(input.name, inputSlot)
         for node in graph.nodes { try c.compile(node) }
+        c.fuseDenseLayers()
 
         var outs: [Info.Value] = []
         var label: Slot?
@@ -132,7 +134,8 @@ public final class InferenceModel: Sendable {
         let layouts = c.treeKernels.map { k in
             "\(k.treeCount) trees, max depth \(k.maxDepth), \(k.nodeCount) nodes, "
                 + (k.usesFastPath
-                    ? "perfect layout (branch-free, \(perfectLanes) trees in lockstep)" : "generic layout")
+                    ? "perfect layout (level-major, branch-free integer compares, 8 trees at once)"
+                    : "generic layout")
         }
         info = Info(
             inputs: [.init(name: input.name, type: "tensor(float)[N, \(width)]")], outputs: outs,
@@ -146,6 +149,7 @@ public final class InferenceModel: Sendable {
         labelSlot = label
         scoreSlot = score
         scratchWidth = max(c.maxScratch, 1)
+        keyScratchWidth = max(c.maxKeyScratch, 1)
         kernels = c.kernels
         code = .allocate(capacity: max(1, c.program.count))
         _ = code.initialize(from: c.program)
@@ -190,6 +194,7 @@ public final class Evaluator {
     let f: UnsafeMutablePointer<Float>
     let i: UnsafeMutablePointer<Int64>
     let has: UnsafeMutablePointer<Bool>
+    let keys: UnsafeMutablePointer<Int32>
     let fCount: Int
     let iCount: Int
     /// Set when the last evaluation hit a data-dependent fault (an out-of-range ArrayFeatureExtractor index).
@@ -213,12 +218,15 @@ public final class Evaluator {
         i = ip
         has = .allocate(capacity: model.scratchWidth)
         has.initialize(repeating: false, count: model.scratchWidth)
+        keys = .allocate(capacity: model.keyScratchWidth)
+        keys.initialize(repeating: 0, count: model.keyScratchWidth)
     }
 
     deinit {
         f.deallocate()
         i.deallocate()
         has.deallocate()
+        keys.deallocate()
     }
 
     /// Evaluates one row. `features.count` must equal `model.inputWidth` (checked; a mismatch is a caller bug).
@@ -266,10 +274,14 @@ public final class Evaluator {
             switch prog[pc] {
             case .treeClassifier(let k, let x, let label, let scores):
                 let has = self.has
-                k._withUnsafeGuaranteedRef { $0.classify(f + x, label: i + label, scores: f + scores, has: has) }
+                let keys = self.keys
+                k._withUnsafeGuaranteedRef {
+                    $0.classify(f + x, label: i + label, scores: f + scores, has: has, keys: keys)
+                }
             case .treeRegressor(let k, let x, let y):
                 let has = self.has
-                k._withUnsafeGuaranteedRef { $0.regress(f + x, f + y, has) }
+                let keys = self.keys
+                k._withUnsafeGuaranteedRef { $0.regress(f + x, f + y, has, keys) }
             case .linearClassifier(let k, let x, let label, let scores):
                 k._withUnsafeGuaranteedRef { $0.classify(f + x, label: i + label, scores: f + scores) }
             case .linearRegressor(let k, let x, let y):
@@ -283,6 +295,8 @@ public final class Evaluator {
                 }
             case .matmul(let a, let b, let y, let m, let k, let n):
                 Kernels.matmul(f + a, f + b, f + y, m, k, n)
+            case .dense(let p):
+                Kernels.dense(f, p)
             case .gemm(let p):
                 Kernels.gemm(f, p)
             case .binary(let op, let a, let b, let y, let plan):
@@ -356,54 +370,92 @@ public final class Evaluator {
 }
 
 enum Kernels {
+    /// y[m, n] = a[m, k] · b[k, n]. Per output element: a sequential sum over k of separate multiply and add (the
+    /// order of the scalar definition; no fused multiply-add), computed for 8 columns at a time in SIMD registers.
+    /// Column blocks of 32, 16 and 8 keep four, two or one independent accumulation chains in flight.
     @inline(__always)
     static func matmul(
         _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ m: Int, _ k: Int,
         _ n: Int
     ) {
-        // Per output element: a sequential sum over k of separate multiply and add (the order of the scalar
-        // definition), eight output columns at a time in SIMD registers.
-        let full = n & ~7
         for r in 0..<m {
-            let ar = a + r * k
-            let yr = y + r * n
+            let ar = a + r &* k
+            let yr = UnsafeMutableRawPointer(y + r &* n)
             var c = 0
-            // 32 columns at a time: four independent accumulation chains overlap in the pipeline.
-            while c + 32 <= full {
+            while c &+ 32 <= n {
                 var acc0 = SIMD8<Float>()
                 var acc1 = SIMD8<Float>()
                 var acc2 = SIMD8<Float>()
                 var acc3 = SIMD8<Float>()
                 for kk in 0..<k {
                     let av = SIMD8(repeating: ar[kk])
-                    let row = UnsafeRawPointer(b + kk * n + c)
+                    let row = UnsafeRawPointer(b + (kk &* n &+ c))
                     acc0 = acc0 + av * row.loadUnaligned(as: SIMD8<Float>.self)
                     acc1 = acc1 + av * row.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
                     acc2 = acc2 + av * row.loadUnaligned(fromByteOffset: 64, as: SIMD8<Float>.self)
                     acc3 = acc3 + av * row.loadUnaligned(fromByteOffset: 96, as: SIMD8<Float>.self)
                 }
-                let out = UnsafeMutableRawPointer(yr + c)
-                out.storeBytes(of: acc0, as: SIMD8<Float>.self)
-                out.storeBytes(of: acc1, toByteOffset: 32, as: SIMD8<Float>.self)
-                out.storeBytes(of: acc2, toByteOffset: 64, as: SIMD8<Float>.self)
-                out.storeBytes(of: acc3, toByteOffset: 96, as: SIMD8<Float>.self)
-                c += 32
+                yr.storeBytes(of: acc0, toByteOffset: c &* 4, as: SIMD8<Float>.self)
+                yr.storeBytes(of: acc1, toByteOffset: c &* 4 &+ 32, as: SIMD8<Float>.self)
+                yr.storeBytes(of: acc2, toByteOffset: c &* 4 &+ 64, as: SIMD8<Float>.self)
+                yr.storeBytes(of: acc3, toByteOffset: c &* 4 &+ 96, as: SIMD8<Float>.self)
+                c &+= 32
             }
-            while c < full {
+            if c &+ 16 <= n {
+                var acc0 = SIMD8<Float>()
+                var acc1 = SIMD8<Float>()
+                for kk in 0..<k {
+                    let av = SIMD8(repeating: ar[kk])
+                    let row = UnsafeRawPointer(b + (kk &* n &+ c))
+                    acc0 = acc0 + av * row.loadUnaligned(as: SIMD8<Float>.self)
+                    acc1 = acc1 + av * row.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
+                }
+                yr.storeBytes(of: acc0, toByteOffset: c &* 4, as: SIMD8<Float>.self)
+                yr.storeBytes(of: acc1, toByteOffset: c &* 4 &+ 32, as: SIMD8<Float>.self)
+                c &+= 16
+            }
+            if c &+ 8 <= n {
                 var acc = SIMD8<Float>()
                 for kk in 0..<k {
-                    let bv = UnsafeRawPointer(b + kk * n + c).loadUnaligned(as: SIMD8<Float>.self)
+                    let bv = UnsafeRawPointer(b + (kk &* n &+ c)).loadUnaligned(as: SIMD8<Float>.self)
                     acc = acc + SIMD8(repeating: ar[kk]) * bv
                 }
-                UnsafeMutableRawPointer(yr + c).storeBytes(of: acc, as: SIMD8<Float>.self)
-                c += 8
+                yr.storeBytes(of: acc, toByteOffset: c &* 4, as: SIMD8<Float>.self)
+                c &+= 8
             }
+            let ys = y + r &* n
             while c < n {
                 var s: Float = 0
-                for kk in 0..<k { s = s + ar[kk] * b[kk * n + c] }
-                yr[c] = s
-                c += 1
+                for kk in 0..<k { s = s + ar[kk] * b[kk &* n &+ c] }
+                ys[c] = s
+                c &+= 1
             }
+        }
+    }
+
+    /// A fused dense layer (see `DensePlan`): the MatMul, then per element `y2 = y + bias` (Add, same operand
+    /// order) and `relu(y2)` as `Kernels.unary` computes it (NaN and −0 kept).
+    @inline(__always)
+    static func dense(_ f: UnsafeMutablePointer<Float>, _ p: DensePlan) {
+        matmul(f + p.a, f + p.b, f + p.y, p.m, p.k, p.n)
+        let count = p.m &* p.n
+        let y = f + p.y
+        let y2 = f + p.y2
+        let bias = f + p.bias
+        let relu = p.relu
+        if p.biasStride == 1 {
+            // One bias per column; rows (m > 1) reuse the same bias row.
+            for r in 0..<p.m {
+                let o = r &* p.n
+                for c in 0..<p.n { y2[o &+ c] = y[o &+ c] + bias[c] }
+            }
+        } else {
+            let b0 = bias[0]
+            for e in 0..<count { y2[e] = y[e] + b0 }
+        }
+        if relu >= 0 {
+            let y3 = f + relu
+            for e in 0..<count { y3[e] = y2[e] < 0 ? 0 : y2[e] }
         }
     }
 

@@ -55,6 +55,8 @@ enum Instr: @unchecked Sendable {
     case treeClassifier(Unmanaged<TreeEnsembleKernel>, x: Int, label: Int, scores: Int)
     case treeRegressor(Unmanaged<TreeEnsembleKernel>, x: Int, y: Int)
     case matmul(a: Int, b: Int, y: Int, m: Int, k: Int, n: Int)
+    /// MatMul, then Add of a bias, then optionally Relu, fused by `Compiler.fuseDenseLayers()`.
+    case dense(DensePlan)
     case gemm(GemmPlan)
     case binary(BinaryOp, a: Int, b: Int, y: Int, plan: BroadcastPlan)
     case binaryInt(BinaryOp, a: Int, b: Int, y: Int, plan: BroadcastPlan)
@@ -67,6 +69,20 @@ enum Instr: @unchecked Sendable {
     case castFloatToInt(x: Int, y: Int, n: Int)
     case castIntToFloat(x: Int, y: Int, n: Int)
     case wrapInt32(x: Int, y: Int, n: Int)
+}
+
+/// A fused dense layer: `y = a · b` (MatMul, [m, k] · [k, n]), `y2 = y + bias` (Add, the bias one value per
+/// column or one value for all), `y3 = relu(y2)` when `relu >= 0`. The same float operations in the same order as
+/// the instructions it replaces; every intermediate value is still written (another node may read it).
+struct DensePlan: Sendable {
+    var a: Int, b: Int, y: Int
+    var m: Int, k: Int, n: Int
+    var bias: Int
+    /// 1: one bias per column; 0: one bias for every column.
+    var biasStride: Int
+    var y2: Int
+    /// Offset of the Relu output, or −1 without Relu.
+    var relu: Int
 }
 
 struct GemmPlan: Sendable {
