@@ -675,7 +675,8 @@ extension Compiler {
                 continue
             }
             var dense = DensePlan(
-                a: a, b: b, y: y, m: m, k: k, n: n, bias: bias, biasStride: biasStride, y2: y2, relu: -1)
+                a: a, b: b, y: y, m: m, k: k, n: n, bias: bias, biasStride: biasStride, y2: y2,
+                biasFirst: !yIsLeft, relu: -1)
             pc += 2
             if pc < program.count, case .unary(.relu, let x3, let y3, let n3) = program[pc], x3 == y2, n3 == m * n {
                 dense.relu = y3

@@ -233,7 +233,7 @@ public final class Evaluator {
     @inline(__always)
     public func evaluate(_ features: UnsafeBufferPointer<Float>) -> Decision {
         precondition(features.count == model.inputWidth, "feature row width differs from the model's input width")
-        (f + model.inputOffset).update(from: features.baseAddress!, count: features.count)
+        Kernels.copy(features.baseAddress!, f + model.inputOffset, features.count)
         run()
         return currentDecision
     }
@@ -287,12 +287,7 @@ public final class Evaluator {
             case .linearRegressor(let k, let x, let y):
                 k._withUnsafeGuaranteedRef { $0.regress(f + x, f + y) }
             case .scaler(let x, let y, let rows, let cols, let o, let oc, let s, let sc):
-                for r in 0..<rows {
-                    for c in 0..<cols {
-                        let idx = r * cols + c
-                        f[y + idx] = (f[x + idx] - f[o + (oc == 1 ? 0 : c)]) * f[s + (sc == 1 ? 0 : c)]
-                    }
-                }
+                Kernels.scaler(f + x, f + y, rows, cols, f + o, oc == 1 ? 0 : 1, f + s, sc == 1 ? 0 : 1)
             case .matmul(let a, let b, let y, let m, let k, let n):
                 Kernels.matmul(f + a, f + b, f + y, m, k, n)
             case .dense(let p):
@@ -319,13 +314,13 @@ public final class Evaluator {
                     for c in 0..<cols { dst[c] /= sum }
                 }
             case .copy(let t, let x, let y, let n):
-                if t == .float { (f + y).update(from: f + x, count: n) } else { (i + y).update(from: i + x, count: n) }
+                if t == .float { Kernels.copy(f + x, f + y, n) } else { Kernels.copy(i + x, i + y, n) }
             case .concatSegment(let t, let x, let y, let outer, let chunk, let yStride):
                 for o in 0..<outer {
                     if t == .float {
-                        (f + y + o * yStride).update(from: f + x + o * chunk, count: chunk)
+                        Kernels.copy(f + x + o * chunk, f + y + o * yStride, chunk)
                     } else {
-                        (i + y + o * yStride).update(from: i + x + o * chunk, count: chunk)
+                        Kernels.copy(i + x + o * chunk, i + y + o * yStride, chunk)
                     }
                 }
             case .argmax(let x, let y, let outer, let axisLen, let inner, let last):
@@ -370,6 +365,29 @@ public final class Evaluator {
 }
 
 enum Kernels {
+    /// Scaler: y = (x − offset) · scale per column; the offset/scale strides are 1 (per column) or 0 (one value).
+    @inline(__always)
+    static func scaler(
+        _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ rows: Int, _ cols: Int,
+        _ offset: UnsafePointer<Float>, _ os: Int, _ scale: UnsafePointer<Float>, _ ss: Int
+    ) {
+        for r in 0..<rows {
+            let xr = x + r &* cols
+            let yr = y + r &* cols
+            for c in 0..<cols { yr[c] = (xr[c] - offset[c &* os]) * scale[c &* ss] }
+        }
+    }
+
+    /// Element copy for the short runs the programs move (a call to memmove costs more than the copy).
+    @inline(__always)
+    static func copy<T>(_ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ n: Int) {
+        if n > 64 {
+            y.update(from: x, count: n)
+            return
+        }
+        for e in 0..<n { y[e] = x[e] }
+    }
+
     /// y[m, n] = a[m, k] · b[k, n]. Per output element: a sequential sum over k of separate multiply and add (the
     /// order of the scalar definition; no fused multiply-add), computed for 8 columns at a time in SIMD registers.
     /// Column blocks of 32, 16 and 8 keep four, two or one independent accumulation chains in flight.
@@ -433,29 +451,105 @@ enum Kernels {
         }
     }
 
-    /// A fused dense layer (see `DensePlan`): the MatMul, then per element `y2 = y + bias` (Add, same operand
-    /// order) and `relu(y2)` as `Kernels.unary` computes it (NaN and −0 kept).
+    /// A fused dense layer (see `DensePlan`) for one row: the MatMul's column blocks, each finished in registers
+    /// — stored as the MatMul output, plus the bias in the Add's operand order, then Relu as `Kernels.unary`
+    /// computes it (`x < 0 ? 0 : x`: NaN and −0 kept). The bias is loaded after the MatMul output is stored, so
+    /// the result is the unfused one even if the two alias.
     @inline(__always)
     static func dense(_ f: UnsafeMutablePointer<Float>, _ p: DensePlan) {
+        guard p.m == 1 else {
+            denseRows(f, p)
+            return
+        }
+        let a = UnsafePointer(f + p.a)
+        let b = UnsafePointer(f + p.b)
+        let k = p.k
+        let n = p.n
+        let y = UnsafeMutableRawPointer(f + p.y)
+        let y2 = UnsafeMutableRawPointer(f + p.y2)
+        let y3 = UnsafeMutableRawPointer(f + max(p.relu, 0))
+        let relu = p.relu >= 0
+        let bias = UnsafeRawPointer(f + p.bias)
+        let perColumn = p.biasStride == 1
+        let biasFirst = p.biasFirst
+        @inline(__always) func finish(_ acc: SIMD8<Float>, _ c: Int) {
+            let o = c &* 4
+            y.storeBytes(of: acc, toByteOffset: o, as: SIMD8<Float>.self)
+            let bv =
+                perColumn
+                ? bias.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
+                : SIMD8(repeating: bias.load(as: Float.self))
+            let h = biasFirst ? bv + acc : acc + bv
+            y2.storeBytes(of: h, toByteOffset: o, as: SIMD8<Float>.self)
+            if relu { y3.storeBytes(of: h.replacing(with: 0, where: h .< 0), toByteOffset: o, as: SIMD8<Float>.self) }
+        }
+        var c = 0
+        while c &+ 32 <= n {
+            var acc0 = SIMD8<Float>()
+            var acc1 = SIMD8<Float>()
+            var acc2 = SIMD8<Float>()
+            var acc3 = SIMD8<Float>()
+            for kk in 0..<k {
+                let av = SIMD8(repeating: a[kk])
+                let row = UnsafeRawPointer(b + (kk &* n &+ c))
+                acc0 = acc0 + av * row.loadUnaligned(as: SIMD8<Float>.self)
+                acc1 = acc1 + av * row.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
+                acc2 = acc2 + av * row.loadUnaligned(fromByteOffset: 64, as: SIMD8<Float>.self)
+                acc3 = acc3 + av * row.loadUnaligned(fromByteOffset: 96, as: SIMD8<Float>.self)
+            }
+            finish(acc0, c)
+            finish(acc1, c &+ 8)
+            finish(acc2, c &+ 16)
+            finish(acc3, c &+ 24)
+            c &+= 32
+        }
+        if c &+ 16 <= n {
+            var acc0 = SIMD8<Float>()
+            var acc1 = SIMD8<Float>()
+            for kk in 0..<k {
+                let av = SIMD8(repeating: a[kk])
+                let row = UnsafeRawPointer(b + (kk &* n &+ c))
+                acc0 = acc0 + av * row.loadUnaligned(as: SIMD8<Float>.self)
+                acc1 = acc1 + av * row.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
+            }
+            finish(acc0, c)
+            finish(acc1, c &+ 8)
+            c &+= 16
+        }
+        if c &+ 8 <= n {
+            var acc = SIMD8<Float>()
+            for kk in 0..<k {
+                acc = acc + SIMD8(repeating: a[kk]) * UnsafeRawPointer(b + (kk &* n &+ c)).loadUnaligned(as: SIMD8<Float>.self)
+            }
+            finish(acc, c)
+            c &+= 8
+        }
+        while c < n {
+            var s: Float = 0
+            for kk in 0..<k { s = s + a[kk] * b[kk &* n &+ c] }
+            let o = c &* 4
+            y.storeBytes(of: s, toByteOffset: o, as: Float.self)
+            let bv = bias.load(fromByteOffset: perColumn ? o : 0, as: Float.self)
+            let h = biasFirst ? bv + s : s + bv
+            y2.storeBytes(of: h, toByteOffset: o, as: Float.self)
+            if relu { y3.storeBytes(of: h < 0 ? 0 : h, toByteOffset: o, as: Float.self) }
+            c &+= 1
+        }
+    }
+
+    /// `dense` for m > 1 rows (not reached with the batch fixed to 1; kept general): MatMul, then the epilogue.
+    static func denseRows(_ f: UnsafeMutablePointer<Float>, _ p: DensePlan) {
         matmul(f + p.a, f + p.b, f + p.y, p.m, p.k, p.n)
-        let count = p.m &* p.n
         let y = f + p.y
         let y2 = f + p.y2
         let bias = f + p.bias
-        let relu = p.relu
-        if p.biasStride == 1 {
-            // One bias per column; rows (m > 1) reuse the same bias row.
-            for r in 0..<p.m {
-                let o = r &* p.n
-                for c in 0..<p.n { y2[o &+ c] = y[o &+ c] + bias[c] }
+        for r in 0..<p.m {
+            for c in 0..<p.n {
+                let e = r * p.n + c
+                let bv = bias[p.biasStride == 1 ? c : 0]
+                y2[e] = p.biasFirst ? bv + y[e] : y[e] + bv
+                if p.relu >= 0 { f[p.relu + e] = y2[e] < 0 ? 0 : y2[e] }
             }
-        } else {
-            let b0 = bias[0]
-            for e in 0..<count { y2[e] = y[e] + b0 }
-        }
-        if relu >= 0 {
-            let y3 = f + relu
-            for e in 0..<count { y3[e] = y2[e] < 0 ? 0 : y2[e] }
         }
     }
 

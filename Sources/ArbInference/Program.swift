@@ -81,6 +81,8 @@ struct DensePlan: Sendable {
     /// 1: one bias per column; 0: one bias for every column.
     var biasStride: Int
     var y2: Int
+    /// The Add's operand order: `bias + y` when true, `y + bias` otherwise (NaN payloads follow the left operand).
+    var biasFirst: Bool
     /// Offset of the Relu output, or −1 without Relu.
     var relu: Int
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// TreeEnsembleClassifier / TreeEnsembleRegressor (ai.onnx.ml v1/v3), compiled at load time.
 ///
 /// Two layouts:
@@ -566,8 +568,10 @@ final class TreeEnsembleKernel: @unchecked Sendable {
             scores[1] = s
         case 2, 3:
             if post == .logistic {
-                scores[0] = mlLogistic(-s)
-                scores[1] = mlLogistic(s)
+                // mlLogistic(−s) and mlLogistic(s) share exp(−|s|): one exp, the same two results bit for bit.
+                let e = 1 / (1 + Foundation.exp(-Swift.abs(s)))
+                scores[0] = -s < 0 ? 1 - e : e
+                scores[1] = s < 0 ? 1 - e : e
             } else {
                 scores[0] = -s
                 scores[1] = s
