@@ -646,7 +646,7 @@ struct Compiler {
 }
 
 extension Compiler {
-    /// Peephole fusion of MatMul → Add (bias) → Relu, as skl2onnx emits an MLP's layers, into one `.dense`
+    /// Peephole fusion of MatMul → Add (bias) → Relu/Sigmoid/Tanh, as skl2onnx emits an MLP's layers, into one `.dense`
     /// instruction. Only adjacent instructions fuse, the Add must read the MatMul's output, and its other operand
     /// must be a per-column (stride 1) or single (stride 0) bias along the output row: then one pass computes what
     /// the three instructions compute, bit for bit, without two interpreter dispatches and two extra loops.
@@ -676,10 +676,11 @@ extension Compiler {
             }
             var dense = DensePlan(
                 a: a, b: b, y: y, m: m, k: k, n: n, bias: bias, biasStride: biasStride, y2: y2,
-                biasFirst: !yIsLeft, relu: -1)
+                biasFirst: !yIsLeft, activation: -1, activationOp: .relu)
             pc += 2
-            if pc < program.count, case .unary(.relu, let x3, let y3, let n3) = program[pc], x3 == y2, n3 == m * n {
-                dense.relu = y3
+            if pc < program.count, case .unary(let op, let x3, let y3, let n3) = program[pc], x3 == y2, n3 == m * n {
+                dense.activation = y3
+                dense.activationOp = op
                 pc += 1
             }
             out.append(.dense(dense))

@@ -330,11 +330,12 @@ public final class Evaluator {
                         var best = 0
                         var bestValue = base[0]
                         for a in 1..<max(axisLen, 1) {
+                            // Selects, not a branch: which class wins is data, and a mispredicted branch costs
+                            // more than the whole comparison.
                             let v = base[a * inner]
-                            if last ? (v >= bestValue) : (v > bestValue) {
-                                best = a
-                                bestValue = v
-                            }
+                            let take = last ? (v >= bestValue) : (v > bestValue)
+                            best = take ? a : best
+                            bestValue = take ? v : bestValue
                         }
                         i[y + o * inner + n] = Int64(best)
                     }
@@ -453,7 +454,7 @@ enum Kernels {
 
     /// A fused dense layer (see `DensePlan`) for one row: the MatMul's column blocks, each finished in registers
     /// — stored as the MatMul output, plus the bias in the Add's operand order, then Relu as `Kernels.unary`
-    /// computes it (`x < 0 ? 0 : x`: NaN and −0 kept). The bias is loaded after the MatMul output is stored, so
+    /// computes it (`x < 0 ? 0 : x`: NaN and −0 kept); Sigmoid and Tanh run `Kernels.unary` on the row after. The bias is loaded after the MatMul output is stored, so
     /// the result is the unfused one even if the two alias.
     @inline(__always)
     static func dense(_ f: UnsafeMutablePointer<Float>, _ p: DensePlan) {
@@ -467,8 +468,8 @@ enum Kernels {
         let n = p.n
         let y = UnsafeMutableRawPointer(f + p.y)
         let y2 = UnsafeMutableRawPointer(f + p.y2)
-        let y3 = UnsafeMutableRawPointer(f + max(p.relu, 0))
-        let relu = p.relu >= 0
+        let y3 = UnsafeMutableRawPointer(f + max(p.activation, 0))
+        let relu = p.activation >= 0 && p.activationOp == .relu
         let bias = UnsafeRawPointer(f + p.bias)
         let perColumn = p.biasStride == 1
         let biasFirst = p.biasFirst
@@ -519,7 +520,9 @@ enum Kernels {
         if c &+ 8 <= n {
             var acc = SIMD8<Float>()
             for kk in 0..<k {
-                acc = acc + SIMD8(repeating: a[kk]) * UnsafeRawPointer(b + (kk &* n &+ c)).loadUnaligned(as: SIMD8<Float>.self)
+                acc =
+                    acc + SIMD8(repeating: a[kk])
+                    * UnsafeRawPointer(b + (kk &* n &+ c)).loadUnaligned(as: SIMD8<Float>.self)
             }
             finish(acc, c)
             c &+= 8
@@ -535,6 +538,7 @@ enum Kernels {
             if relu { y3.storeBytes(of: h < 0 ? 0 : h, toByteOffset: o, as: Float.self) }
             c &+= 1
         }
+        if p.activation >= 0, !relu { unary(p.activationOp, f + p.y2, f + p.activation, n) }
     }
 
     /// `dense` for m > 1 rows (not reached with the batch fixed to 1; kept general): MatMul, then the epilogue.
@@ -548,9 +552,9 @@ enum Kernels {
                 let e = r * p.n + c
                 let bv = bias[p.biasStride == 1 ? c : 0]
                 y2[e] = p.biasFirst ? bv + y[e] : y[e] + bv
-                if p.relu >= 0 { f[p.relu + e] = y2[e] < 0 ? 0 : y2[e] }
             }
         }
+        if p.activation >= 0 { unary(p.activationOp, y2, f + p.activation, p.m * p.n) }
     }
 
     @inline(__always)

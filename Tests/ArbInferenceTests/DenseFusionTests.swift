@@ -70,7 +70,7 @@ import Testing
         // The three instructions became one.
         #expect(model.program.count == 1)
         if case .dense(let p) = model.program.first {
-            #expect((p.relu >= 0) == c.relu)
+            #expect((p.activation >= 0) == c.relu)
         } else {
             Issue.record("not fused: \(model.program)")
         }

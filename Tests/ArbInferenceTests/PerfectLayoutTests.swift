@@ -113,7 +113,8 @@ import Testing
         }
         let thresholds = trees.flatMap { t in t.threshold.indices.filter { t.trueId[$0] >= 0 }.map { t.threshold[$0] } }
         let model = try InferenceModel(
-            bytes: Self.encode(trees, width: width, mode: lessThan ? "BRANCH_LT" : "BRANCH_LEQ", missingTrue: missingTrue),
+            bytes: Self.encode(
+                trees, width: width, mode: lessThan ? "BRANCH_LT" : "BRANCH_LEQ", missingTrue: missingTrue),
             expectedSchemaVersion: nil)
         #expect(model.info.treeLayouts.first?.contains("perfect") == true)
         let e = model.makeEvaluator()
@@ -149,7 +150,10 @@ import Testing
         var bad = 0
         for i in 0..<100_000 {
             let a = i < 144 ? specials[i % 12] : Float(bitPattern: UInt32(truncatingIfNeeded: rng.next()))
-            let b = i < 144 ? specials[i / 12] : (rng.next() % 2 == 0 ? a.nextUp : Float(bitPattern: UInt32(truncatingIfNeeded: rng.next())))
+            let b =
+                i < 144
+                ? specials[i / 12]
+                : (rng.next() % 2 == 0 ? a.nextUp : Float(bitPattern: UInt32(truncatingIfNeeded: rng.next())))
             if a.isNaN || b.isNaN { continue }
             if (a < b) != (orderKey(a) < orderKey(b)) || (a == b) != (orderKey(a) == orderKey(b)) { bad += 1 }
             if orderKey(a) == Int32.min || orderKey(a) == Int32.max { bad += 1 }
