@@ -77,17 +77,17 @@ final class TreeEnsembleKernel: @unchecked Sendable {
 
     // Perfect layout (nil when not applicable).
     let perfectDepth: Int
-    /// Level-major nodes: threshold key and feature side by side (one 8-byte load per step).
+    /// Levels 0 … D−2, level-major: threshold key and feature side by side (one 8-byte load per step).
     let perfectNodes: UnsafeMutablePointer<KeyNode>?
-    /// Leaf values, tree by tree: tree k's leaf j at `k·2^D + j`.
-    let perfectLeaves: UnsafeMutablePointer<Float>?
+    /// Level D−1, tree by tree (tree k's node j at `k·2^(D−1) + j`), each with its two leaf values.
+    let perfectLast: UnsafeMutablePointer<LastNode>?
     /// The key a NaN feature gets: above every threshold key (goes right, the false branch) or below all of them
     /// (missing values track true: goes left).
     let perfectMissingKey: Int32
 
     /// Number of score columns the kernel writes.
     var scoreWidth: Int { isClassifier ? classLabels.count : targets }
-    var usesFastPath: Bool { perfectNodes != nil }
+    var usesFastPath: Bool { perfectLast != nil }
     /// Int32 scratch the evaluator passes to `classify`/`regress` (the row's feature keys); 0 when not needed.
     var keyScratchWidth: Int { usesFastPath ? inputWidth : 0 }
     var maxDepth: Int
@@ -97,7 +97,7 @@ final class TreeEnsembleKernel: @unchecked Sendable {
         leafTargets.deallocate()
         leafWeights.deallocate()
         perfectNodes?.deallocate()
-        perfectLeaves?.deallocate()
+        perfectLast?.deallocate()
     }
 
     struct Spec {
@@ -283,7 +283,7 @@ final class TreeEnsembleKernel: @unchecked Sendable {
         // The perfect layout: uniform LEQ/LT branches, one weight to target 0 per leaf, bounded padded size.
         let mode = firstBranch?.0 ?? .leq
         let padded = treeOrder.count << depthMax
-        if uniform, mode == .leq || mode == .lt, depthMax <= 12, padded <= 1 << 22 {
+        if uniform, mode == .leq || mode == .lt, depthMax >= 1, depthMax <= 12, padded <= 1 << 22 {
             let innerCount = (1 << depthMax) - 1
             let leaves = 1 << depthMax
             let pf = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, treeCount * innerCount))
@@ -314,29 +314,42 @@ final class TreeEnsembleKernel: @unchecked Sendable {
             }
             // Level-major, with thresholds as order keys (see the type's documentation).
             let missingTrue = firstBranch?.1 ?? false
-            let count = max(1, treeCount * innerCount)
-            let packed = UnsafeMutablePointer<KeyNode>.allocate(capacity: count)
-            packed.initialize(repeating: KeyNode(key: 0, feature: 0), count: count)
+            let upper = treeCount * ((1 << (depthMax - 1)) - 1)
+            let packed = UnsafeMutablePointer<KeyNode>.allocate(capacity: max(1, upper))
+            packed.initialize(repeating: KeyNode(key: 0, feature: 0), count: max(1, upper))
+            let lastWidth = 1 << (depthMax - 1)
+            let last = UnsafeMutablePointer<LastNode>.allocate(capacity: treeCount * lastWidth)
             for ti in 0..<treeCount {
                 for d in 0..<depthMax {
                     for j in 0..<(1 << d) {
                         let src = ti * innerCount + (1 << d) - 1 + j
                         let key = perfectThresholdKey(pt[src], lessThan: mode == .lt)
-                        packed[treeCount * ((1 << d) - 1) + ti * (1 << d) + j] = KeyNode(
-                            key: key, feature: UInt32(pf[src]))
+                        if d < depthMax - 1 {
+                            packed[treeCount * ((1 << d) - 1) + ti * (1 << d) + j] = KeyNode(
+                                key: key, feature: UInt32(pf[src]))
+                        } else {
+                            // Its children are leaves 2j (true, left) and 2j + 1 (false, right).
+                            (last + ti * lastWidth + j).initialize(
+                                to: LastNode(
+                                    key: key, feature: UInt32(pf[src]),
+                                    leaves: (
+                                        pl[ti * leaves + 2 * j], pl[ti * leaves + 2 * j + 1]
+                                    )))
+                        }
                     }
                 }
             }
             pf.deallocate()
             pt.deallocate()
+            pl.deallocate()
             self.perfectDepth = depthMax
             self.perfectNodes = packed
-            self.perfectLeaves = pl
+            self.perfectLast = last
             self.perfectMissingKey = missingTrue ? Int32.min : Int32.max
         } else {
             self.perfectDepth = 0
             self.perfectNodes = nil
-            self.perfectLeaves = nil
+            self.perfectLast = nil
             self.perfectMissingKey = 0
         }
     }
@@ -381,9 +394,10 @@ final class TreeEnsembleKernel: @unchecked Sendable {
 
     /// Eight trees at a time, each walked to its leaf with the depth unrolled (a compile-time constant for the
     /// specialized depths): eight independent chains of dependent loads (node, then the feature's key) overlap.
-    /// One step is a node load, a key load, a subtraction and a shift: the branch direction is the sign bit of
-    /// `key(t) − key(x)` computed in 64 bits, which never overflows and never becomes a branch.
-    /// The leaves are then added in tree order, so the float sum is the sequential tree-order sum onnxruntime
+    /// One step is a node load, a key load, a compare and an add: the branch direction is the sign bit of
+    /// `key(t) − key(x)` computed in 64 bits, which never overflows and never becomes a branch. The last level's
+    /// nodes carry their two leaf values, so the last step reads the leaf from the node's own cache line.
+    /// The leaves are added in tree order, so the float sum is the sequential tree-order sum onnxruntime
     /// computes for one row.
     @inline(__always)
     func perfectSum<D: TreeDepth>(_ keys: UnsafeMutablePointer<Int32>, _: D.Type) -> Float {
@@ -391,12 +405,21 @@ final class TreeEnsembleKernel: @unchecked Sendable {
         let keys = UnsafePointer(keys)
         let depth = D.value(perfectDepth)
         let trees = treeCount
-        // The walk of tree k ends at T·(2^D − 1) + k·2^D + j; its leaf j is stored at k·2^D + j.
-        let leaves = UnsafePointer(perfectLeaves.unsafelyUnwrapped) - trees &* ((1 &<< depth) &- 1)
-        @inline(__always) func step(_ g: Int) -> Int {
-            let n = nodes[g]
+        // After D − 1 steps tree k is at T·(2^(D−1) − 1) + k·2^(D−1) + j; its last-level node j is stored at
+        // k·2^(D−1) + j.
+        // (Address arithmetic only: the shifted base is never dereferenced below the allocation.)
+        let last =
+            UnsafeRawPointer(perfectLast.unsafelyUnwrapped)
+            - trees &* ((1 &<< (depth &- 1)) &- 1) &* MemoryLayout<LastNode>.stride
+        @inline(__always) func goRight(_ n: KeyNode) -> Int {
             let d = Int64(n.key) &- Int64(keys[Int(n.feature)])
-            return 2 &* g &+ trees &+ Int(truncatingIfNeeded: UInt64(bitPattern: d) &>> 63)
+            return Int(truncatingIfNeeded: UInt64(bitPattern: d) &>> 63)
+        }
+        @inline(__always) func step(_ g: Int) -> Int { 2 &* g &+ trees &+ goRight(nodes[g]) }
+        @inline(__always) func leaf(_ g: Int) -> Float {
+            let p = last + g &* MemoryLayout<LastNode>.stride
+            let c = goRight(p.load(as: KeyNode.self))
+            return p.load(fromByteOffset: MemoryLayout<KeyNode>.stride &+ c &* 4, as: Float.self)
         }
         var sum: Float = 0
         var k = 0
@@ -409,7 +432,7 @@ final class TreeEnsembleKernel: @unchecked Sendable {
             var g5 = k &+ 5
             var g6 = k &+ 6
             var g7 = k &+ 7
-            for _ in 0..<depth {
+            for _ in 1..<depth {
                 g0 = step(g0)
                 g1 = step(g1)
                 g2 = step(g2)
@@ -419,20 +442,20 @@ final class TreeEnsembleKernel: @unchecked Sendable {
                 g6 = step(g6)
                 g7 = step(g7)
             }
-            sum += leaves[g0]
-            sum += leaves[g1]
-            sum += leaves[g2]
-            sum += leaves[g3]
-            sum += leaves[g4]
-            sum += leaves[g5]
-            sum += leaves[g6]
-            sum += leaves[g7]
+            sum += leaf(g0)
+            sum += leaf(g1)
+            sum += leaf(g2)
+            sum += leaf(g3)
+            sum += leaf(g4)
+            sum += leaf(g5)
+            sum += leaf(g6)
+            sum += leaf(g7)
             k &+= 8
         }
         while k < trees {
             var g = k
-            for _ in 0..<depth { g = step(g) }
-            sum += leaves[g]
+            for _ in 1..<depth { g = step(g) }
+            sum += leaf(g)
             k &+= 1
         }
         return sum
@@ -469,7 +492,7 @@ final class TreeEnsembleKernel: @unchecked Sendable {
             scores[k] = 0
             has[k] = false
         }
-        if perfectNodes != nil {
+        if perfectLast != nil {
             scores[0] = perfectSum(x, keys)
             has[0] = treeCount > 0
         } else {
@@ -612,6 +635,14 @@ enum RuntimeDepth: TreeDepth { @inline(__always) static func value(_ runtime: In
 struct KeyNode {
     var key: Int32
     var feature: UInt32
+}
+
+/// A last-level node of the perfect layout: the split, then the leaf values of its true (left) and false
+/// (right) children. 16 bytes; `perfectSum` reads the split as a `KeyNode` at offset 0 and leaf c at 8 + 4c.
+struct LastNode {
+    var key: Int32
+    var feature: UInt32
+    var leaves: (Float, Float)
 }
 
 /// An order-preserving map of a non-NaN float to Int32: `a < b ⇔ orderKey(a) < orderKey(b)` and
