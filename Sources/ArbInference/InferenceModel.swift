@@ -301,18 +301,7 @@ public final class Evaluator {
             case .unary(let op, let x, let y, let n):
                 Kernels.unary(op, f + x, f + y, n)
             case .softmax(let x, let y, let rows, let cols):
-                for r in 0..<rows {
-                    let src = f + x + r * cols
-                    let dst = f + y + r * cols
-                    var vmax = -Float.infinity
-                    for c in 0..<cols where src[c] > vmax { vmax = src[c] }
-                    var sum: Float = 0
-                    for c in 0..<cols {
-                        dst[c] = Foundation.exp(src[c] - vmax)
-                        sum += dst[c]
-                    }
-                    for c in 0..<cols { dst[c] /= sum }
-                }
+                Kernels.softmax(f + x, f + y, rows, cols)
             case .copy(let t, let x, let y, let n):
                 if t == .float { Kernels.copy(f + x, f + y, n) } else { Kernels.copy(i + x, i + y, n) }
             case .concatSegment(let t, let x, let y, let outer, let chunk, let yStride):
@@ -366,6 +355,23 @@ public final class Evaluator {
 }
 
 enum Kernels {
+    /// Softmax over the last axis: max-subtracted exp, float accumulation.
+    @inline(never)
+    static func softmax(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ rows: Int, _ cols: Int) {
+        for r in 0..<rows {
+            let src = x + r * cols
+            let dst = y + r * cols
+            var vmax = -Float.infinity
+            for c in 0..<cols where src[c] > vmax { vmax = src[c] }
+            var sum: Float = 0
+            for c in 0..<cols {
+                dst[c] = Foundation.exp(src[c] - vmax)
+                sum += dst[c]
+            }
+            for c in 0..<cols { dst[c] /= sum }
+        }
+    }
+
     /// Scaler: y = (x − offset) · scale per column; the offset/scale strides are 1 (per column) or 0 (one value).
     @inline(__always)
     static func scaler(
@@ -557,7 +563,8 @@ enum Kernels {
         if p.activation >= 0 { unary(p.activationOp, y2, f + p.activation, p.m * p.n) }
     }
 
-    @inline(__always)
+    /// Out of line, like the other kernels the common models do not use: the interpreter loop stays small.
+    @inline(never)
     static func gemm(_ f: UnsafeMutablePointer<Float>, _ p: GemmPlan) {
         let a = f + p.a
         let b = f + p.b
@@ -595,6 +602,15 @@ enum Kernels {
             }
             return
         }
+        binaryBroadcast(op, a, b, y, p)
+    }
+
+    /// The general rank-4 broadcast of `binary`.
+    @inline(never)
+    static func binaryBroadcast(
+        _ op: BinaryOp, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+        _ p: BroadcastPlan
+    ) {
         var o = 0
         for d0 in 0..<p.dims.0 {
             for d1 in 0..<p.dims.1 {
@@ -617,7 +633,7 @@ enum Kernels {
         }
     }
 
-    @inline(__always)
+    @inline(never)
     static func binaryInt(
         _ op: BinaryOp, _ a: UnsafePointer<Int64>, _ b: UnsafePointer<Int64>, _ y: UnsafeMutablePointer<Int64>,
         _ p: BroadcastPlan
