@@ -646,10 +646,11 @@ struct Compiler {
 }
 
 extension Compiler {
-    /// Peephole fusion of MatMul → Add (bias) → Relu/Sigmoid/Tanh, as skl2onnx emits an MLP's layers, into one `.dense`
-    /// instruction. Only adjacent instructions fuse, the Add must read the MatMul's output, and its other operand
-    /// must be a per-column (stride 1) or single (stride 0) bias along the output row: then one pass computes what
-    /// the three instructions compute, bit for bit, without two interpreter dispatches and two extra loops.
+    /// Peephole fusion of MatMul → Add (bias) → Relu/Sigmoid/Tanh, as skl2onnx emits an MLP's layers, into one
+    /// `.dense` instruction. Only adjacent instructions fuse, the Add must read the MatMul's output, and its other
+    /// operand must be a per-column (stride 1) or single (stride 0) bias along the output row: then one pass
+    /// computes what the three instructions compute, bit for bit, without two interpreter dispatches and two
+    /// extra loops.
     mutating func fuseDenseLayers() {
         var out: [Instr] = []
         out.reserveCapacity(program.count)

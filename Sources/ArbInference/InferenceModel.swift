@@ -460,8 +460,9 @@ enum Kernels {
 
     /// A fused dense layer (see `DensePlan`) for one row: the MatMul's column blocks, each finished in registers
     /// — stored as the MatMul output, plus the bias in the Add's operand order, then Relu as `Kernels.unary`
-    /// computes it (`x < 0 ? 0 : x`: NaN and −0 kept); Sigmoid and Tanh run `Kernels.unary` on the row after. The bias is loaded after the MatMul output is stored, so
-    /// the result is the unfused one even if the two alias.
+    /// computes it (`x < 0 ? 0 : x`: NaN and −0 kept); Sigmoid and Tanh run `Kernels.unary` on the row after.
+    /// The bias is loaded after the MatMul output is stored, so the result is the unfused one even if the two
+    /// alias.
     @inline(__always)
     static func dense(_ f: UnsafeMutablePointer<Float>, _ p: DensePlan) {
         guard p.m == 1 else {

@@ -72,8 +72,9 @@ enum Instr: @unchecked Sendable {
 }
 
 /// A fused dense layer: `y = a · b` (MatMul, [m, k] · [k, n]), `y2 = y + bias` (Add, the bias one value per
-/// column or one value for all), `y3 = activation(y2)` when `activation >= 0` (Relu, Sigmoid or Tanh). The same float operations in the same order as
-/// the instructions it replaces; every intermediate value is still written (another node may read it).
+/// column or one value for all), `y3 = activation(y2)` when `activation >= 0` (Relu, Sigmoid or Tanh). The same
+/// float operations in the same order as the instructions it replaces; every intermediate value is still written
+/// (another node may read it).
 struct DensePlan: Sendable {
     var a: Int, b: Int, y: Int
     var m: Int, k: Int, n: Int

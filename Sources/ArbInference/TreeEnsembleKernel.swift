@@ -656,7 +656,8 @@ func orderKey(_ v: Float) -> Int32 {
 }
 
 /// The stored key of a perfect-layout threshold, for the rule `goRight ⇔ key(x) > stored`:
-/// BRANCH_LEQ goes right iff ¬(x ≤ t) ⇔ x > t; BRANCH_LT goes right iff ¬(x < t) ⇔ x ≥ t ⇔ key(x) > key(t) − 1.
+/// BRANCH_LEQ goes right iff ¬(x ≤ t) ⇔ x > t; BRANCH_LT goes right iff ¬(x < t) ⇔ x ≥ t
+/// ⇔ key(x) > key(t) − 1.
 /// A NaN threshold makes every comparison false, so every non-NaN row goes right: Int32.min. (A NaN feature
 /// gets `perfectMissingKey`: Int32.max goes right past every stored key, Int32.min goes left of all.)
 func perfectThresholdKey(_ t: Float, lessThan: Bool) -> Int32 {
