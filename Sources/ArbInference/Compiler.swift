@@ -13,6 +13,8 @@ struct Compiler {
     /// Strong references to every kernel the program points at (the instructions hold them unowned).
     var kernels: [any AnyObject & Sendable] = []
     var maxScratch = 0
+    /// Int32 scratch the tree kernels need (the row's feature keys).
+    var maxKeyScratch = 0
 
     static let maxArenaElements = 1 << 24
 
@@ -627,6 +629,7 @@ struct Compiler {
         treeKernels.append(kernel)
         kernels.append(kernel)
         maxScratch = max(maxScratch, kernel.scoreWidth)
+        maxKeyScratch = max(maxKeyScratch, kernel.keyScratchWidth)
         if classifier {
             let label = try allocate(.int64, [1], node.outputs[0])
             let scores = try allocate(.float, [1, labels.count], node.outputs[1])
@@ -639,6 +642,51 @@ struct Compiler {
             program.append(.treeRegressor(.passUnretained(kernel), x: x.offset, y: y.offset))
             try define(node.outputs[0], y)
         }
+    }
+}
+
+extension Compiler {
+    /// Peephole fusion of MatMul → Add (bias) → Relu/Sigmoid/Tanh, as skl2onnx emits an MLP's layers, into one
+    /// `.dense` instruction. Only adjacent instructions fuse, the Add must read the MatMul's output, and its other
+    /// operand must be a per-column (stride 1) or single (stride 0) bias along the output row: then one pass
+    /// computes what the three instructions compute, bit for bit, without two interpreter dispatches and two
+    /// extra loops.
+    mutating func fuseDenseLayers() {
+        var out: [Instr] = []
+        out.reserveCapacity(program.count)
+        var pc = 0
+        while pc < program.count {
+            guard case .matmul(let a, let b, let y, let m, let k, let n) = program[pc], m == 1,
+                pc + 1 < program.count, case .binary(.add, let l, let r, let y2, let plan) = program[pc + 1],
+                plan.dims.0 == 1, plan.dims.1 == 1, plan.dims.2 == 1, plan.dims.3 == n
+            else {
+                out.append(program[pc])
+                pc += 1
+                continue
+            }
+            // One row: the MatMul output (contiguous) on one side, a bias (per column or single) on the other.
+            // (With n == 1 the strides are 0 and only element 0 is read.)
+            let yIsLeft = l == y && (n == 1 || plan.aStrides.3 == 1)
+            let yIsRight = r == y && (n == 1 || plan.bStrides.3 == 1)
+            let bias = yIsLeft ? r : l
+            let biasStride = n == 1 ? 0 : yIsLeft ? plan.bStrides.3 : plan.aStrides.3
+            guard yIsLeft || yIsRight, biasStride == 0 || biasStride == 1 else {
+                out.append(program[pc])
+                pc += 1
+                continue
+            }
+            var dense = DensePlan(
+                a: a, b: b, y: y, m: m, k: k, n: n, bias: bias, biasStride: biasStride, y2: y2,
+                biasFirst: !yIsLeft, activation: -1, activationOp: .relu)
+            pc += 2
+            if pc < program.count, case .unary(let op, let x3, let y3, let n3) = program[pc], x3 == y2, n3 == m * n {
+                dense.activation = y3
+                dense.activationOp = op
+                pc += 1
+            }
+            out.append(.dense(dense))
+        }
+        program = out
     }
 }
 

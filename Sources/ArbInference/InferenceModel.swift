@@ -36,6 +36,7 @@ public final class InferenceModel: Sendable {
     let labelSlot: Slot?
     let scoreSlot: Slot?
     let scratchWidth: Int
+    let keyScratchWidth: Int
     /// Keeps the kernels alive; the program refers to them unowned.
     let kernels: [any AnyObject & Sendable]
     /// The program in memory owned by the model (read without closures on the hot path; written only in init).
@@ -103,6 +104,7 @@ public final class InferenceModel: Sendable {
         let inputSlot = try c.allocate(.float, [1, width], input.name)
         try c.define(input.name, inputSlot)
         for node in graph.nodes { try c.compile(node) }
+        c.fuseDenseLayers()
 
         var outs: [Info.Value] = []
         var label: Slot?
@@ -132,7 +134,8 @@ public final class InferenceModel: Sendable {
         let layouts = c.treeKernels.map { k in
             "\(k.treeCount) trees, max depth \(k.maxDepth), \(k.nodeCount) nodes, "
                 + (k.usesFastPath
-                    ? "perfect layout (branch-free, \(perfectLanes) trees in lockstep)" : "generic layout")
+                    ? "perfect layout (level-major, branch-free integer compares, 8 trees at once)"
+                    : "generic layout")
         }
         info = Info(
             inputs: [.init(name: input.name, type: "tensor(float)[N, \(width)]")], outputs: outs,
@@ -146,6 +149,7 @@ public final class InferenceModel: Sendable {
         labelSlot = label
         scoreSlot = score
         scratchWidth = max(c.maxScratch, 1)
+        keyScratchWidth = max(c.maxKeyScratch, 1)
         kernels = c.kernels
         code = .allocate(capacity: max(1, c.program.count))
         _ = code.initialize(from: c.program)
@@ -190,6 +194,7 @@ public final class Evaluator {
     let f: UnsafeMutablePointer<Float>
     let i: UnsafeMutablePointer<Int64>
     let has: UnsafeMutablePointer<Bool>
+    let keys: UnsafeMutablePointer<Int32>
     let fCount: Int
     let iCount: Int
     /// Set when the last evaluation hit a data-dependent fault (an out-of-range ArrayFeatureExtractor index).
@@ -213,19 +218,22 @@ public final class Evaluator {
         i = ip
         has = .allocate(capacity: model.scratchWidth)
         has.initialize(repeating: false, count: model.scratchWidth)
+        keys = .allocate(capacity: model.keyScratchWidth)
+        keys.initialize(repeating: 0, count: model.keyScratchWidth)
     }
 
     deinit {
         f.deallocate()
         i.deallocate()
         has.deallocate()
+        keys.deallocate()
     }
 
     /// Evaluates one row. `features.count` must equal `model.inputWidth` (checked; a mismatch is a caller bug).
     @inline(__always)
     public func evaluate(_ features: UnsafeBufferPointer<Float>) -> Decision {
         precondition(features.count == model.inputWidth, "feature row width differs from the model's input width")
-        (f + model.inputOffset).update(from: features.baseAddress!, count: features.count)
+        Kernels.copy(features.baseAddress!, f + model.inputOffset, features.count)
         run()
         return currentDecision
     }
@@ -266,23 +274,24 @@ public final class Evaluator {
             switch prog[pc] {
             case .treeClassifier(let k, let x, let label, let scores):
                 let has = self.has
-                k._withUnsafeGuaranteedRef { $0.classify(f + x, label: i + label, scores: f + scores, has: has) }
+                let keys = self.keys
+                k._withUnsafeGuaranteedRef {
+                    $0.classify(f + x, label: i + label, scores: f + scores, has: has, keys: keys)
+                }
             case .treeRegressor(let k, let x, let y):
                 let has = self.has
-                k._withUnsafeGuaranteedRef { $0.regress(f + x, f + y, has) }
+                let keys = self.keys
+                k._withUnsafeGuaranteedRef { $0.regress(f + x, f + y, has, keys) }
             case .linearClassifier(let k, let x, let label, let scores):
                 k._withUnsafeGuaranteedRef { $0.classify(f + x, label: i + label, scores: f + scores) }
             case .linearRegressor(let k, let x, let y):
                 k._withUnsafeGuaranteedRef { $0.regress(f + x, f + y) }
             case .scaler(let x, let y, let rows, let cols, let o, let oc, let s, let sc):
-                for r in 0..<rows {
-                    for c in 0..<cols {
-                        let idx = r * cols + c
-                        f[y + idx] = (f[x + idx] - f[o + (oc == 1 ? 0 : c)]) * f[s + (sc == 1 ? 0 : c)]
-                    }
-                }
+                Kernels.scaler(f + x, f + y, rows, cols, f + o, oc == 1 ? 0 : 1, f + s, sc == 1 ? 0 : 1)
             case .matmul(let a, let b, let y, let m, let k, let n):
                 Kernels.matmul(f + a, f + b, f + y, m, k, n)
+            case .dense(let p):
+                Kernels.dense(f, p)
             case .gemm(let p):
                 Kernels.gemm(f, p)
             case .binary(let op, let a, let b, let y, let plan):
@@ -292,26 +301,15 @@ public final class Evaluator {
             case .unary(let op, let x, let y, let n):
                 Kernels.unary(op, f + x, f + y, n)
             case .softmax(let x, let y, let rows, let cols):
-                for r in 0..<rows {
-                    let src = f + x + r * cols
-                    let dst = f + y + r * cols
-                    var vmax = -Float.infinity
-                    for c in 0..<cols where src[c] > vmax { vmax = src[c] }
-                    var sum: Float = 0
-                    for c in 0..<cols {
-                        dst[c] = Foundation.exp(src[c] - vmax)
-                        sum += dst[c]
-                    }
-                    for c in 0..<cols { dst[c] /= sum }
-                }
+                Kernels.softmax(f + x, f + y, rows, cols)
             case .copy(let t, let x, let y, let n):
-                if t == .float { (f + y).update(from: f + x, count: n) } else { (i + y).update(from: i + x, count: n) }
+                if t == .float { Kernels.copy(f + x, f + y, n) } else { Kernels.copy(i + x, i + y, n) }
             case .concatSegment(let t, let x, let y, let outer, let chunk, let yStride):
                 for o in 0..<outer {
                     if t == .float {
-                        (f + y + o * yStride).update(from: f + x + o * chunk, count: chunk)
+                        Kernels.copy(f + x + o * chunk, f + y + o * yStride, chunk)
                     } else {
-                        (i + y + o * yStride).update(from: i + x + o * chunk, count: chunk)
+                        Kernels.copy(i + x + o * chunk, i + y + o * yStride, chunk)
                     }
                 }
             case .argmax(let x, let y, let outer, let axisLen, let inner, let last):
@@ -321,11 +319,12 @@ public final class Evaluator {
                         var best = 0
                         var bestValue = base[0]
                         for a in 1..<max(axisLen, 1) {
+                            // Selects, not a branch: which class wins is data, and a mispredicted branch costs
+                            // more than the whole comparison.
                             let v = base[a * inner]
-                            if last ? (v >= bestValue) : (v > bestValue) {
-                                best = a
-                                bestValue = v
-                            }
+                            let take = last ? (v >= bestValue) : (v > bestValue)
+                            best = take ? a : best
+                            bestValue = take ? v : bestValue
                         }
                         i[y + o * inner + n] = Int64(best)
                     }
@@ -356,58 +355,217 @@ public final class Evaluator {
 }
 
 enum Kernels {
+    /// Softmax over the last axis: max-subtracted exp, float accumulation.
+    @inline(never)
+    static func softmax(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ rows: Int, _ cols: Int) {
+        for r in 0..<rows {
+            let src = x + r * cols
+            let dst = y + r * cols
+            var vmax = -Float.infinity
+            for c in 0..<cols where src[c] > vmax { vmax = src[c] }
+            var sum: Float = 0
+            for c in 0..<cols {
+                dst[c] = Foundation.exp(src[c] - vmax)
+                sum += dst[c]
+            }
+            for c in 0..<cols { dst[c] /= sum }
+        }
+    }
+
+    /// Scaler: y = (x − offset) · scale per column; the offset/scale strides are 1 (per column) or 0 (one value).
+    @inline(__always)
+    static func scaler(
+        _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ rows: Int, _ cols: Int,
+        _ offset: UnsafePointer<Float>, _ os: Int, _ scale: UnsafePointer<Float>, _ ss: Int
+    ) {
+        for r in 0..<rows {
+            let xr = x + r &* cols
+            let yr = y + r &* cols
+            for c in 0..<cols { yr[c] = (xr[c] - offset[c &* os]) * scale[c &* ss] }
+        }
+    }
+
+    /// Element copy for the short runs the programs move (a call to memmove costs more than the copy).
+    @inline(__always)
+    static func copy<T>(_ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ n: Int) {
+        if n > 64 {
+            y.update(from: x, count: n)
+            return
+        }
+        for e in 0..<n { y[e] = x[e] }
+    }
+
+    /// y[m, n] = a[m, k] · b[k, n]. Per output element: a sequential sum over k of separate multiply and add (the
+    /// order of the scalar definition; no fused multiply-add), computed for 8 columns at a time in SIMD registers.
+    /// Column blocks of 32, 16 and 8 keep four, two or one independent accumulation chains in flight.
     @inline(__always)
     static func matmul(
         _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ m: Int, _ k: Int,
         _ n: Int
     ) {
-        // Per output element: a sequential sum over k of separate multiply and add (the order of the scalar
-        // definition), eight output columns at a time in SIMD registers.
-        let full = n & ~7
         for r in 0..<m {
-            let ar = a + r * k
-            let yr = y + r * n
+            let ar = a + r &* k
+            let yr = UnsafeMutableRawPointer(y + r &* n)
             var c = 0
-            // 32 columns at a time: four independent accumulation chains overlap in the pipeline.
-            while c + 32 <= full {
+            while c &+ 32 <= n {
                 var acc0 = SIMD8<Float>()
                 var acc1 = SIMD8<Float>()
                 var acc2 = SIMD8<Float>()
                 var acc3 = SIMD8<Float>()
                 for kk in 0..<k {
                     let av = SIMD8(repeating: ar[kk])
-                    let row = UnsafeRawPointer(b + kk * n + c)
+                    let row = UnsafeRawPointer(b + (kk &* n &+ c))
                     acc0 = acc0 + av * row.loadUnaligned(as: SIMD8<Float>.self)
                     acc1 = acc1 + av * row.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
                     acc2 = acc2 + av * row.loadUnaligned(fromByteOffset: 64, as: SIMD8<Float>.self)
                     acc3 = acc3 + av * row.loadUnaligned(fromByteOffset: 96, as: SIMD8<Float>.self)
                 }
-                let out = UnsafeMutableRawPointer(yr + c)
-                out.storeBytes(of: acc0, as: SIMD8<Float>.self)
-                out.storeBytes(of: acc1, toByteOffset: 32, as: SIMD8<Float>.self)
-                out.storeBytes(of: acc2, toByteOffset: 64, as: SIMD8<Float>.self)
-                out.storeBytes(of: acc3, toByteOffset: 96, as: SIMD8<Float>.self)
-                c += 32
+                yr.storeBytes(of: acc0, toByteOffset: c &* 4, as: SIMD8<Float>.self)
+                yr.storeBytes(of: acc1, toByteOffset: c &* 4 &+ 32, as: SIMD8<Float>.self)
+                yr.storeBytes(of: acc2, toByteOffset: c &* 4 &+ 64, as: SIMD8<Float>.self)
+                yr.storeBytes(of: acc3, toByteOffset: c &* 4 &+ 96, as: SIMD8<Float>.self)
+                c &+= 32
             }
-            while c < full {
+            if c &+ 16 <= n {
+                var acc0 = SIMD8<Float>()
+                var acc1 = SIMD8<Float>()
+                for kk in 0..<k {
+                    let av = SIMD8(repeating: ar[kk])
+                    let row = UnsafeRawPointer(b + (kk &* n &+ c))
+                    acc0 = acc0 + av * row.loadUnaligned(as: SIMD8<Float>.self)
+                    acc1 = acc1 + av * row.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
+                }
+                yr.storeBytes(of: acc0, toByteOffset: c &* 4, as: SIMD8<Float>.self)
+                yr.storeBytes(of: acc1, toByteOffset: c &* 4 &+ 32, as: SIMD8<Float>.self)
+                c &+= 16
+            }
+            if c &+ 8 <= n {
                 var acc = SIMD8<Float>()
                 for kk in 0..<k {
-                    let bv = UnsafeRawPointer(b + kk * n + c).loadUnaligned(as: SIMD8<Float>.self)
+                    let bv = UnsafeRawPointer(b + (kk &* n &+ c)).loadUnaligned(as: SIMD8<Float>.self)
                     acc = acc + SIMD8(repeating: ar[kk]) * bv
                 }
-                UnsafeMutableRawPointer(yr + c).storeBytes(of: acc, as: SIMD8<Float>.self)
-                c += 8
+                yr.storeBytes(of: acc, toByteOffset: c &* 4, as: SIMD8<Float>.self)
+                c &+= 8
             }
+            let ys = y + r &* n
             while c < n {
                 var s: Float = 0
-                for kk in 0..<k { s = s + ar[kk] * b[kk * n + c] }
-                yr[c] = s
-                c += 1
+                for kk in 0..<k { s = s + ar[kk] * b[kk &* n &+ c] }
+                ys[c] = s
+                c &+= 1
             }
         }
     }
 
+    /// A fused dense layer (see `DensePlan`) for one row: the MatMul's column blocks, each finished in registers
+    /// — stored as the MatMul output, plus the bias in the Add's operand order, then Relu as `Kernels.unary`
+    /// computes it (`x < 0 ? 0 : x`: NaN and −0 kept); Sigmoid and Tanh run `Kernels.unary` on the row after.
+    /// The bias is loaded after the MatMul output is stored, so the result is the unfused one even if the two
+    /// alias.
     @inline(__always)
+    static func dense(_ f: UnsafeMutablePointer<Float>, _ p: DensePlan) {
+        guard p.m == 1 else {
+            denseRows(f, p)
+            return
+        }
+        let a = UnsafePointer(f + p.a)
+        let b = UnsafePointer(f + p.b)
+        let k = p.k
+        let n = p.n
+        let y = UnsafeMutableRawPointer(f + p.y)
+        let y2 = UnsafeMutableRawPointer(f + p.y2)
+        let y3 = UnsafeMutableRawPointer(f + max(p.activation, 0))
+        let relu = p.activation >= 0 && p.activationOp == .relu
+        let bias = UnsafeRawPointer(f + p.bias)
+        let perColumn = p.biasStride == 1
+        let biasFirst = p.biasFirst
+        @inline(__always) func finish(_ acc: SIMD8<Float>, _ c: Int) {
+            let o = c &* 4
+            y.storeBytes(of: acc, toByteOffset: o, as: SIMD8<Float>.self)
+            let bv =
+                perColumn
+                ? bias.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
+                : SIMD8(repeating: bias.load(as: Float.self))
+            let h = biasFirst ? bv + acc : acc + bv
+            y2.storeBytes(of: h, toByteOffset: o, as: SIMD8<Float>.self)
+            if relu { y3.storeBytes(of: h.replacing(with: 0, where: h .< 0), toByteOffset: o, as: SIMD8<Float>.self) }
+        }
+        var c = 0
+        while c &+ 32 <= n {
+            var acc0 = SIMD8<Float>()
+            var acc1 = SIMD8<Float>()
+            var acc2 = SIMD8<Float>()
+            var acc3 = SIMD8<Float>()
+            for kk in 0..<k {
+                let av = SIMD8(repeating: a[kk])
+                let row = UnsafeRawPointer(b + (kk &* n &+ c))
+                acc0 = acc0 + av * row.loadUnaligned(as: SIMD8<Float>.self)
+                acc1 = acc1 + av * row.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
+                acc2 = acc2 + av * row.loadUnaligned(fromByteOffset: 64, as: SIMD8<Float>.self)
+                acc3 = acc3 + av * row.loadUnaligned(fromByteOffset: 96, as: SIMD8<Float>.self)
+            }
+            finish(acc0, c)
+            finish(acc1, c &+ 8)
+            finish(acc2, c &+ 16)
+            finish(acc3, c &+ 24)
+            c &+= 32
+        }
+        if c &+ 16 <= n {
+            var acc0 = SIMD8<Float>()
+            var acc1 = SIMD8<Float>()
+            for kk in 0..<k {
+                let av = SIMD8(repeating: a[kk])
+                let row = UnsafeRawPointer(b + (kk &* n &+ c))
+                acc0 = acc0 + av * row.loadUnaligned(as: SIMD8<Float>.self)
+                acc1 = acc1 + av * row.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
+            }
+            finish(acc0, c)
+            finish(acc1, c &+ 8)
+            c &+= 16
+        }
+        if c &+ 8 <= n {
+            var acc = SIMD8<Float>()
+            for kk in 0..<k {
+                acc =
+                    acc + SIMD8(repeating: a[kk])
+                    * UnsafeRawPointer(b + (kk &* n &+ c)).loadUnaligned(as: SIMD8<Float>.self)
+            }
+            finish(acc, c)
+            c &+= 8
+        }
+        while c < n {
+            var s: Float = 0
+            for kk in 0..<k { s = s + a[kk] * b[kk &* n &+ c] }
+            let o = c &* 4
+            y.storeBytes(of: s, toByteOffset: o, as: Float.self)
+            let bv = bias.load(fromByteOffset: perColumn ? o : 0, as: Float.self)
+            let h = biasFirst ? bv + s : s + bv
+            y2.storeBytes(of: h, toByteOffset: o, as: Float.self)
+            if relu { y3.storeBytes(of: h < 0 ? 0 : h, toByteOffset: o, as: Float.self) }
+            c &+= 1
+        }
+        if p.activation >= 0, !relu { unary(p.activationOp, f + p.y2, f + p.activation, n) }
+    }
+
+    /// `dense` for m > 1 rows (not reached with the batch fixed to 1; kept general): MatMul, then the epilogue.
+    static func denseRows(_ f: UnsafeMutablePointer<Float>, _ p: DensePlan) {
+        matmul(f + p.a, f + p.b, f + p.y, p.m, p.k, p.n)
+        let y = f + p.y
+        let y2 = f + p.y2
+        let bias = f + p.bias
+        for r in 0..<p.m {
+            for c in 0..<p.n {
+                let e = r * p.n + c
+                let bv = bias[p.biasStride == 1 ? c : 0]
+                y2[e] = p.biasFirst ? bv + y[e] : y[e] + bv
+            }
+        }
+        if p.activation >= 0 { unary(p.activationOp, y2, f + p.activation, p.m * p.n) }
+    }
+
+    /// Out of line, like the other kernels the common models do not use: the interpreter loop stays small.
+    @inline(never)
     static func gemm(_ f: UnsafeMutablePointer<Float>, _ p: GemmPlan) {
         let a = f + p.a
         let b = f + p.b
@@ -445,6 +603,15 @@ enum Kernels {
             }
             return
         }
+        binaryBroadcast(op, a, b, y, p)
+    }
+
+    /// The general rank-4 broadcast of `binary`.
+    @inline(never)
+    static func binaryBroadcast(
+        _ op: BinaryOp, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+        _ p: BroadcastPlan
+    ) {
         var o = 0
         for d0 in 0..<p.dims.0 {
             for d1 in 0..<p.dims.1 {
@@ -467,7 +634,7 @@ enum Kernels {
         }
     }
 
-    @inline(__always)
+    @inline(never)
     static func binaryInt(
         _ op: BinaryOp, _ a: UnsafePointer<Int64>, _ b: UnsafePointer<Int64>, _ y: UnsafeMutablePointer<Int64>,
         _ p: BroadcastPlan

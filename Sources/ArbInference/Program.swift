@@ -55,6 +55,8 @@ enum Instr: @unchecked Sendable {
     case treeClassifier(Unmanaged<TreeEnsembleKernel>, x: Int, label: Int, scores: Int)
     case treeRegressor(Unmanaged<TreeEnsembleKernel>, x: Int, y: Int)
     case matmul(a: Int, b: Int, y: Int, m: Int, k: Int, n: Int)
+    /// MatMul, then Add of a bias, then optionally Relu/Sigmoid/Tanh, fused by `Compiler.fuseDenseLayers()`.
+    case dense(DensePlan)
     case gemm(GemmPlan)
     case binary(BinaryOp, a: Int, b: Int, y: Int, plan: BroadcastPlan)
     case binaryInt(BinaryOp, a: Int, b: Int, y: Int, plan: BroadcastPlan)
@@ -67,6 +69,24 @@ enum Instr: @unchecked Sendable {
     case castFloatToInt(x: Int, y: Int, n: Int)
     case castIntToFloat(x: Int, y: Int, n: Int)
     case wrapInt32(x: Int, y: Int, n: Int)
+}
+
+/// A fused dense layer: `y = a · b` (MatMul, [m, k] · [k, n]), `y2 = y + bias` (Add, the bias one value per
+/// column or one value for all), `y3 = activation(y2)` when `activation >= 0` (Relu, Sigmoid or Tanh). The same
+/// float operations in the same order as the instructions it replaces; every intermediate value is still written
+/// (another node may read it).
+struct DensePlan: Sendable {
+    var a: Int, b: Int, y: Int
+    var m: Int, k: Int, n: Int
+    var bias: Int
+    /// 1: one bias per column; 0: one bias for every column.
+    var biasStride: Int
+    var y2: Int
+    /// The Add's operand order: `bias + y` when true, `y + bias` otherwise (NaN payloads follow the left operand).
+    var biasFirst: Bool
+    /// Offset of the activation's output, or −1 without one.
+    var activation: Int
+    var activationOp: UnaryOp
 }
 
 struct GemmPlan: Sendable {

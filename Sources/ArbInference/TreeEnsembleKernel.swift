@@ -1,12 +1,19 @@
+import Foundation
+
 /// TreeEnsembleClassifier / TreeEnsembleRegressor (ai.onnx.ml v1/v3), compiled at load time.
 ///
 /// Two layouts:
 /// - **Perfect** (the fast path): when every branch uses the same comparison (BRANCH_LEQ or BRANCH_LT) with the
 ///   same missing-value rule, and every leaf adds exactly one weight to target 0, each tree is padded to a
 ///   complete binary tree of the ensemble's maximum depth D (a leaf above depth D becomes a branch whose two
-///   subtrees carry the same leaf value). A decision is then D branch-free steps `i = 2i + 1 + (x[f] ≤ t ? 0 : 1)`
-///   per tree, and up to `perfectLanes` (25) trees are walked in lockstep, level by level, so their dependent
-///   loads overlap; the depth is a compile-time constant for depths 1–8.
+///   subtrees carry the same leaf value). The nodes of all trees are stored *level-major*: level d of tree k,
+///   position j, sits at `T·(2^d − 1) + k·2^d + j` (T trees), so a step from any node is
+///   `g = 2g + T + goRight`, whatever the tree and level, and the walk ends on `T·(2^D − 1) + k·2^D + leaf`.
+///   Comparisons are integer: thresholds are stored as order-preserving Int32 keys at load time and the row's
+///   features are keyed once per call (NaN gets a key outside every threshold's range, on the side the
+///   missing-value rule sends it), so `goRight` is the sign bit of `key(t) − key(x)`: no float compare, no
+///   select the compiler could turn into a branch. Eight trees are walked at once (their chains of dependent
+///   loads overlap); the depth is a compile-time constant for depths 1–8.
 /// - **Generic**: a node array walked by pointer chasing, any mode, leaves with any number of (target, weight).
 ///
 /// Aggregation follows onnxruntime (tree_ensemble_aggregator.h): leaf weights are summed in float, tree by tree
@@ -70,27 +77,27 @@ final class TreeEnsembleKernel: @unchecked Sendable {
 
     // Perfect layout (nil when not applicable).
     let perfectDepth: Int
-    let perfectFeatures: UnsafeMutablePointer<Int32>?
-    /// Feature and threshold side by side (one 8-byte load per step).
-    let perfectNodes: UnsafeMutablePointer<PerfectNode>?
-    let perfectThresholds: UnsafeMutablePointer<Float>?
-    let perfectLeaves: UnsafeMutablePointer<Float>?
-    let perfectMode: Mode
-    let perfectMissingTrue: Bool
+    /// Levels 0 … D−2, level-major: threshold key and feature side by side (one 8-byte load per step).
+    let perfectNodes: UnsafeMutablePointer<KeyNode>?
+    /// Level D−1, tree by tree (tree k's node j at `k·2^(D−1) + j`), each with its two leaf values.
+    let perfectLast: UnsafeMutablePointer<LastNode>?
+    /// The key a NaN feature gets: above every threshold key (goes right, the false branch) or below all of them
+    /// (missing values track true: goes left).
+    let perfectMissingKey: Int32
 
     /// Number of score columns the kernel writes.
     var scoreWidth: Int { isClassifier ? classLabels.count : targets }
-    var usesFastPath: Bool { perfectFeatures != nil }
+    var usesFastPath: Bool { perfectLast != nil }
+    /// Int32 scratch the evaluator passes to `classify`/`regress` (the row's feature keys); 0 when not needed.
+    var keyScratchWidth: Int { usesFastPath ? inputWidth : 0 }
     var maxDepth: Int
 
     deinit {
         nodes.deallocate()
         leafTargets.deallocate()
         leafWeights.deallocate()
-        perfectFeatures?.deallocate()
         perfectNodes?.deallocate()
-        perfectThresholds?.deallocate()
-        perfectLeaves?.deallocate()
+        perfectLast?.deallocate()
     }
 
     struct Spec {
@@ -276,7 +283,7 @@ final class TreeEnsembleKernel: @unchecked Sendable {
         // The perfect layout: uniform LEQ/LT branches, one weight to target 0 per leaf, bounded padded size.
         let mode = firstBranch?.0 ?? .leq
         let padded = treeOrder.count << depthMax
-        if uniform, mode == .leq || mode == .lt, depthMax <= 12, padded <= 1 << 22 {
+        if uniform, mode == .leq || mode == .lt, depthMax >= 1, depthMax <= 12, padded <= 1 << 22 {
             let innerCount = (1 << depthMax) - 1
             let leaves = 1 << depthMax
             let pf = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, treeCount * innerCount))
@@ -305,23 +312,46 @@ final class TreeEnsembleKernel: @unchecked Sendable {
                     }
                 }
             }
+            // Level-major, with thresholds as order keys (see the type's documentation).
+            let missingTrue = firstBranch?.1 ?? false
+            let upper = treeCount * ((1 << (depthMax - 1)) - 1)
+            let packed = UnsafeMutablePointer<KeyNode>.allocate(capacity: max(1, upper))
+            packed.initialize(repeating: KeyNode(key: 0, feature: 0), count: max(1, upper))
+            let lastWidth = 1 << (depthMax - 1)
+            let last = UnsafeMutablePointer<LastNode>.allocate(capacity: treeCount * lastWidth)
+            for ti in 0..<treeCount {
+                for d in 0..<depthMax {
+                    for j in 0..<(1 << d) {
+                        let src = ti * innerCount + (1 << d) - 1 + j
+                        let key = perfectThresholdKey(pt[src], lessThan: mode == .lt)
+                        if d < depthMax - 1 {
+                            packed[treeCount * ((1 << d) - 1) + ti * (1 << d) + j] = KeyNode(
+                                key: key, feature: UInt32(pf[src]))
+                        } else {
+                            // Its children are leaves 2j (true, left) and 2j + 1 (false, right).
+                            (last + ti * lastWidth + j).initialize(
+                                to: LastNode(
+                                    key: key, feature: UInt32(pf[src]),
+                                    leaves: (
+                                        pl[ti * leaves + 2 * j], pl[ti * leaves + 2 * j + 1]
+                                    )))
+                        }
+                    }
+                }
+            }
+            pf.deallocate()
+            pt.deallocate()
+            pl.deallocate()
             self.perfectDepth = depthMax
-            self.perfectFeatures = pf
-            self.perfectThresholds = pt
-            let count = max(1, treeCount * innerCount)
-            let packed = UnsafeMutablePointer<PerfectNode>.allocate(capacity: count)
-            for k in 0..<count { (packed + k).initialize(to: PerfectNode(threshold: pt[k], feature: pf[k])) }
             self.perfectNodes = packed
-            self.perfectLeaves = pl
+            self.perfectLast = last
+            self.perfectMissingKey = missingTrue ? Int32.min : Int32.max
         } else {
             self.perfectDepth = 0
-            self.perfectFeatures = nil
             self.perfectNodes = nil
-            self.perfectThresholds = nil
-            self.perfectLeaves = nil
+            self.perfectLast = nil
+            self.perfectMissingKey = 0
         }
-        self.perfectMode = mode
-        self.perfectMissingTrue = firstBranch?.1 ?? false
     }
 
     // MARK: Evaluation
@@ -340,73 +370,95 @@ final class TreeEnsembleKernel: @unchecked Sendable {
         }
     }
 
-    /// Sum over trees with the perfect layout (single target). `x` has `inputWidth` floats.
+    /// Sum over trees with the perfect layout (single target). `x` has `inputWidth` floats; `keys` is scratch for
+    /// `inputWidth` Int32 values.
     @inline(__always)
-    func perfectSum(_ x: UnsafePointer<Float>) -> Float {
-        switch (perfectMode == .lt, perfectMissingTrue) {
-        case (false, false): return perfectSum(x, GoRightLEQ.self)
-        case (true, false): return perfectSum(x, GoRightLT.self)
-        case (false, true): return perfectSum(x, GoRightLEQMissingTrue.self)
-        case (true, true): return perfectSum(x, GoRightLTMissingTrue.self)
+    func perfectSum(_ x: UnsafePointer<Float>, _ keys: UnsafeMutablePointer<Int32>) -> Float {
+        let missing = perfectMissingKey
+        for f in 0..<inputWidth {
+            let v = x[f]
+            keys[f] = v.isNaN ? missing : orderKey(v)
         }
-    }
-
-    /// Dispatches to a traversal specialized for the tree depth (a compile-time constant for depths 1–8, so the
-    /// level loop is unrolled and node offsets fold into addressing), else the runtime-depth version.
-    @inline(__always)
-    func perfectSum<Rule: GoRightRule>(_ x: UnsafePointer<Float>, _ rule: Rule.Type) -> Float {
         switch perfectDepth {
-        case 1: return perfectSum(x, rule, Depth1.self)
-        case 2: return perfectSum(x, rule, Depth2.self)
-        case 3: return perfectSum(x, rule, Depth3.self)
-        case 4: return perfectSum(x, rule, Depth4.self)
-        case 5: return perfectSum(x, rule, Depth5.self)
-        case 6: return perfectSum(x, rule, Depth6.self)
-        case 7: return perfectSum(x, rule, Depth7.self)
-        case 8: return perfectSum(x, rule, Depth8.self)
-        default: return perfectSum(x, rule, RuntimeDepth.self)
+        case 1: return perfectSum(keys, Depth1.self)
+        case 2: return perfectSum(keys, Depth2.self)
+        case 3: return perfectSum(keys, Depth3.self)
+        case 4: return perfectSum(keys, Depth4.self)
+        case 5: return perfectSum(keys, Depth5.self)
+        case 6: return perfectSum(keys, Depth6.self)
+        case 7: return perfectSum(keys, Depth7.self)
+        case 8: return perfectSum(keys, Depth8.self)
+        default: return perfectSum(keys, RuntimeDepth.self)
         }
     }
 
-    /// Trees walked in groups of up to `perfectLanes` in lockstep, one level at a time across the group: each
-    /// tree's walk is a chain of dependent loads (node, then feature), and interleaving ~25 independent chains
-    /// keeps the core busy instead of waiting on each (with 8 lanes it stayed latency-bound).
-    /// The leaves are then added in tree order, so the float sum is the sequential tree-order sum onnxruntime
-    /// computes for one row. The lane indexes live in a fixed stack buffer: no allocation.
+    /// Eight trees at a time, each walked to its leaf with the depth unrolled (a compile-time constant for the
+    /// specialized depths): eight independent chains of dependent loads (node, then the feature's key) overlap.
+    /// One step is a node load, a key load, a compare and an add: the branch direction is the sign bit of
+    /// `key(t) − key(x)` computed in 64 bits, which never overflows and never becomes a branch. The last level's
+    /// nodes carry their two leaf values, so the last step reads the leaf from the node's own cache line.
+    /// The leaves are added in tree order, so the float sum is the sequential tree-order sum onnxruntime
+    /// computes for one row.
     @inline(__always)
-    func perfectSum<Rule: GoRightRule, D: TreeDepth>(_ x: UnsafePointer<Float>, _: Rule.Type, _: D.Type) -> Float {
+    func perfectSum<D: TreeDepth>(_ keys: UnsafeMutablePointer<Int32>, _: D.Type) -> Float {
         let nodes = UnsafePointer(perfectNodes.unsafelyUnwrapped)
-        let pl = UnsafePointer(perfectLeaves.unsafelyUnwrapped)
+        let keys = UnsafePointer(keys)
         let depth = D.value(perfectDepth)
-        let inner = (1 &<< depth) &- 1
-        let leaves = 1 &<< depth
         let trees = treeCount
-        var lanesStorage:
-            (
-                Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int,
-                Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int
-            ) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        return withUnsafeMutableBytes(of: &lanesStorage) { raw in
-            let idx = raw.baseAddress.unsafelyUnwrapped.assumingMemoryBound(to: Int.self)
-            var sum: Float = 0
-            var t = 0
-            while t < trees {
-                let lanes = Swift.min(perfectLanes, trees &- t)
-                for k in 0..<lanes { idx[k] = 0 }
-                let b = nodes + t &* inner
-                for _ in 0..<depth {
-                    for k in 0..<lanes {
-                        let i = idx[k]
-                        let n = b[k &* inner &+ i]
-                        idx[k] = 2 &* i &+ 1 &+ (Rule.goRight(x[Int(n.feature)], n.threshold) ? 1 : 0)
-                    }
-                }
-                let l = pl + (t &* leaves &- inner)
-                for k in 0..<lanes { sum += l[k &* leaves &+ idx[k]] }
-                t &+= lanes
-            }
-            return sum
+        // After D − 1 steps tree k is at T·(2^(D−1) − 1) + k·2^(D−1) + j; its last-level node j is stored at
+        // k·2^(D−1) + j.
+        // (Address arithmetic only: the shifted base is never dereferenced below the allocation.)
+        let last =
+            UnsafeRawPointer(perfectLast.unsafelyUnwrapped)
+            - trees &* ((1 &<< (depth &- 1)) &- 1) &* MemoryLayout<LastNode>.stride
+        @inline(__always) func goRight(_ n: KeyNode) -> Int {
+            let d = Int64(n.key) &- Int64(keys[Int(n.feature)])
+            return Int(truncatingIfNeeded: UInt64(bitPattern: d) &>> 63)
         }
+        @inline(__always) func step(_ g: Int) -> Int { 2 &* g &+ trees &+ goRight(nodes[g]) }
+        @inline(__always) func leaf(_ g: Int) -> Float {
+            let p = last + g &* MemoryLayout<LastNode>.stride
+            let c = goRight(p.load(as: KeyNode.self))
+            return p.load(fromByteOffset: MemoryLayout<KeyNode>.stride &+ c &* 4, as: Float.self)
+        }
+        var sum: Float = 0
+        var k = 0
+        while k &+ 8 <= trees {
+            var g0 = k
+            var g1 = k &+ 1
+            var g2 = k &+ 2
+            var g3 = k &+ 3
+            var g4 = k &+ 4
+            var g5 = k &+ 5
+            var g6 = k &+ 6
+            var g7 = k &+ 7
+            for _ in 1..<depth {
+                g0 = step(g0)
+                g1 = step(g1)
+                g2 = step(g2)
+                g3 = step(g3)
+                g4 = step(g4)
+                g5 = step(g5)
+                g6 = step(g6)
+                g7 = step(g7)
+            }
+            sum += leaf(g0)
+            sum += leaf(g1)
+            sum += leaf(g2)
+            sum += leaf(g3)
+            sum += leaf(g4)
+            sum += leaf(g5)
+            sum += leaf(g6)
+            sum += leaf(g7)
+            k &+= 8
+        }
+        while k < trees {
+            var g = k
+            for _ in 1..<depth { g = step(g) }
+            sum += leaf(g)
+            k &+= 1
+        }
+        return sum
     }
 
     /// Generic walk: adds each tree's leaf weights into `scores[0..<width]`, marking `has` per target.
@@ -431,23 +483,28 @@ final class TreeEnsembleKernel: @unchecked Sendable {
 
     /// Raw sums into `scores` (width = scoreWidth); `has` (same width) tells which targets received a weight.
     @inline(__always)
-    func accumulate(_ x: UnsafePointer<Float>, _ scores: UnsafeMutablePointer<Float>, _ has: UnsafeMutablePointer<Bool>)
-    {
+    func accumulate(
+        _ x: UnsafePointer<Float>, _ scores: UnsafeMutablePointer<Float>, _ has: UnsafeMutablePointer<Bool>,
+        _ keys: UnsafeMutablePointer<Int32>
+    ) {
         let width = scoreWidth
         for k in 0..<width {
             scores[k] = 0
             has[k] = false
         }
-        if perfectFeatures != nil {
-            scores[0] = perfectSum(x)
+        if perfectLast != nil {
+            scores[0] = perfectSum(x, keys)
             has[0] = treeCount > 0
         } else {
             genericSum(x, scores, has)
         }
     }
 
-    func regress(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ has: UnsafeMutablePointer<Bool>) {
-        accumulate(x, y, has)
+    func regress(
+        _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ has: UnsafeMutablePointer<Bool>,
+        _ keys: UnsafeMutablePointer<Int32>
+    ) {
+        accumulate(x, y, has, keys)
         for k in 0..<targets {
             var v = y[k]
             if aggregate == .average { v /= Float(treeCount) }
@@ -460,9 +517,9 @@ final class TreeEnsembleKernel: @unchecked Sendable {
     /// Classifier finalization, mirroring onnxruntime's TreeAggregatorClassifier::FinalizeScores.
     func classify(
         _ x: UnsafePointer<Float>, label: UnsafeMutablePointer<Int64>, scores: UnsafeMutablePointer<Float>,
-        has: UnsafeMutablePointer<Bool>
+        has: UnsafeMutablePointer<Bool>, keys: UnsafeMutablePointer<Int32>
     ) {
-        accumulate(x, scores, has)
+        accumulate(x, scores, has, keys)
         let k = classLabels.count
         if k > 2 {
             for c in 0..<min(baseValues.count, k) {
@@ -534,8 +591,10 @@ final class TreeEnsembleKernel: @unchecked Sendable {
             scores[1] = s
         case 2, 3:
             if post == .logistic {
-                scores[0] = mlLogistic(-s)
-                scores[1] = mlLogistic(s)
+                // mlLogistic(−s) and mlLogistic(s) share exp(−|s|): one exp, the same two results bit for bit.
+                let e = 1 / (1 + Foundation.exp(-Swift.abs(s)))
+                scores[0] = -s < 0 ? 1 - e : e
+                scores[1] = s < 0 ? 1 - e : e
             } else {
                 scores[0] = -s
                 scores[1] = s
@@ -557,9 +616,6 @@ final class TreeEnsembleKernel: @unchecked Sendable {
     }
 }
 
-/// Trees per lockstep group in the perfect layout (at most 32, the lane buffer's size).
-let perfectLanes = 25
-
 /// The depth of the perfect layout as a type, so the traversal can be specialized for it.
 protocol TreeDepth {
     /// The depth: a constant for the specialized depths, the runtime value otherwise.
@@ -575,32 +631,36 @@ enum Depth7: TreeDepth { @inline(__always) static func value(_: Int) -> Int { 7 
 enum Depth8: TreeDepth { @inline(__always) static func value(_: Int) -> Int { 8 } }
 enum RuntimeDepth: TreeDepth { @inline(__always) static func value(_ runtime: Int) -> Int { runtime } }
 
-struct PerfectNode {
-    var threshold: Float
-    var feature: Int32
+/// A node of the perfect layout: the threshold's order key and the feature it splits on.
+struct KeyNode {
+    var key: Int32
+    var feature: UInt32
 }
 
-/// The branch rule of the perfect layout, resolved at load time and specialized into the traversal loop.
-protocol GoRightRule {
-    static func goRight(_ v: Float, _ threshold: Float) -> Bool
+/// A last-level node of the perfect layout: the split, then the leaf values of its true (left) and false
+/// (right) children. 16 bytes; `perfectSum` reads the split as a `KeyNode` at offset 0 and leaf c at 8 + 4c.
+struct LastNode {
+    var key: Int32
+    var feature: UInt32
+    var leaves: (Float, Float)
 }
 
-/// BRANCH_LEQ: true (left) iff v ≤ t; NaN goes right.
-enum GoRightLEQ: GoRightRule {
-    @inline(__always) static func goRight(_ v: Float, _ t: Float) -> Bool { !(v <= t) }
+/// An order-preserving map of a non-NaN float to Int32: `a < b ⇔ orderKey(a) < orderKey(b)` and
+/// `a == b ⇔ orderKey(a) == orderKey(b)` (−0 and +0 share the key 0: `v + 0` turns −0 into +0 and leaves every
+/// other value alone). Keys lie in −2,139,095,041 (−∞) … 2,139,095,040 (+∞), so Int32.min and Int32.max are
+/// free for NaN. Positive floats keep their bit pattern; negative ones have their magnitude bits flipped.
+@inline(__always)
+func orderKey(_ v: Float) -> Int32 {
+    let b = Int32(bitPattern: (v + 0).bitPattern)
+    return b ^ ((b &>> 31) & 0x7FFF_FFFF)
 }
 
-/// BRANCH_LT: true (left) iff v < t; NaN goes right.
-enum GoRightLT: GoRightRule {
-    @inline(__always) static func goRight(_ v: Float, _ t: Float) -> Bool { !(v < t) }
-}
-
-/// BRANCH_LEQ with missing values tracking true: NaN goes left.
-enum GoRightLEQMissingTrue: GoRightRule {
-    @inline(__always) static func goRight(_ v: Float, _ t: Float) -> Bool { v > t }
-}
-
-/// BRANCH_LT with missing values tracking true: NaN goes left.
-enum GoRightLTMissingTrue: GoRightRule {
-    @inline(__always) static func goRight(_ v: Float, _ t: Float) -> Bool { v >= t }
+/// The stored key of a perfect-layout threshold, for the rule `goRight ⇔ key(x) > stored`:
+/// BRANCH_LEQ goes right iff ¬(x ≤ t) ⇔ x > t; BRANCH_LT goes right iff ¬(x < t) ⇔ x ≥ t
+/// ⇔ key(x) > key(t) − 1.
+/// A NaN threshold makes every comparison false, so every non-NaN row goes right: Int32.min. (A NaN feature
+/// gets `perfectMissingKey`: Int32.max goes right past every stored key, Int32.min goes left of all.)
+func perfectThresholdKey(_ t: Float, lessThan: Bool) -> Int32 {
+    if t.isNaN { return Int32.min }
+    return lessThan ? orderKey(t) - 1 : orderKey(t)
 }
