@@ -23,8 +23,14 @@ struct BenchSimClusterCommand: AsyncParsableCommand {
     @Option(help: "Scenario file (default: scenarios/throughput.json).") var scenario = "scenarios/throughput.json"
     @Option(help: "Slots measured back to back.") var slots = 2_000
     @Option(help: "Seconds of the real-time sustained run (0 = skip).") var seconds = 3
+    @Option(help: "Scenario for the ground-truth timing (old vs new search on the same snapshots).")
+    var groundTruthScenario = "scenarios/default.json"
+    @Option(help: "Slots (snapshots) timed with both ground-truth searches (0 = skip).") var groundTruthSlots = 40
+    @Flag(help: "Only the ground-truth timing.") var groundTruthOnly = false
 
     func run() async throws {
+        if groundTruthSlots > 0 { try await Self.groundTruthTiming(scenario: groundTruthScenario, slots: groundTruthSlots) }
+        if groundTruthOnly { return }
         let sc: Scenario
         do { sc = try Scenario.load(path: scenario) } catch { throw ValidationError("\(error)") }
         let clock = ContinuousClock()
@@ -91,6 +97,69 @@ struct BenchSimClusterCommand: AsyncParsableCommand {
                     format: "sustained (real clock, %d ms slots, %d s): %d slots = %.0f slots/s (target %.0f)",
                     Int(sc.slotMilliseconds), seconds, produced, Double(produced) / elapsed, needed))
         }
+    }
+
+    /// Ground truth per slot, old (`GroundTruth.Legacy`) and new search, on the same snapshots of one run: the
+    /// market runs `slots` slots with ground truth deferred, then every queued snapshot is computed with both.
+    static func groundTruthTiming(scenario path: String, slots: Int) async throws {
+        let sc: Scenario
+        do { sc = try Scenario.load(path: path) } catch { throw ValidationError("\(error)") }
+        let cluster = SimCluster(configuration: .init(seed: sc.seed, slotMilliseconds: sc.slotMilliseconds))
+        try await cluster.installMarket(sc)
+        await cluster.setGroundTruthInline(false)
+        await cluster.advance(slots: min(slots, 256))
+        let work = await cluster.takeGroundTruthWork()
+        let clock = ContinuousClock()
+        var newTimes: [Double] = []
+        var oldTimes: [Double] = []
+        var newBest: UInt64 = 0
+        var oldBest: UInt64 = 0
+        var available: UInt64 = 0
+        var quotes = 0
+        var screened = 0
+        var profitable = 0
+        var oldProfitable = 0
+        var worseSlots = 0
+        for snap in work.snapshots {
+            var fast = work.options
+            fast.algorithm = .fast
+            let t0 = clock.now
+            let (n, stats) = Market.computeWithStats(snap, cycles: work.cycles, options: fast)
+            newTimes.append(seconds(clock.now - t0))
+            let t1 = clock.now
+            let o = Market.compute(snap, cycles: work.cycles, options: .init(algorithm: .legacy))
+            oldTimes.append(seconds(clock.now - t1))
+            newBest += n.best?.profitMicroUsd ?? 0
+            oldBest += o.best?.profitMicroUsd ?? 0
+            available += n.availableMicroUsd
+            quotes += stats.quotes
+            screened += stats.screenedOut
+            profitable += n.profitableCycles
+            oldProfitable += o.profitableCycles
+            if (n.best?.profitMicroUsd ?? 0) < (o.best?.profitMicroUsd ?? 0) { worseSlots += 1 }
+        }
+        let k = max(1, work.snapshots.count)
+        func ms(_ v: [Double]) -> String {
+            let sorted = v.sorted()
+            let mean = v.reduce(0, +) / Double(max(1, v.count)) * 1e3
+            let p50 = sorted.isEmpty ? 0 : sorted[sorted.count / 2] * 1e3
+            let mx = (sorted.last ?? 0) * 1e3
+            return String(format: "mean %8.2f ms  median %8.2f ms  max %8.2f ms", mean, p50, mx)
+        }
+        print(
+            "ground truth: \(path): \(sc.pools.count) pools, \(work.cycles.count) cycles, \(work.snapshots.count) "
+                + "snapshots (slot time \(sc.slotMilliseconds) ms)")
+        print("  old search (Legacy)  per slot: \(ms(oldTimes))")
+        print("  new search           per slot: \(ms(newTimes))")
+        let oldMean = oldTimes.reduce(0, +) / Double(k)
+        let newMean = newTimes.reduce(0, +) / Double(k)
+        print(String(format: "  speed-up (mean): %.1f×", oldMean / max(newMean, 1e-12)))
+        print(
+            "  per slot (new): \(screened / k) cycles screened out unquoted, \(profitable / k) profitable at $1 "
+                + "(old: \(oldProfitable / k)), \(quotes / k) pool quotes")
+        print(
+            "  Σ best single cycle: new $\(USD(micro: newBest).description), old $\(USD(micro: oldBest).description); "
+                + "slots where new < old: \(worseSlots); Σ available (disjoint set, new): $\(USD(micro: available).description)")
     }
 
     static func seconds(_ d: Duration) -> Double {

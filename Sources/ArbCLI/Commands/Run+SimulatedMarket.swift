@@ -42,12 +42,13 @@ struct SimulatedMarket: Sendable {
             pools: m.pools.map(\.address), lookupTables: tables ?? [:], guardProgram: guardProgram, description: text)
     }
 
-    /// Profit available (ground truth: the best arbitrage after each block, summed over the run's slots) and
+    /// Profit available (ground truth: after each block, the greedy set of pool-disjoint cycles, summed over the
+    /// run's slots) and
     /// captured by `wallet` (its landed transactions valued at fair prices, net of fees), in micro-USD.
     static func groundTruth(_ cluster: SimCluster, slots: ClosedRange<UInt64>, wallet: Address) async -> GroundTruth {
         // Only what the ground-truth worker has finished: never stall on the exhaustive search at exit.
         let records = await cluster.groundTruth(slots: slots, computePending: false)
-        let available = records.reduce(Int64(0)) { $0 + Int64(clamping: $1.best?.profitMicroUsd ?? 0) }
+        let available = records.reduce(Int64(0)) { $0 + Int64(clamping: $1.availableMicroUsd) }
         let captured = await cluster.capturedProfit()[wallet]?.microUsd ?? 0
         return GroundTruth(
             slots: UInt64(records.count), runSlots: UInt64(slots.count), availableMicroUsd: available,
