@@ -124,7 +124,7 @@ import Testing
 
     /// No noise, no bot: a whale pushes the AMM v4 SOL/USDC pool; ground truth sees the dislocation; the
     /// competing searcher (latency 1 slot) takes it (its captured profit is positive) and the dislocation shrinks.
-    static func searcherCaptures(_ scenario: Scenario) async throws {
+    static func searcherCaptures(_ scenario: Scenario, waitSlots: Int = 4) async throws {
         var s = scenario
         s.noiseTraders = nil
         let cluster = SimCluster(configuration: .init(seed: 2))
@@ -154,7 +154,7 @@ import Testing
         #expect(dislocation.pools.contains(d.pools[poolIndex].address))
         #expect(truth.availableMicroUsd >= dislocation.profitMicroUsd)
 
-        await cluster.advance(slots: 4)
+        await cluster.advance(slots: waitSlots)
         let searcher = d.searchers[0]
         let profit = try #require(await cluster.capturedProfit()[searcher])
         #expect(profit.transactions > profit.failed, "\(profit)")
@@ -172,9 +172,15 @@ import Testing
         let usdc = MintSpec(T.key(50).address, decimals: 6, mintAuthority: T.key(51).address)
         // 0.02 SOL against 3 USDC (the price of 150 USDC per SOL); the AMM v4 pool pays 5 % more USDC per SOL.
         let specs: [PoolSpec] = [
-            PoolSpec(kind: .raydiumCpmm, mintA: sol, mintB: usdc, feeRate: 2_500, reserveA: 20_000_000, reserveB: 3_000_000, seed: 1),
-            PoolSpec(kind: .raydiumAmmV4, mintA: sol, mintB: usdc, feeRate: 2_500, reserveA: 20_000_000, reserveB: 3_150_000, seed: 2),
-            PoolSpec(kind: .orcaWhirlpool, mintA: sol, mintB: usdc, feeRate: 400, reserveA: 20_000_000, reserveB: 3_000_000, seed: 3),
+            PoolSpec(
+                kind: .raydiumCpmm, mintA: sol, mintB: usdc, feeRate: 2_500, reserveA: 20_000_000, reserveB: 3_000_000,
+                seed: 1),
+            PoolSpec(
+                kind: .raydiumAmmV4, mintA: sol, mintB: usdc, feeRate: 2_500, reserveA: 20_000_000, reserveB: 3_150_000,
+                seed: 2),
+            PoolSpec(
+                kind: .orcaWhirlpool, mintA: sol, mintB: usdc, feeRate: 400, reserveA: 20_000_000, reserveB: 3_000_000,
+                seed: 3),
         ]
         var pools: [VenueGroundTruthPool] = []
         for spec in specs {
@@ -184,7 +190,8 @@ import Testing
         let cycles = GroundTruth.cycles(pools: pools, bases: [usdc.address])
         #expect(cycles.count == 6)
         let r = GroundTruth.solve(
-            pools: pools, cycles: cycles, probe: { _ in 100 }, microUsd: { _, p in p }, options: .init(maxWalk: 1_000_000))
+            pools: pools, cycles: cycles, probe: { _ in 100 }, microUsd: { _, p in p },
+            options: .init(maxWalk: 1_000_000))
         var bruteBest: Int128 = 0
         var checked = 0
         for cycle in cycles {
@@ -197,7 +204,8 @@ import Testing
                 let p = Int128(out) - Int128(x)
                 if p > best.1 { best = (x, p) }
             }
-            let found = try #require(GroundTruth.best(cycle, pools: pools, probe: 100, options: .init(maxWalk: 1_000_000)))
+            let found = try #require(
+                GroundTruth.best(cycle, pools: pools, probe: 100, options: .init(maxWalk: 1_000_000)))
             #expect(Int128(found.amountOut) - Int128(found.amountIn) == best.1, "\(cycle.legs): \(found) vs \(best)")
             let quick = try #require(GroundTruth.best(cycle, pools: pools, probe: 100))
             let q = Int128(quick.amountOut) - Int128(quick.amountIn)
@@ -221,24 +229,27 @@ struct MarketStressTests {
     }
 
     @Test func noiseTradersOnTheDefaultScenario() async throws {
-        try await MarketAgentTests.noiseTraders(Scenario.builtInDefault(), slots: 10, minLanded: 100, minMoved: 15)
+        try await MarketAgentTests.noiseTraders(Scenario.builtInDefault(), slots: 10, minLanded: 70, minMoved: 15)
     }
 
     @Test func searcherOnTheBiggerScenario() async throws {
         var s = MarketAgentTests.scenario(seed: 8, noise: 0, searchers: 2, latency: 2)
-        s.pools += Scenario.builtInDefault().pools.filter { p in p.pair.allSatisfy { ["SOL", "USDC", "JUP"].contains($0) } }
-        try await MarketAgentTests.searcherCaptures(s)
+        s.pools += Scenario.builtInDefault().pools.filter { p in
+            p.pair.allSatisfy { ["SOL", "USDC", "JUP"].contains($0) }
+        }
+        try await MarketAgentTests.searcherCaptures(s, waitSlots: 10)
     }
 
-    /// On market snapshots of the default scenario the fast search finds at least the first search's best
-    /// (long walk), and its result does not depend on the rate screen.
+    /// On market snapshots of the default scenario the fast search finds the first search's best (within 0.01 %)
+    /// and the same number of profitable cycles, and its result does not depend on the rate screen. (The first
+    /// search takes minutes per snapshot in a debug build; `solarb bench simcluster` compares them in release.)
     @Test func fastSearchAgreesWithLegacyOnTheDefaultScenario() async throws {
         let cluster = SimCluster(configuration: .init(seed: 5))
         try await cluster.installMarket(Scenario.builtInDefault())
         await cluster.setGroundTruthInline(false)
-        await cluster.advance(slots: 8)
+        await cluster.advance(slots: 3)
         let work = await cluster.takeGroundTruthWork()
-        #expect(work.snapshots.count == 8)
+        #expect(work.snapshots.count == 3)
         for snap in work.snapshots {
             let fast = Market.compute(snap, cycles: work.cycles, options: .init())
             let legacy = Market.compute(snap, cycles: work.cycles, options: .init(algorithm: .legacy))
@@ -249,7 +260,9 @@ struct MarketStressTests {
             #expect(fast.profitableCycles == legacy.profitableCycles)
             let (f, l) = (fast.best?.profit ?? 0, legacy.best?.profit ?? 0)
             // Same cycle, profit within 0.01 % (rounding plateaus are wider than the walks at these sizes).
-            #expect(f + l / 10_000 >= l, "slot \(snap.slot): fast \(String(describing: fast.best)) legacy \(String(describing: legacy.best))")
+            #expect(
+                f + l / 10_000 >= l,
+                "slot \(snap.slot): fast \(String(describing: fast.best)) legacy \(String(describing: legacy.best))")
         }
     }
 }

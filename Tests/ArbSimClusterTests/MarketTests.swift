@@ -340,7 +340,9 @@ struct CPPool: GroundTruthPool {
             // Prices: b per a = 3, c per b = 2, so c per a = 6; every pool skewed by up to 4 % either way.
             func skewed(_ v: UInt64) -> UInt64 { v * rng.uniform(9_600...10_400) / 10_000 }
             var pools: [CPPool] = []
-            for (n, x, y, price) in [(10, a, b, 3), (11, a, b, 3), (12, b, c, 2), (13, a, c, 6)] as [(UInt8, Address, Address, UInt64)] {
+            for (n, x, y, price) in [(10, a, b, 3), (11, a, b, 3), (12, b, c, 2), (13, a, c, 6)]
+                as [(UInt8, Address, Address, UInt64)]
+            {
                 let rx = rng.uniform(20_000...60_000)
                 pools.append(
                     CPPool(
@@ -352,7 +354,9 @@ struct CPPool: GroundTruthPool {
                 let probe: UInt64 = 1_000
                 let found = GroundTruth.best(cycle, pools: pools, probe: probe, options: .init(maxWalk: 1_000_000))
                 let quick = GroundTruth.best(cycle, pools: pools, probe: probe)
-                let atProbe = GroundTruth.cycleOut(cycle, pools: pools, amountIn: probe).map { Int128($0) - Int128(probe) }
+                let atProbe = GroundTruth.cycleOut(cycle, pools: pools, amountIn: probe).map {
+                    Int128($0) - Int128(probe)
+                }
                 guard let atProbe, atProbe > 0 else {
                     #expect(found == nil)
                     continue
@@ -377,7 +381,9 @@ struct CPPool: GroundTruthPool {
                 worst = max(worst, brute.1 - q)
             }
         }
-        print("random constant-product markets: \(profitable) profitable cycles of \(compared); runtime options at most \(worst) units below the optimum")
+        print(
+            "random constant-product markets: \(profitable) profitable cycles of \(compared); runtime options at most \(worst) units below the optimum"
+        )
         #expect(compared > 100)
         #expect(profitable > 10, "the random markets must contain profitable cycles (\(profitable))")
     }
@@ -405,7 +411,9 @@ struct CPPool: GroundTruthPool {
         // Each selected cycle is the brute-force best of its own cycle.
         for o in r.selected {
             let cycle = try #require(
-                cycles.first { c in c.legs.map { pools[$0.pool].address } == o.pools && c.legs.map(\.direction) == o.directions })
+                cycles.first { c in
+                    c.legs.map { pools[$0.pool].address } == o.pools && c.legs.map(\.direction) == o.directions
+                })
             // Brute force around the optimum (±20,000 units; the profit is concave, so this window decides).
             var bruteBest: Int128 = 0
             for x in (o.amountIn - 20_000)...(o.amountIn + 20_000) {

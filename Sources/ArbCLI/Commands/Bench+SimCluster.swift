@@ -25,11 +25,15 @@ struct BenchSimClusterCommand: AsyncParsableCommand {
     @Option(help: "Seconds of the real-time sustained run (0 = skip).") var seconds = 3
     @Option(help: "Scenario for the ground-truth timing (old vs new search on the same snapshots).")
     var groundTruthScenario = "scenarios/default.json"
-    @Option(help: "Slots (snapshots) timed with both ground-truth searches (0 = skip).") var groundTruthSlots = 40
+    @Option(help: "Slots (snapshots) timed with the new ground-truth search (0 = skip).") var groundTruthSlots = 40
+    @Option(help: "Of those, how many are also timed with the old search (slow).") var legacySlots = 10
     @Flag(help: "Only the ground-truth timing.") var groundTruthOnly = false
 
     func run() async throws {
-        if groundTruthSlots > 0 { try await Self.groundTruthTiming(scenario: groundTruthScenario, slots: groundTruthSlots) }
+        if groundTruthSlots > 0 {
+            try await Self.groundTruthTiming(
+                scenario: groundTruthScenario, slots: groundTruthSlots, legacy: legacySlots)
+        }
         if groundTruthOnly { return }
         let sc: Scenario
         do { sc = try Scenario.load(path: scenario) } catch { throw ValidationError("\(error)") }
@@ -101,7 +105,7 @@ struct BenchSimClusterCommand: AsyncParsableCommand {
 
     /// Ground truth per slot, old (`GroundTruth.Legacy`) and new search, on the same snapshots of one run: the
     /// market runs `slots` slots with ground truth deferred, then every queued snapshot is computed with both.
-    static func groundTruthTiming(scenario path: String, slots: Int) async throws {
+    static func groundTruthTiming(scenario path: String, slots: Int, legacy: Int) async throws {
         let sc: Scenario
         do { sc = try Scenario.load(path: path) } catch { throw ValidationError("\(error)") }
         let cluster = SimCluster(configuration: .init(seed: sc.seed, slotMilliseconds: sc.slotMilliseconds))
@@ -120,23 +124,26 @@ struct BenchSimClusterCommand: AsyncParsableCommand {
         var profitable = 0
         var oldProfitable = 0
         var worseSlots = 0
+        var countMismatch = 0
         for snap in work.snapshots {
             var fast = work.options
             fast.algorithm = .fast
             let t0 = clock.now
             let (n, stats) = Market.computeWithStats(snap, cycles: work.cycles, options: fast)
             newTimes.append(seconds(clock.now - t0))
+            available += n.availableMicroUsd
+            quotes += stats.quotes
+            screened += stats.screenedOut
+            profitable += n.profitableCycles
+            guard oldTimes.count < legacy else { continue }
             let t1 = clock.now
             let o = Market.compute(snap, cycles: work.cycles, options: .init(algorithm: .legacy))
             oldTimes.append(seconds(clock.now - t1))
             newBest += n.best?.profitMicroUsd ?? 0
             oldBest += o.best?.profitMicroUsd ?? 0
-            available += n.availableMicroUsd
-            quotes += stats.quotes
-            screened += stats.screenedOut
-            profitable += n.profitableCycles
             oldProfitable += o.profitableCycles
             if (n.best?.profitMicroUsd ?? 0) < (o.best?.profitMicroUsd ?? 0) { worseSlots += 1 }
+            if n.profitableCycles != o.profitableCycles { countMismatch += 1 }
         }
         let k = max(1, work.snapshots.count)
         func ms(_ v: [Double]) -> String {
@@ -151,15 +158,26 @@ struct BenchSimClusterCommand: AsyncParsableCommand {
                 + "snapshots (slot time \(sc.slotMilliseconds) ms)")
         print("  old search (Legacy)  per slot: \(ms(oldTimes))")
         print("  new search           per slot: \(ms(newTimes))")
-        let oldMean = oldTimes.reduce(0, +) / Double(k)
+        let oldMean = oldTimes.reduce(0, +) / Double(max(1, oldTimes.count))
         let newMean = newTimes.reduce(0, +) / Double(k)
-        print(String(format: "  speed-up (mean): %.1f×", oldMean / max(newMean, 1e-12)))
+        let l = max(1, oldTimes.count)
         print(
-            "  per slot (new): \(screened / k) cycles screened out unquoted, \(profitable / k) profitable at $1 "
-                + "(old: \(oldProfitable / k)), \(quotes / k) pool quotes")
+            String(
+                format: "  speed-up (mean, old on the first %d snapshots, new on all %d): %.1f×", oldTimes.count, k,
+                oldMean / max(newMean, 1e-12)))
         print(
-            "  Σ best single cycle: new $\(USD(micro: newBest).description), old $\(USD(micro: oldBest).description); "
-                + "slots where new < old: \(worseSlots); Σ available (disjoint set, new): $\(USD(micro: available).description)")
+            "  per slot (new): \(screened / k) cycles screened out unquoted, \(profitable / k) profitable at $1, "
+                + "\(quotes / k) pool quotes, available (disjoint set) $\(USD(micro: available / UInt64(k)).description)"
+        )
+        print(
+            "  on the \(oldTimes.count) compared slots: Σ best single cycle new $\(USD(micro: newBest).description), "
+                + "old $\(USD(micro: oldBest).description); slots where new < old: \(worseSlots); "
+                + "profitable-cycle counts differ in \(countMismatch) (old mean \(oldProfitable / l))")
+        let slotSeconds = Double(sc.slotMilliseconds) / 1_000
+        print(
+            String(
+                format: "  new search: %.1f%% of the %d ms slot time (mean); old: %.1f%%", 100 * newMean / slotSeconds,
+                Int(sc.slotMilliseconds), 100 * oldMean / slotSeconds))
     }
 
     static func seconds(_ d: Duration) -> Double {

@@ -28,7 +28,9 @@ extension GroundTruth {
         ) -> (amountIn: UInt64, amountOut: UInt64)? {
             func profit(_ x: UInt64) -> Int128 {
                 // Cancelled (shutdown): every size reads as unfillable, so the search ends within a few quotes.
-                guard !Task.isCancelled, let out = GroundTruth.cycleOut(cycle, pools: pools, amountIn: x) else { return Int128.min }
+                guard !Task.isCancelled, let out = GroundTruth.cycleOut(cycle, pools: pools, amountIn: x) else {
+                    return Int128.min
+                }
                 return Int128(out) - Int128(x)
             }
             let start = max(probe, 1)
@@ -56,7 +58,8 @@ extension GroundTruth {
             var lo = max(1, prevSize(prevSize(bestX, options.stepsPerOctave), options.stepsPerOctave))
             var hi = min(
                 lastX,
-                nextSize(nextSize(bestX, stepsPerOctave: options.stepsPerOctave), stepsPerOctave: options.stepsPerOctave))
+                nextSize(
+                    nextSize(bestX, stepsPerOctave: options.stepsPerOctave), stepsPerOctave: options.stepsPerOctave))
             while hi - lo > 32 {
                 let m1 = lo + (hi - lo) / 3
                 let m2 = hi - (hi - lo) / 3

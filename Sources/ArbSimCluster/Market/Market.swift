@@ -187,7 +187,8 @@ public struct Market: Sendable {
         if history.count > keep { history.removeLast(history.count - keep) }
         for r in summary.transactions where r.included { book(r) }
         pendingGroundTruth.append(
-            GroundTruthSnapshot(slot: summary.slot, pools: pools.map { VenueGroundTruthPool($0.venue) }, tokens: tokens))
+            GroundTruthSnapshot(slot: summary.slot, pools: pools.map { VenueGroundTruthPool($0.venue) }, tokens: tokens)
+        )
         // Bounded queue: when ground truth falls behind the slots, the oldest snapshots are skipped (counted).
         if pendingGroundTruth.count > Self.maxPendingGroundTruth {
             let drop = pendingGroundTruth.count - Self.maxPendingGroundTruth
