@@ -322,3 +322,134 @@ struct CPPool: GroundTruthPool {
         #expect(list[1]["status"]?.stringValue == "Invalid")
     }
 }
+
+/// The fast ground-truth search against brute force (every integer size) and against the first search.
+@Suite struct GroundTruthSearchTests {
+    static func addr(_ n: UInt8) -> Address { GroundTruthTests.addr(n) }
+
+    /// Random constant-product markets (3 tokens, 4 pools: two parallel a/b pools and an a–b–c triangle), every
+    /// cycle: the search's profit equals the best over every integer input (with a long walk over the flat top;
+    /// with the runtime options it is at most a few units lower).
+    @Test func randomMarketsMatchBruteForce() {
+        var rng = MarketRandom(seed: 2026)
+        var compared = 0
+        var profitable = 0
+        var worst: Int128 = 0
+        let (a, b, c) = (Self.addr(1), Self.addr(2), Self.addr(3))
+        for _ in 0..<30 {
+            // Prices: b per a = 3, c per b = 2, so c per a = 6; every pool skewed by up to 4 % either way.
+            func skewed(_ v: UInt64) -> UInt64 { v * rng.uniform(9_600...10_400) / 10_000 }
+            var pools: [CPPool] = []
+            for (n, x, y, price) in [(10, a, b, 3), (11, a, b, 3), (12, b, c, 2), (13, a, c, 6)]
+                as [(UInt8, Address, Address, UInt64)]
+            {
+                let rx = rng.uniform(20_000...60_000)
+                pools.append(
+                    CPPool(
+                        address: Self.addr(n), mintA: x, mintB: y, reserveA: rx, reserveB: skewed(rx * price),
+                        feeBps: rng.uniform(1...25)))
+            }
+            for cycle in GroundTruth.cycles(pools: pools, bases: [a, b]) {
+                compared += 1
+                let probe: UInt64 = 1_000
+                let found = GroundTruth.best(cycle, pools: pools, probe: probe, options: .init(maxWalk: 1_000_000))
+                let quick = GroundTruth.best(cycle, pools: pools, probe: probe)
+                let atProbe = GroundTruth.cycleOut(cycle, pools: pools, amountIn: probe).map {
+                    Int128($0) - Int128(probe)
+                }
+                guard let atProbe, atProbe > 0 else {
+                    #expect(found == nil)
+                    continue
+                }
+                profitable += 1
+                // Beyond a tenth of the first pool's input reserve a ≤ 4 % dislocation cannot pay (profit concave).
+                let first = pools[cycle.legs[0].pool]
+                let limit = (cycle.legs[0].direction == .aToB ? first.reserveA : first.reserveB) / 10
+                let brute = GroundTruthTests.bruteForce(cycle, pools, limit: limit)
+                guard let found else {
+                    Issue.record("profitable at the probe but not found: \(cycle), brute \(brute)")
+                    continue
+                }
+                #expect(
+                    Int128(found.amountOut) - Int128(found.amountIn) == brute.1,
+                    "cycle \(cycle.legs): found \(found), brute force \(brute)")
+                #expect(GroundTruth.cycleOut(cycle, pools: pools, amountIn: found.amountIn) == found.amountOut)
+                // Runtime options (short walk): within a few units of the optimum (the integer profit is a
+                // sawtooth of ±1–2 units from floor rounding on a wide flat top).
+                let q = quick.map { Int128($0.amountOut) - Int128($0.amountIn) } ?? 0
+                #expect(q <= brute.1 && q + 4 >= brute.1, "runtime options: \(String(describing: quick)) vs \(brute)")
+                worst = max(worst, brute.1 - q)
+            }
+        }
+        print(
+            "random constant-product markets: \(profitable) profitable cycles of \(compared); runtime options at most \(worst) units below the optimum"
+        )
+        #expect(compared > 100)
+        #expect(profitable > 10, "the random markets must contain profitable cycles (\(profitable))")
+    }
+
+    /// Two dislocations on disjoint pools and a cycle overlapping both: the set holds the two disjoint ones
+    /// (greedy by profit), the available profit is their sum, the screen skips the unprofitable cycles unquoted.
+    @Test func disjointSetAndScreen() throws {
+        let (a, b, c) = (Self.addr(1), Self.addr(2), Self.addr(3))
+        let pools = [
+            // a/b: 2 % apart.
+            CPPool(address: Self.addr(10), mintA: a, mintB: b, reserveA: 10_000_000, reserveB: 30_000_000, feeBps: 5),
+            CPPool(address: Self.addr(11), mintA: a, mintB: b, reserveA: 10_000_000, reserveB: 30_600_000, feeBps: 5),
+            // a/c: 4 % apart.
+            CPPool(address: Self.addr(12), mintA: a, mintB: c, reserveA: 10_000_000, reserveB: 20_000_000, feeBps: 5),
+            CPPool(address: Self.addr(13), mintA: a, mintB: c, reserveA: 10_000_000, reserveB: 20_800_000, feeBps: 5),
+        ]
+        let cycles = GroundTruth.cycles(pools: pools, bases: [a])
+        let r = GroundTruth.solve(pools: pools, cycles: cycles, probe: { _ in 50_000 }, microUsd: { _, p in p })
+        let best = try #require(r.best)
+        #expect(Set(best.pools) == [Self.addr(12), Self.addr(13)])
+        #expect(r.selected.count == 2)
+        #expect(Set(r.selected[1].pools) == [Self.addr(10), Self.addr(11)])
+        #expect(r.availableMicroUsd == r.selected[0].profitMicroUsd + r.selected[1].profitMicroUsd)
+        #expect(r.selected[0].profitMicroUsd > r.selected[1].profitMicroUsd)
+        // Each selected cycle is the brute-force best of its own cycle.
+        for o in r.selected {
+            let cycle = try #require(
+                cycles.first { c in
+                    c.legs.map { pools[$0.pool].address } == o.pools && c.legs.map(\.direction) == o.directions
+                })
+            // Brute force around the optimum (±20,000 units; the profit is concave, so this window decides).
+            var bruteBest: Int128 = 0
+            for x in (o.amountIn - 20_000)...(o.amountIn + 20_000) {
+                guard let out = GroundTruth.cycleOut(cycle, pools: pools, amountIn: x) else { continue }
+                bruteBest = max(bruteBest, Int128(out) - Int128(x))
+            }
+            #expect(Int128(o.profit) == bruteBest)
+        }
+        // The wrong-way 2-pool cycles cannot profit: screened out without quoting a size.
+        #expect(r.screenedOut >= 2)
+        // With the screen disabled the result is the same.
+        var noScreen = GroundTruth.Options()
+        noScreen.screenSlack = 1e9
+        let all = GroundTruth.solve(
+            pools: pools, cycles: cycles, probe: { _ in 50_000 }, microUsd: { _, p in p }, options: noScreen)
+        #expect(all.screenedOut == 0)
+        #expect(all.selected == r.selected)
+        #expect(all.profitableCycles == r.profitableCycles)
+    }
+
+    /// The fast search and the first one (long walk) agree on the toy markets.
+    @Test func agreesWithLegacy() {
+        let base = Self.addr(1)
+        let usd = Self.addr(2)
+        let pools = [
+            CPPool(
+                address: Self.addr(10), mintA: base, mintB: usd, reserveA: 100_000, reserveB: 10_000_000, feeBps: 25),
+            CPPool(
+                address: Self.addr(11), mintA: usd, mintB: base, reserveA: 10_300_000, reserveB: 100_000, feeBps: 30),
+        ]
+        let cycles = GroundTruth.cycles(pools: pools, bases: [base, usd])
+        let fast = GroundTruth.solve(pools: pools, cycles: cycles, probe: { _ in 100 }, microUsd: { _, p in p })
+        let legacy = GroundTruth.Legacy.bestOpportunity(
+            pools: pools, cycles: cycles, probe: { _ in 100 }, microUsd: { _, p in p },
+            options: .init(maxWalk: 1_000_000))
+        #expect(fast.best?.profit == legacy.best?.profit)
+        #expect(fast.profitableCycles == legacy.profitableCycles)
+    }
+}

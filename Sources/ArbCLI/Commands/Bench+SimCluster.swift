@@ -23,8 +23,18 @@ struct BenchSimClusterCommand: AsyncParsableCommand {
     @Option(help: "Scenario file (default: scenarios/throughput.json).") var scenario = "scenarios/throughput.json"
     @Option(help: "Slots measured back to back.") var slots = 2_000
     @Option(help: "Seconds of the real-time sustained run (0 = skip).") var seconds = 3
+    @Option(help: "Scenario for the ground-truth timing (old vs new search on the same snapshots).")
+    var groundTruthScenario = "scenarios/default.json"
+    @Option(help: "Slots (snapshots) timed with the new ground-truth search (0 = skip).") var groundTruthSlots = 40
+    @Option(help: "Of those, how many are also timed with the old search (slow).") var legacySlots = 10
+    @Flag(help: "Only the ground-truth timing.") var groundTruthOnly = false
 
     func run() async throws {
+        if groundTruthSlots > 0 {
+            try await Self.groundTruthTiming(
+                scenario: groundTruthScenario, slots: groundTruthSlots, legacy: legacySlots)
+        }
+        if groundTruthOnly { return }
         let sc: Scenario
         do { sc = try Scenario.load(path: scenario) } catch { throw ValidationError("\(error)") }
         let clock = ContinuousClock()
@@ -91,6 +101,83 @@ struct BenchSimClusterCommand: AsyncParsableCommand {
                     format: "sustained (real clock, %d ms slots, %d s): %d slots = %.0f slots/s (target %.0f)",
                     Int(sc.slotMilliseconds), seconds, produced, Double(produced) / elapsed, needed))
         }
+    }
+
+    /// Ground truth per slot, old (`GroundTruth.Legacy`) and new search, on the same snapshots of one run: the
+    /// market runs `slots` slots with ground truth deferred, then every queued snapshot is computed with both.
+    static func groundTruthTiming(scenario path: String, slots: Int, legacy: Int) async throws {
+        let sc: Scenario
+        do { sc = try Scenario.load(path: path) } catch { throw ValidationError("\(error)") }
+        let cluster = SimCluster(configuration: .init(seed: sc.seed, slotMilliseconds: sc.slotMilliseconds))
+        try await cluster.installMarket(sc)
+        await cluster.setGroundTruthInline(false)
+        await cluster.advance(slots: min(slots, 256))
+        let work = await cluster.takeGroundTruthWork()
+        let clock = ContinuousClock()
+        var newTimes: [Double] = []
+        var oldTimes: [Double] = []
+        var newBest: UInt64 = 0
+        var oldBest: UInt64 = 0
+        var available: UInt64 = 0
+        var quotes = 0
+        var screened = 0
+        var profitable = 0
+        var oldProfitable = 0
+        var worseSlots = 0
+        var countMismatch = 0
+        for snap in work.snapshots {
+            var fast = work.options
+            fast.algorithm = .fast
+            let t0 = clock.now
+            let (n, stats) = Market.computeWithStats(snap, cycles: work.cycles, options: fast)
+            newTimes.append(seconds(clock.now - t0))
+            available += n.availableMicroUsd
+            quotes += stats.quotes
+            screened += stats.screenedOut
+            profitable += n.profitableCycles
+            guard oldTimes.count < legacy else { continue }
+            let t1 = clock.now
+            let o = Market.compute(snap, cycles: work.cycles, options: .init(algorithm: .legacy))
+            oldTimes.append(seconds(clock.now - t1))
+            newBest += n.best?.profitMicroUsd ?? 0
+            oldBest += o.best?.profitMicroUsd ?? 0
+            oldProfitable += o.profitableCycles
+            if (n.best?.profitMicroUsd ?? 0) < (o.best?.profitMicroUsd ?? 0) { worseSlots += 1 }
+            if n.profitableCycles != o.profitableCycles { countMismatch += 1 }
+        }
+        let k = max(1, work.snapshots.count)
+        func ms(_ v: [Double]) -> String {
+            let sorted = v.sorted()
+            let mean = v.reduce(0, +) / Double(max(1, v.count)) * 1e3
+            let p50 = sorted.isEmpty ? 0 : sorted[sorted.count / 2] * 1e3
+            let mx = (sorted.last ?? 0) * 1e3
+            return String(format: "mean %8.2f ms  median %8.2f ms  max %8.2f ms", mean, p50, mx)
+        }
+        print(
+            "ground truth: \(path): \(sc.pools.count) pools, \(work.cycles.count) cycles, \(work.snapshots.count) "
+                + "snapshots (slot time \(sc.slotMilliseconds) ms)")
+        print("  old search (Legacy)  per slot: \(ms(oldTimes))")
+        print("  new search           per slot: \(ms(newTimes))")
+        let oldMean = oldTimes.reduce(0, +) / Double(max(1, oldTimes.count))
+        let newMean = newTimes.reduce(0, +) / Double(k)
+        let l = max(1, oldTimes.count)
+        print(
+            String(
+                format: "  speed-up (mean, old on the first %d snapshots, new on all %d): %.1f×", oldTimes.count, k,
+                oldMean / max(newMean, 1e-12)))
+        print(
+            "  per slot (new): \(screened / k) cycles screened out unquoted, \(profitable / k) profitable at $1, "
+                + "\(quotes / k) pool quotes, available (disjoint set) $\(USD(micro: available / UInt64(k)).description)"
+        )
+        print(
+            "  on the \(oldTimes.count) compared slots: Σ best single cycle new $\(USD(micro: newBest).description), "
+                + "old $\(USD(micro: oldBest).description); slots where new < old: \(worseSlots); "
+                + "profitable-cycle counts differ in \(countMismatch) (old mean \(oldProfitable / l))")
+        let slotSeconds = Double(sc.slotMilliseconds) / 1_000
+        print(
+            String(
+                format: "  new search: %.1f%% of the %d ms slot time (mean); old: %.1f%%", 100 * newMean / slotSeconds,
+                Int(sc.slotMilliseconds), 100 * oldMean / slotSeconds))
     }
 
     static func seconds(_ d: Duration) -> Double {

@@ -129,10 +129,11 @@ struct LocalnetCommand: AsyncParsableCommand {
             let slot = await cluster.slot
             guard slot >= next else { continue }
             next = slot + every
-            let gt = await cluster.groundTruth(slots: (slot > every ? slot - every : 0)...slot)
-            let available = gt.reduce(UInt64(0)) { $0 + ($1.best?.profitMicroUsd ?? 0) }
+            // Only what the ground-truth worker has computed: never run the search on the cluster's actor.
+            let gt = await cluster.groundTruth(slots: (slot > every ? slot - every : 0)...slot, computePending: false)
+            let available = gt.reduce(UInt64(0)) { $0 + $1.availableMicroUsd }
             let line =
-                "slot \(slot): available arbitrage (sum of per-slot best) over the last \(gt.count) slots: $\(USD(micro: available).description)\n"
+                "slot \(slot): available arbitrage (sum over slots of the pool-disjoint best cycles) over the last \(gt.count) slots: $\(USD(micro: available).description)\n"
             FileHandle.standardOutput.write(Data(line.utf8))
         }
     }

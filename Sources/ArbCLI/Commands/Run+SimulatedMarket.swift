@@ -42,12 +42,24 @@ struct SimulatedMarket: Sendable {
             pools: m.pools.map(\.address), lookupTables: tables ?? [:], guardProgram: guardProgram, description: text)
     }
 
-    /// Profit available (ground truth: the best arbitrage after each block, summed over the run's slots) and
+    /// Profit available (ground truth: after each block, the greedy set of pool-disjoint cycles, summed over the
+    /// run's slots) and
     /// captured by `wallet` (its landed transactions valued at fair prices, net of fees), in micro-USD.
     static func groundTruth(_ cluster: SimCluster, slots: ClosedRange<UInt64>, wallet: Address) async -> GroundTruth {
-        // Only what the ground-truth worker has finished: never stall on the exhaustive search at exit.
-        let records = await cluster.groundTruth(slots: slots, computePending: false)
-        let available = records.reduce(Int64(0)) { $0 + Int64(clamping: $1.best?.profitMicroUsd ?? 0) }
+        // Only slots whose block exists (the slot being built has no state yet).
+        let building = await cluster.slot
+        let upper = building > slots.lowerBound ? min(slots.upperBound, building - 1) : slots.lowerBound
+        let slots = slots.lowerBound...upper
+        // Only what the ground-truth worker has finished (never run the search here), but give it a moment for the
+        // last blocks: ≈ 30 ms per slot on the default scenario in release, so at most 2 s of waiting.
+        var records = await cluster.groundTruth(slots: slots, computePending: false)
+        var waits = 0
+        while records.count < slots.count, waits < 40 {
+            try? await Task.sleep(for: .milliseconds(50))
+            waits += 1
+            records = await cluster.groundTruth(slots: slots, computePending: false)
+        }
+        let available = records.reduce(Int64(0)) { $0 + Int64(clamping: $1.availableMicroUsd) }
         let captured = await cluster.capturedProfit()[wallet]?.microUsd ?? 0
         return GroundTruth(
             slots: UInt64(records.count), runSlots: UInt64(slots.count), availableMicroUsd: available,

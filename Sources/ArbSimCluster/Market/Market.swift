@@ -46,12 +46,37 @@ public struct MarketPool: Sendable {
     public var table: AddressLookupTableAccount
 }
 
-/// Per-slot ground truth: the best arbitrage available on the state after the slot's block.
+/// Per-slot ground truth: the arbitrage available on the state after the slot's block (what a bot could take
+/// in the next slot).
 public struct GroundTruthRecord: Sendable, Hashable {
     public var slot: UInt64
+    /// The single most profitable cycle.
     public var best: ArbOpportunity?
     /// Cycles profitable at ≈ 1 USD.
     public var profitableCycles: Int
+    /// Pool-disjoint cycles chosen greedily by profit (`best` first): they can all be taken in the same slot.
+    public var selected: [ArbOpportunity] = []
+    /// The profit available in this slot: the sum of `selected`, micro-USD at the slot's fair prices. A bot's
+    /// share of available profit is its captured profit over the sum of this across slots.
+    public var availableMicroUsd: UInt64 = 0
+
+    public init(
+        slot: UInt64, best: ArbOpportunity?, profitableCycles: Int, selected: [ArbOpportunity] = [],
+        availableMicroUsd: UInt64? = nil
+    ) {
+        self.slot = slot
+        self.best = best
+        self.profitableCycles = profitableCycles
+        self.selected = selected.isEmpty ? (best.map { [$0] } ?? []) : selected
+        self.availableMicroUsd = availableMicroUsd ?? self.selected.reduce(0) { $0 &+ $1.profitMicroUsd }
+    }
+}
+
+/// The state a slot's ground truth is computed on: the decoded pools after its block and the fair prices.
+public struct GroundTruthSnapshot: Sendable {
+    public var slot: UInt64
+    public var pools: [VenueGroundTruthPool]
+    public var tokens: [MarketToken]
 }
 
 /// What a signer gained or lost, valued at the fair prices of the slot each transaction landed in.
@@ -82,7 +107,7 @@ public struct Market: Sendable {
     var history: [[any Venue]] = []
     public internal(set) var groundTruth: [UInt64: GroundTruthRecord] = [:]
     /// Snapshots whose ground truth is not computed yet (slot, pools, token prices).
-    var pendingGroundTruth: [(slot: UInt64, pools: [VenueGroundTruthPool], tokens: [MarketToken])] = []
+    var pendingGroundTruth: [GroundTruthSnapshot] = []
     public internal(set) var captured: [Address: SignerProfit] = [:]
     /// Slots whose ground truth was skipped because the queue was full (see `maxPendingGroundTruth`).
     public internal(set) var groundTruthSkipped = 0
@@ -161,7 +186,9 @@ public struct Market: Sendable {
         let keep = Int(scenario.searcherLatencySlots) + 1
         if history.count > keep { history.removeLast(history.count - keep) }
         for r in summary.transactions where r.included { book(r) }
-        pendingGroundTruth.append((summary.slot, pools.map { VenueGroundTruthPool($0.venue) }, tokens))
+        pendingGroundTruth.append(
+            GroundTruthSnapshot(slot: summary.slot, pools: pools.map { VenueGroundTruthPool($0.venue) }, tokens: tokens)
+        )
         // Bounded queue: when ground truth falls behind the slots, the oldest snapshots are skipped (counted).
         if pendingGroundTruth.count > Self.maxPendingGroundTruth {
             let drop = pendingGroundTruth.count - Self.maxPendingGroundTruth
@@ -310,16 +337,25 @@ public struct Market: Sendable {
 
     // MARK: ground truth
 
-    /// Computes the queued ground-truth snapshots (pure work on copies).
-    static func compute(
-        _ snapshot: (slot: UInt64, pools: [VenueGroundTruthPool], tokens: [MarketToken]), cycles: [ArbCycle],
-        options: GroundTruth.Options
-    ) -> GroundTruthRecord {
+    /// Ground truth of one snapshot (pure work on copies).
+    public static func compute(_ snapshot: GroundTruthSnapshot, cycles: [ArbCycle], options: GroundTruth.Options)
+        -> GroundTruthRecord
+    {
+        computeWithStats(snapshot, cycles: cycles, options: options).record
+    }
+
+    /// `compute`, with the search's counters (benchmarks).
+    public static func computeWithStats(
+        _ snapshot: GroundTruthSnapshot, cycles: [ArbCycle], options: GroundTruth.Options
+    ) -> (record: GroundTruthRecord, result: GroundTruth.Result) {
         let byMint = Dictionary(snapshot.tokens.map { ($0.mint, $0) }, uniquingKeysWith: { a, _ in a })
-        let r = GroundTruth.bestOpportunity(
+        let r = GroundTruth.solve(
             pools: snapshot.pools, cycles: cycles, probe: { byMint[$0]?.units(microUsd: 1_000_000) ?? 1 },
             microUsd: { byMint[$0]?.microUsd(units: $1) ?? 0 }, options: options)
-        return GroundTruthRecord(slot: snapshot.slot, best: r.best, profitableCycles: r.profitableCycles)
+        let record = GroundTruthRecord(
+            slot: snapshot.slot, best: r.best, profitableCycles: r.profitableCycles, selected: r.selected,
+            availableMicroUsd: r.availableMicroUsd)
+        return (record, r)
     }
 
     mutating func drainGroundTruth() {

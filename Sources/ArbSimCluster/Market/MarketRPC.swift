@@ -61,8 +61,9 @@ extension SimCluster {
         return RPCEncoding.context(bank.slot, .array(values))
     }
 
-    /// `simGetGroundTruth [fromSlot, toSlot]` (default: the last 100 slots): per slot the best arbitrage
-    /// available after its block, and the total.
+    /// `simGetGroundTruth [fromSlot, toSlot]` (default: the last 100 slots): per slot the profit available after
+    /// its block (`profitMicroUsd`: the greedy set of pool-disjoint cycles, `selected`), the best single cycle
+    /// (`best`, `bestCycleMicroUsd`), and the total over the range.
     func groundTruthJSON(_ p: [SimJSON]) throws -> SimJSON {
         guard market != nil else { throw RPCFailure(code: -32601, message: "no market scenario is installed") }
         let last = bank.slot > 0 ? bank.slot - 1 : 0
@@ -73,19 +74,23 @@ extension SimCluster {
         }
         let records = groundTruth(slots: from...to)
         var total: UInt64 = 0
+        func opportunity(_ b: ArbOpportunity) -> SimJSON {
+            .object([
+                "baseMint": .string(b.base.base58), "pools": .array(b.pools.map { .string($0.base58) }),
+                "directions": .array(b.directions.map { .string($0 == .aToB ? "aToB" : "bToA") }),
+                "amountIn": .uint(b.amountIn), "amountOut": .uint(b.amountOut), "profit": .uint(b.profit),
+                "profitMicroUsd": .uint(b.profitMicroUsd),
+            ])
+        }
         let list: [SimJSON] = records.map { r in
-            total += r.best?.profitMicroUsd ?? 0
+            total += r.availableMicroUsd
             var o: [String: SimJSON] = [
                 "slot": .uint(r.slot), "profitableCycles": .uint(UInt64(r.profitableCycles)),
-                "profitMicroUsd": .uint(r.best?.profitMicroUsd ?? 0),
+                "profitMicroUsd": .uint(r.availableMicroUsd),
+                "bestCycleMicroUsd": .uint(r.best?.profitMicroUsd ?? 0),
+                "selected": .array(r.selected.map(opportunity)),
             ]
-            if let b = r.best {
-                o["best"] = .object([
-                    "baseMint": .string(b.base.base58), "pools": .array(b.pools.map { .string($0.base58) }),
-                    "directions": .array(b.directions.map { .string($0 == .aToB ? "aToB" : "bToA") }),
-                    "amountIn": .uint(b.amountIn), "amountOut": .uint(b.amountOut), "profit": .uint(b.profit),
-                ])
-            }
+            if let b = r.best { o["best"] = opportunity(b) }
             return .object(o)
         }
         return .object([

@@ -198,9 +198,10 @@ extension SimCluster {
         await setGroundTruthInline(true)
     }
 
-    func takeGroundTruthWork() -> (
-        snapshots: [(slot: UInt64, pools: [VenueGroundTruthPool], tokens: [MarketToken])], cycles: [ArbCycle],
-        options: GroundTruth.Options
+    /// Takes the queued snapshots (they will not be computed by the cluster), with the cycles and options to
+    /// compute them with (`Market.compute`): benchmarks and external workers.
+    public func takeGroundTruthWork() -> (
+        snapshots: [GroundTruthSnapshot], cycles: [ArbCycle], options: GroundTruth.Options
     ) {
         guard let m = market else { return ([], [], .init()) }
         market?.pendingGroundTruth.removeAll()
