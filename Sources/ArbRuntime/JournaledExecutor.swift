@@ -67,6 +67,10 @@ public final class JournaledExecutor: Executor {
     ) throws(RuntimeError) -> JournaledExecutor {
         var assembly = AssemblyConfig(guardProgram: guardProgram)
         assembly.wrap = .wrapAndUnwrap
+        // The configured compute-unit price is the bid (a floor over recent fees), still capped at the policy's
+        // share of the expected profit: within a block the cluster orders transactions by priority fee, so a bot
+        // that bids 0 lands after every noise trade of the block and trades on a pool they already moved.
+        assembly.compute.minComputeUnitPriceMicroLamports = c.computeUnitPriceMicroLamports
         var senderConfig = SenderConfig(webSocketURL: wsURL)
         senderConfig.pollInterval = .milliseconds(50)
         var risk = RiskConfig()

@@ -42,12 +42,21 @@ struct SimulatedMarket: Sendable {
             pools: m.pools.map(\.address), lookupTables: tables ?? [:], guardProgram: guardProgram, description: text)
     }
 
-    /// Profit available (ground truth: the best arbitrage after each block, summed over the run's slots) and
-    /// captured by `wallet` (its landed transactions valued at fair prices, net of fees), in micro-USD.
-    static func groundTruth(_ cluster: SimCluster, slots: ClosedRange<UInt64>, wallet: Address) async -> GroundTruth {
-        // Only what the ground-truth worker has finished: never stall on the exhaustive search at exit.
-        let records = await cluster.groundTruth(slots: slots, computePending: false)
-        let available = records.reduce(Int64(0)) { $0 + Int64(clamping: $1.best?.profitMicroUsd ?? 0) }
+    /// Profit available (counted once: new opportunities on disjoint pools after each block, see
+    /// `AvailableProfitTracker`) over the run's slots, and captured by `wallet` (its landed transactions valued at
+    /// fair prices, net of fees), in micro-USD. Waits up to `waitUpTo` for the worker to reach the run's last slot;
+    /// a run it did not cover is reported with its coverage, not as a share.
+    static func groundTruth(
+        _ cluster: SimCluster, ledger: AvailableProfitLedger, slots: ClosedRange<UInt64>, wallet: Address,
+        waitUpTo: Duration
+    ) async -> GroundTruth {
+        let clock = ContinuousClock()
+        let deadline = clock.now + waitUpTo
+        while ledger.newestSlot < slots.upperBound, clock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        let records = ledger.slots(slots)
+        let available = records.reduce(Int64(0)) { $0 + Int64(clamping: $1.microUsd) }
         let captured = await cluster.capturedProfit()[wallet]?.microUsd ?? 0
         return GroundTruth(
             slots: UInt64(records.count), runSlots: UInt64(slots.count), availableMicroUsd: available,
