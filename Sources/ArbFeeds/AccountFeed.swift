@@ -293,6 +293,8 @@ public final class AccountFeed: Sendable {
                 }
             }
             for try await message in inbound.messages(maxSize: configuration.maxMessageBytes) {
+                // Receipt time of the message (before decoding), handed to the state's observer.
+                let receivedAt = clock.now
                 mark()
                 guard case .text(let text) = message else { continue }
                 let decoded: PubSubMessage
@@ -327,12 +329,14 @@ public final class AccountFeed: Sendable {
                     counters.withLock { $0.notifications += 1 }
                     guard case .account(let address)? = subscriptions[sub] else { continue }
                     state.observeFeedSlot(slot)
-                    state.apply(account.update(address: address, slot: slot, source: .subscription))
+                    state.apply(
+                        account.update(address: address, slot: slot, source: .subscription), receivedAt: receivedAt)
                 case .program(let sub, let slot, let address, let account):
                     counters.withLock { $0.notifications += 1 }
                     guard case .program? = subscriptions[sub] else { continue }
                     state.observeFeedSlot(slot)
-                    state.apply(account.update(address: address, slot: slot, source: .subscription))
+                    state.apply(
+                        account.update(address: address, slot: slot, source: .subscription), receivedAt: receivedAt)
                 case .slot(_, let slot, _, _):
                     state.observeFeedSlot(slot)
                     if allConfirmed && !backfillStarted {

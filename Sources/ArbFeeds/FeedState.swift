@@ -11,6 +11,13 @@ public final class FeedState: Sendable {
     private let continuation: AsyncStream<AccountUpdate>.Continuation
     /// Applied updates in application order (per account: strictly increasing slot).
     public let updates: AsyncStream<AccountUpdate>
+    /// Called synchronously, on the applying task, for every applied update with the instant its message was
+    /// received (see `observeApplied`).
+    private let observer = Mutex<AppliedObserver?>(nil)
+
+    /// An applied update and when the message carrying it was received (the feed stamps it as it reads the
+    /// message, before decoding; a backfill stamps when its response arrived).
+    public typealias AppliedObserver = @Sendable (AccountUpdate, ContinuousClock.Instant) -> Void
 
     public init(
         configuration: AccountStore.Configuration = .init(),
@@ -35,10 +42,19 @@ public final class FeedState: Sendable {
 
     // MARK: writes (feed)
 
+    /// Installs (or removes, with nil) a synchronous observer of applied updates. It runs on the feed's task
+    /// right after the store was written, so a consumer that needs low latency (the runtime's decision inbox)
+    /// is told without a hop through `updates`. It must be cheap and must not block.
+    public func observeApplied(_ observer: AppliedObserver?) { self.observer.withLock { $0 = observer } }
+
+    /// Applies an update; `receivedAt` is when the message carrying it was received (now when nil).
     @discardableResult
-    public func apply(_ update: AccountUpdate) -> AccountStore.ApplyResult {
+    public func apply(_ update: AccountUpdate, receivedAt: ContinuousClock.Instant? = nil) -> AccountStore.ApplyResult {
         let r = store.withLock { $0.apply(update) }
-        if r == .applied { continuation.yield(update) }
+        if r == .applied {
+            continuation.yield(update)
+            if let o = observer.withLock({ $0 }) { o(update, receivedAt ?? .now) }
+        }
         return r
     }
 

@@ -69,7 +69,8 @@ public final class ArbRuntime: Sendable {
         }
         var book = PoolBook()
         for v in snap.venues { book.add(v) }
-        let state = FeedState(configuration: .init(maxLagSlots: 4))
+        // Nobody reads `state.updates`: the inbox is fed by the observer below, so the stream keeps nothing.
+        let state = FeedState(configuration: .init(maxLagSlots: 4), buffering: .bufferingNewest(0))
         for a in snap.accounts { state.apply(a) }
         for a in snap.absences { state.applyAbsence(a) }
         var engine = ArbEngine<AnyPoolQuoter>(config: configuration.engineConfig())
@@ -79,6 +80,9 @@ public final class ArbRuntime: Sendable {
             if let h = engine.poolHandle(p) { book.setHandle(p, h) }
         }
         engine.rebuildIndex()
+        // Which of each pool's accounts every swap writes (its state and vaults): when all of them have arrived
+        // for a slot, the pool's update for that slot is complete and it is evaluated without waiting.
+        state.withStore { store in book.computeSwapWritten { store.read($0)?.account?.owner } }
         let subscriptions = book.subscriptionOrder
         statusBox.withLock {
             $0.pools = book.count
@@ -107,61 +111,47 @@ public final class ArbRuntime: Sendable {
                 url: wsURL, accounts: subscriptions, commitment: commitment, referenceSlotInterval: .milliseconds(400)),
             rpc: rpc, state: state, logger: logger)
         let inbox = Inbox()
-        let (trades, tradeSink) = AsyncStream.makeStream(of: TradeRequest.self)
+        // Applied updates go straight from the feed's task into the decision inbox, stamped with the receipt time
+        // of the message that carried them (no hop through a stream and a pump task).
+        state.observeApplied { update, receivedAt in inbox.push(update.address, slot: update.slot, at: receivedAt) }
         let (fetches, fetchSink) = AsyncStream.makeStream(of: [Address].self, bufferingPolicy: .bufferingNewest(64))
         let startSlot = snap.slot
         let modelPath = configuration.modelPath
         let threshold = configuration.gateThreshold
-        let engineCopy = engine
-        let bookCopy = book
 
         await withTaskGroup(of: Void.self) { services in
             services.addTask { await feed.run() }
-            services.addTask { await self.pump(state: state, into: inbox) }
             services.addTask { await self.blockhashLoop() }
             services.addTask {
-                await self.watchLimits(state: state, startSlot: startSlot, pools: bookCopy.order, inbox: inbox)
+                await self.watchLimits(state: state, startSlot: startSlot, inbox: inbox)
             }
             services.addTask { await self.fetchLoop(fetches, state: state) }
             services.addTask {
                 await self.stop.wait()
                 inbox.close()
             }
-            services.addTask {
-                var book = bookCopy
-                var engine = engineCopy
-                var gate: AIGate?
-                if let modelPath {
-                    do { gate = try AIGate(modelPath: modelPath, threshold: threshold) } catch {
-                        self.logger.error("AI gate disabled", metadata: ["error": "\(error)"])
-                    }
+            var gate: AIGate?
+            if let modelPath {
+                do { gate = try AIGate(modelPath: modelPath, threshold: threshold) } catch {
+                    self.logger.error("AI gate disabled", metadata: ["error": "\(error)"])
                 }
-                await self.decide(
-                    inbox: inbox, state: state, book: &book, engine: &engine, gate: gate, trades: tradeSink,
-                    fetch: fetchSink)
-                tradeSink.finish()
             }
-            // Dispatcher: every decision runs concurrently; the group waits for in-flight trades when draining.
+            // The decision loop runs here; every decision it takes becomes a child task of `inFlight` directly
+            // (one task hop, no dispatcher stream); the group waits for in-flight trades when draining.
             await withDiscardingTaskGroup { inFlight in
-                for await trade in trades {
-                    inFlight.addTask { await self.execute(trade, inbox: inbox) }
-                }
+                await self.decide(
+                    inbox: inbox, state: state, book: &book, engine: &engine, gate: gate,
+                    submit: { trade in inFlight.addTask { await self.execute(trade, inbox: inbox) } }, fetch: fetchSink)
             }
             await executor.finish()
             services.cancelAll()
         }
+        state.observeApplied(nil)
         statusBox.withLock { $0.slot = max($0.slot, state.withStore { $0.newestKnownSlot }) }
         return status
     }
 
     // MARK: tasks
-
-    /// Moves applied updates from the feed into the decision inbox, stamped with their receipt time.
-    func pump(state: FeedState, into inbox: Inbox) async {
-        for await u in state.updates {
-            inbox.push(u.address, slot: u.slot, at: .now)
-        }
-    }
 
     func blockhashLoop() async {
         while !Task.isCancelled {
@@ -182,7 +172,7 @@ public final class ArbRuntime: Sendable {
     /// Publishes slot and freshness, stops at the configured limits, and when the feed becomes fresh (at start
     /// and after every resync) hands every pool to the decision loop: the whole market is re-evaluated once,
     /// so a dislocation that was already there (or arose while disconnected) is seen without waiting for a change.
-    func watchLimits(state: FeedState, startSlot: UInt64, pools: [Address], inbox: Inbox) async {
+    func watchLimits(state: FeedState, startSlot: UInt64, inbox: Inbox) async {
         let clock = ContinuousClock()
         let start = clock.now
         var wasFresh = false
@@ -192,10 +182,7 @@ public final class ArbRuntime: Sendable {
                 $0.slot = max($0.slot, slot)
                 $0.fresh = fresh
             }
-            if fresh && !wasFresh {
-                let now = ContinuousClock.now
-                for p in pools { inbox.push(p, slot: slot, at: now) }
-            }
+            if fresh && !wasFresh { inbox.requestFullEvaluation(at: .now) }
             wasFresh = fresh
             if let n = configuration.maxSlots, slot >= startSlot + n {
                 logger.info("slot limit reached", metadata: ["slots": "\(n)"])
@@ -225,51 +212,78 @@ public final class ArbRuntime: Sendable {
 
     // MARK: decisions
 
-    /// A pool whose dependency (vault, array) changed is evaluated when its own state account's notification of
-    /// the same slot arrives (the feed subscribes each pool's state account after its other accounts, so on a
-    /// cluster that notifies in subscription order, as the simulated cluster does, it arrives last), or once the
-    /// feed has moved past that slot (every notification of the slot has then been delivered: a swap that left
-    /// the state account's bytes unchanged sends none), or at the latest `settleLimit` after the first one.
+    /// A pool whose accounts changed in a slot is evaluated as soon as its update for that slot is complete:
+    /// every account that any swap on it writes (its state account and its token vaults, `PoolBook.swapWritten`)
+    /// has been notified for the slot — a cluster writes a transaction's accounts together, so nothing of that
+    /// swap is still missing. Otherwise (a change that is not a swap: a transfer into a vault, an array
+    /// alone) it is evaluated once the feed has moved past that slot (every notification of the slot has then
+    /// been delivered) or at the latest `settleLimit` after its first notification. The loop never polls: it
+    /// sleeps in the inbox until the next notification or the earliest deadline.
     static let settleLimit: Duration = .milliseconds(1)
+
+    /// A pool waiting for the rest of its slot's update.
+    struct Waiting {
+        var slot: UInt64
+        var deadline: ContinuousClock.Instant
+        /// Receipt of the pool's first notification of the slot.
+        var received: ContinuousClock.Instant
+        /// Which of its accounts arrived for the slot.
+        var arrived: [Address]
+    }
 
     func decide(
         inbox: Inbox, state: FeedState, book: inout PoolBook, engine: inout ArbEngine<AnyPoolQuoter>,
-        gate: AIGate?, trades: AsyncStream<TradeRequest>.Continuation, fetch: AsyncStream<[Address]>.Continuation
+        gate: AIGate?, submit: (TradeRequest) -> Void, fetch: AsyncStream<[Address]>.Continuation
     ) async {
         var nextID: UInt64 = 1
         var candidates: [RankedCandidate] = []
         var seenCycles = Set<Int32>()
         var touched: [Address] = []
-        // Pools to evaluate now (their state account arrived), and pools waiting for it (deadline, first receipt).
+        // Pools to evaluate now (their update is complete), and pools waiting for the rest of it.
         var ready: [Address: ContinuousClock.Instant] = [:]
-        var waiting: [Address: (slot: UInt64, deadline: ContinuousClock.Instant, received: ContinuousClock.Instant)] =
-            [:]
+        var waiting: [Address: Waiting] = [:]
+        var released = (complete: UInt64(0), feedPassed: UInt64(0), deadline: UInt64(0))
         var maxSlot: UInt64 = 0
         while true {
             let batch: Inbox.Batch?
             if waiting.isEmpty {
                 guard let b = await inbox.next() else { break }
                 batch = b
+            } else if let b = inbox.tryTake() {
+                batch = b
             } else {
-                batch = inbox.tryTake()
-                if batch == nil {
-                    if inbox.isClosed { break }
-                    let oldest = waiting.values.map(\.received).min() ?? .now
-                    let waited = ContinuousClock.now - oldest
-                    try? await Task.sleep(for: waited < .milliseconds(2) ? .microseconds(100) : .milliseconds(1))
-                }
+                if inbox.isClosed { break }
+                // Sleep until the next notification or the earliest deadline, whichever comes first.
+                let earliest = waiting.values.lazy.map(\.deadline).min() ?? .now
+                batch = await inbox.next(until: earliest)
+                if batch == nil, inbox.isClosed { break }
             }
             if stop.isFired { break }
+            let woke = ContinuousClock.now
             if let batch {
-                for (address, slot) in batch.updates {
+                if batch.evaluateAll {
+                    for p in book.order { ready[p] = min(ready[p] ?? batch.firstReceived, batch.firstReceived) }
+                }
+                for (address, slot, at) in batch.updates {
                     maxSlot = max(maxSlot, slot)
                     if address == SysvarIDs.clock { continue }  // read by CPMM, changes every slot: not a trigger
                     for p in book.dependents[address] ?? [] {
-                        if p == address {
-                            let received = waiting.removeValue(forKey: p)?.received ?? batch.firstReceived
-                            ready[p] = min(ready[p] ?? received, received)
-                        } else if ready[p] == nil, waiting[p] == nil {
-                            waiting[p] = (slot, batch.firstReceived + Self.settleLimit, batch.firstReceived)
+                        var w =
+                            waiting[p]
+                            ?? Waiting(slot: slot, deadline: at + Self.settleLimit, received: at, arrived: [])
+                        if slot > w.slot {
+                            // A newer slot: the older update is superseded; the deadline is not extended.
+                            w.slot = slot
+                            w.arrived.removeAll(keepingCapacity: true)
+                        }
+                        if !w.arrived.contains(address) { w.arrived.append(address) }
+                        let needed = book.entries[p]?.swapWritten ?? [p]
+                        if needed.allSatisfy(w.arrived.contains) {
+                            ready[p] = min(ready[p] ?? w.received, w.received)
+                            waiting[p] = nil
+                            released.complete += 1
+                        } else {
+                            waiting[p] = w
                         }
                     }
                 }
@@ -278,15 +292,25 @@ public final class ArbRuntime: Sendable {
                     $0.batches += 1
                 }
             }
-            let now = ContinuousClock.now
-            let feedSlot = waiting.isEmpty ? 0 : state.withStore { $0.feedSlot }
-            for (p, w) in waiting where w.deadline <= now || feedSlot > w.slot {
-                ready[p] = w.received
-                waiting[p] = nil
+            if !waiting.isEmpty {
+                let feedSlot = state.withStore { $0.feedSlot }
+                for (p, w) in waiting where w.deadline <= woke || feedSlot > w.slot {
+                    ready[p] = min(ready[p] ?? w.received, w.received)
+                    waiting[p] = nil
+                    if feedSlot > w.slot { released.feedPassed += 1 } else { released.deadline += 1 }
+                }
+            }
+            if released != (0, 0, 0) {
+                statusBox.withLock {
+                    $0.settledComplete += released.complete
+                    $0.settledFeedPassed += released.feedPassed
+                    $0.settledDeadline += released.deadline
+                }
+                released = (0, 0, 0)
             }
             guard !ready.isEmpty else { continue }
             touched.removeAll(keepingCapacity: true)
-            var received = now
+            var received = woke
             for p in book.order where ready[p] != nil {
                 touched.append(p)
                 received = min(received, ready[p]!)
@@ -332,6 +356,7 @@ public final class ArbRuntime: Sendable {
                 $0.netProfitLamports != $1.netProfitLamports
                     ? $0.netProfitLamports > $1.netProfitLamports : $0.cycle < $1.cycle
             }
+            let engineDone = ContinuousClock.now
             statusBox.withLock {
                 $0.venueErrors += venueErrors
                 $0.opportunities += UInt64(candidates.count)
@@ -366,16 +391,18 @@ public final class ArbRuntime: Sendable {
                     }
                 }
                 let venues = pools.compactMap { book.venue($0) }
-                let request = TradeRequest(
+                var request = TradeRequest(
                     id: nextID, opportunity: opportunity, venues: venues, notificationReceived: received,
                     gateScore: score)
+                request.timeline.mark(.decideStart, at: woke)
+                request.timeline.mark(.engineDone, at: engineDone)
                 nextID += 1
                 statusBox.withLock {
                     $0.submitted += 1
                     $0.inFlight += 1
                     $0.expectedSubmittedLamports &+= opportunity.netProfitLamports
                 }
-                trades.yield(request)
+                submit(request)
             }
         }
     }
@@ -394,6 +421,7 @@ public final class ArbRuntime: Sendable {
         statusBox.withLock { s in
             s.inFlight -= 1
             s.outcomes[result.outcome.label, default: 0] += 1
+            s.record(result.timeline ?? trade.timeline)
             if let at = result.signedAt {
                 let d = at - trade.notificationReceived
                 let (sec, atto) = d.components
@@ -469,20 +497,35 @@ final class StopSignal: Sendable {
     }
 }
 
-/// Account updates waiting for the decision loop. The loop takes everything that has arrived at once (after
-/// yielding once, so the rest of a burst being decoded can land), so a burst of notifications for one block
-/// (a pool and its vaults, several pools) is evaluated together.
+/// Account updates waiting for the decision loop, each with the receipt time of its message. The loop takes
+/// everything that has arrived at once; the feed pushes from its own task (no hop), and a waiting loop is
+/// resumed by the push. `next(until:)` also wakes at a deadline (a pool waiting for the rest of its update).
 final class Inbox: Sendable {
     struct Batch {
-        var updates: [(Address, UInt64)]
+        var updates: [(Address, UInt64, ContinuousClock.Instant)]
         var firstReceived: ContinuousClock.Instant
+        /// Every pool is to be evaluated (the feed became fresh: start, resync).
+        var evaluateAll = false
     }
 
     struct State {
-        var updates: [(Address, UInt64)] = []
+        var updates: [(Address, UInt64, ContinuousClock.Instant)] = []
         var firstReceived: ContinuousClock.Instant?
+        var evaluateAll = false
         var waiter: CheckedContinuation<Void, Never>?
         var closed = false
+        /// Bumped by every wait, so that a deadline timer of an earlier wait does not wake a later one.
+        var waitGeneration: UInt64 = 0
+
+        mutating func take() -> Batch? {
+            guard !closed, let first = firstReceived else { return nil }
+            defer {
+                updates = []
+                firstReceived = nil
+                evaluateAll = false
+            }
+            return Batch(updates: updates, firstReceived: first, evaluateAll: evaluateAll)
+        }
     }
 
     let state = Mutex(State())
@@ -490,7 +533,19 @@ final class Inbox: Sendable {
     func push(_ address: Address, slot: UInt64, at time: ContinuousClock.Instant) {
         let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in
             guard !s.closed else { return nil }
-            s.updates.append((address, slot))
+            s.updates.append((address, slot, time))
+            if s.firstReceived == nil { s.firstReceived = time }
+            defer { s.waiter = nil }
+            return s.waiter
+        }
+        waiter?.resume()
+    }
+
+    /// Asks the loop to evaluate every pool (the feed became fresh), as if each had a complete update at `time`.
+    func requestFullEvaluation(at time: ContinuousClock.Instant) {
+        let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in
+            guard !s.closed else { return nil }
+            s.evaluateAll = true
             if s.firstReceived == nil { s.firstReceived = time }
             defer { s.waiter = nil }
             return s.waiter
@@ -508,47 +563,57 @@ final class Inbox: Sendable {
     }
 
     /// Everything pushed since the last batch, without waiting (nil when nothing is there or closed).
-    func tryTake() -> Batch? {
-        state.withLock { s -> Batch? in
-            guard !s.closed, let first = s.firstReceived else { return nil }
-            defer {
-                s.updates.removeAll(keepingCapacity: true)
-                s.firstReceived = nil
-            }
-            return Batch(updates: s.updates, firstReceived: first)
-        }
-    }
+    func tryTake() -> Batch? { state.withLock { $0.take() } }
 
     var isClosed: Bool { state.withLock { $0.closed } }
 
     /// The next batch (everything pushed since the last one), or nil once closed.
     func next() async -> Batch? {
         while true {
-            let status = state.withLock { s -> Int in s.closed ? 0 : (s.firstReceived != nil ? 1 : 2) }
-            if status == 0 { return nil }
-            if status == 2 {
-                await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-                    let resumeNow = state.withLock { s -> Bool in
-                        if s.closed || s.firstReceived != nil { return true }
-                        s.waiter = c
-                        return false
-                    }
-                    if resumeNow { c.resume() }
-                }
-                continue
-            }
-            await Task.yield()
-            let batch = state.withLock { s -> Batch? in
-                if s.closed { return nil }
-                guard let first = s.firstReceived else { return nil }
-                defer {
-                    s.updates.removeAll(keepingCapacity: true)
-                    s.firstReceived = nil
-                }
-                return Batch(updates: s.updates, firstReceived: first)
-            }
-            if let batch { return batch }
-            if state.withLock({ $0.closed }) { return nil }
+            if let b = await wait(generation: nil, deadline: nil) { return b }
+            if isClosed { return nil }
         }
+    }
+
+    /// The next batch, or nil at `deadline` (or once closed) if nothing arrived by then.
+    func next(until deadline: ContinuousClock.Instant) async -> Batch? {
+        if let b = tryTake() { return b }
+        if isClosed || deadline <= .now { return nil }
+        let generation = state.withLock { s -> UInt64 in
+            s.waitGeneration &+= 1
+            return s.waitGeneration
+        }
+        let timer = Task { [weak self] in
+            do { try await Task.sleep(until: deadline, tolerance: .zero, clock: .continuous) } catch { return }
+            self?.wake(generation: generation)
+        }
+        defer { timer.cancel() }
+        return await wait(generation: generation, deadline: deadline)
+    }
+
+    /// Resumes the waiter of wait `generation` (if it is still waiting) without a batch.
+    func wake(generation: UInt64) {
+        let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in
+            guard s.waitGeneration == generation else { return nil }
+            defer { s.waiter = nil }
+            return s.waiter
+        }
+        waiter?.resume()
+    }
+
+    /// Waits until something is pushed, the inbox closes, or (for a timed wait) its deadline passes; then takes.
+    /// The deadline is checked under the lock, so a timer that fired before the waiter registered is not lost.
+    private func wait(generation: UInt64?, deadline: ContinuousClock.Instant?) async -> Batch? {
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            let resumeNow = state.withLock { s -> Bool in
+                if s.closed || s.firstReceived != nil { return true }
+                if let generation, s.waitGeneration != generation { return true }
+                if let deadline, deadline <= .now { return true }
+                s.waiter = c
+                return false
+            }
+            if resumeNow { c.resume() }
+        }
+        return tryTake()
     }
 }

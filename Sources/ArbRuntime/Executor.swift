@@ -11,9 +11,11 @@ public struct TradeRequest: Sendable {
     public var opportunity: Opportunity
     /// One venue per leg, in leg order.
     public var venues: [any Venue]
-    public var notificationReceived: ContinuousClock.Instant
+    public var notificationReceived: ContinuousClock.Instant { timeline.received }
     /// The AI gate's score, when a gate is configured.
     public var gateScore: Float?
+    /// When each stage of the hot path was reached (the runtime marks its stages, the executor its own).
+    public var timeline: TradeTimeline
 
     public init(
         id: UInt64, opportunity: Opportunity, venues: [any Venue], notificationReceived: ContinuousClock.Instant,
@@ -22,8 +24,74 @@ public struct TradeRequest: Sendable {
         self.id = id
         self.opportunity = opportunity
         self.venues = venues
-        self.notificationReceived = notificationReceived
+        self.timeline = TradeTimeline(received: notificationReceived)
         self.gateScore = gateScore
+    }
+}
+
+/// Per-decision timestamps of the hot path, from the receipt of the first account notification that led to the
+/// decision to the moment the sendTransaction request was answered. Integer nanoseconds after `received` in a
+/// fixed inline array (recording never allocates); -1 = the stage was not reached.
+public struct TradeTimeline: Sendable {
+    /// The stages, in pipeline order.
+    public enum Stage: Int, CaseIterable, Sendable, CustomStringConvertible {
+        /// The decision loop took the batch holding the notification (after the settle logic, if it waited).
+        case decideStart
+        /// The engine re-evaluated the touched pools and ranked the candidates.
+        case engineDone
+        /// The executor started on the decision (after the dispatcher's task hop).
+        case executorStart
+        /// The transaction is assembled (guarded v0 message compiled).
+        case assembled
+        /// The risk manager cleared it.
+        case riskCleared
+        /// Signed bytes ready.
+        case signed
+        /// The intent is committed to the journal (durable against a process kill).
+        case journaled
+        /// sendTransaction is being issued (the bytes are about to leave the process).
+        case sendIssued
+        /// Every endpoint answered the sendTransaction request.
+        case sendAnswered
+
+        public var description: String {
+            switch self {
+            case .decideStart: "decide start"
+            case .engineDone: "engine done"
+            case .executorStart: "executor start"
+            case .assembled: "assembled"
+            case .riskCleared: "risk cleared"
+            case .signed: "signed"
+            case .journaled: "intent journaled"
+            case .sendIssued: "send issued"
+            case .sendAnswered: "send answered"
+            }
+        }
+    }
+
+    public let received: ContinuousClock.Instant
+    var marks = InlineArray<9, Int64>(repeating: -1)
+
+    public init(received: ContinuousClock.Instant) { self.received = received }
+
+    public mutating func mark(_ stage: Stage, at instant: ContinuousClock.Instant = .now) {
+        marks[stage.rawValue] = max(0, Self.nanoseconds(instant - received))
+    }
+
+    /// Nanoseconds from `received` to `stage`, nil when the stage was not reached.
+    public func nanoseconds(_ stage: Stage) -> Int64? {
+        let v = marks[stage.rawValue]
+        return v < 0 ? nil : v
+    }
+
+    /// The instant `stage` was reached.
+    public func instant(_ stage: Stage) -> ContinuousClock.Instant? {
+        nanoseconds(stage).map { received + .nanoseconds($0) }
+    }
+
+    static func nanoseconds(_ d: Duration) -> Int64 {
+        let (s, atto) = d.components
+        return s &* 1_000_000_000 &+ atto / 1_000_000_000
     }
 }
 
@@ -76,16 +144,19 @@ public struct TradeResult: Sendable {
     public var signedAt: ContinuousClock.Instant?
     /// Fee paid (lamports), when known.
     public var feeLamports: UInt64?
+    /// The request's timeline with the executor's stages marked (nil: the executor marks none).
+    public var timeline: TradeTimeline?
 
     public init(
         id: UInt64, signature: Signature? = nil, outcome: TradeOutcome, signedAt: ContinuousClock.Instant? = nil,
-        feeLamports: UInt64? = nil
+        feeLamports: UInt64? = nil, timeline: TradeTimeline? = nil
     ) {
         self.id = id
         self.signature = signature
         self.outcome = outcome
         self.signedAt = signedAt
         self.feeLamports = feeLamports
+        self.timeline = timeline
     }
 }
 

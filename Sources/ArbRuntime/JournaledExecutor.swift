@@ -76,7 +76,8 @@ public final class JournaledExecutor: Executor {
         var risk = RiskConfig()
         risk.maxNotional = c.capital
         let journal: Journal
-        do { journal = try Journal(path: journalPath) } catch {
+        let durability = JournalDurability(rawValue: c.journalSync) ?? .powerLoss
+        do { journal = try Journal(path: journalPath, durability: durability) } catch {
             throw RuntimeError(.invalidConfiguration, "journal \(journalPath): \(error)")
         }
         return JournaledExecutor(
@@ -128,6 +129,8 @@ public final class JournaledExecutor: Executor {
     }
 
     public func execute(_ trade: TradeRequest) async -> TradeResult {
+        var timeline = trade.timeline
+        timeline.mark(.executorStart)
         let o = trade.opportunity
         let now = Self.nowMilliseconds
         var opportunityId: Int64?
@@ -163,27 +166,28 @@ public final class JournaledExecutor: Executor {
         let signed: SignedArbTransaction
         do {
             let assembled = try assembler.assemble(input)
+            timeline.mark(.assembled)
             let clearance = try risk.withLock { r throws(ExecutionError) in
                 try r.clear(
                     baseMint: o.baseMint, notional: o.amountIn, nowMilliseconds: now,
                     killSwitchEngaged: killSwitch.isEngaged)
             }
+            timeline.mark(.riskCleared)
             signed = try assembler.sign(assembled, clearance: clearance, payer: signer)
         } catch {
             journalWrite("decision") { j throws(JournalError) in
                 let id = try j.recordOpportunity(o, atMilliseconds: now)
                 try j.recordDecision(opportunityId: id, taken: false, reason: "\(error.code)", atMilliseconds: now)
             }
-            return TradeResult(id: trade.id, outcome: .buildFailed("\(error)"))
+            return TradeResult(id: trade.id, outcome: .buildFailed("\(error)"), timeline: timeline)
         }
         let signedAt = ContinuousClock.now
-        // The opportunity is journaled after signing: its synchronous commit is kept off the notification →
-        // signed-bytes path (the intent, below, is still committed before sending).
-        journalWrite("opportunity") { j throws(JournalError) in
-            opportunityId = try j.recordOpportunity(o, atMilliseconds: now)
-        }
+        timeline.mark(.signed, at: signedAt)
         switch mode {
         case .simulate:
+            journalWrite("opportunity") { j throws(JournalError) in
+                opportunityId = try j.recordOpportunity(o, atMilliseconds: now)
+            }
             let outcome: TradeOutcome
             do {
                 let r = try await rpc.simulateTransaction(signed.bytes, options: .init(sigVerify: true))
@@ -199,24 +203,32 @@ public final class JournaledExecutor: Executor {
                     opportunityId: opportunityId, taken: false, reason: "dry_run:\(outcome.label)",
                     atMilliseconds: Self.nowMilliseconds)
             }
-            return TradeResult(id: trade.id, signature: signed.signature, outcome: outcome, signedAt: signedAt)
+            return TradeResult(
+                id: trade.id, signature: signed.signature, outcome: outcome, signedAt: signedAt, timeline: timeline)
         case .send:
-            // The intent is committed before the bytes leave the process: a crash loses nothing.
+            // The intent is committed before the bytes leave the process: a crash loses nothing. The opportunity,
+            // the decision and the intent are one commit (see `Journal.recordSubmission`).
             if let journal {
                 do {
-                    try journal.recordDecision(
-                        opportunityId: opportunityId, taken: true, reason: "sent", atMilliseconds: now)
-                    try journal.recordIntent(
-                        SubmissionIntent(
-                            opportunityId: opportunityId, transaction: signed, slot: o.slot, atMilliseconds: now))
+                    try journal.recordSubmission(
+                        opportunity: o,
+                        intent: SubmissionIntent(
+                            opportunityId: nil, transaction: signed, slot: o.slot, atMilliseconds: now),
+                        atMilliseconds: now)
                 } catch {
                     logger.error("journal intent failed: not sending", metadata: ["error": "\(error)"])
                     return TradeResult(
                         id: trade.id, signature: signed.signature, outcome: .rejected("journal: \(error.code)"),
-                        signedAt: signedAt)
+                        signedAt: signedAt, timeline: timeline)
                 }
             }
-            let e = await sender.execute(signed)
+            timeline.mark(.journaled)
+            let context = OutcomeContext(signed)
+            timeline.mark(.sendIssued)
+            let refused = await sender.submit(signed.bytes, context: context)
+            timeline.mark(.sendAnswered)
+            let e: ExecutionOutcome
+            if let refused { e = refused } else { e = await sender.confirm(context, bytes: signed.bytes) }
             journalWrite("outcome") { j throws(JournalError) in
                 try j.recordOutcome(e, atMilliseconds: Self.nowMilliseconds)
             }
@@ -229,7 +241,7 @@ public final class JournaledExecutor: Executor {
             return TradeResult(
                 id: trade.id, signature: signed.signature,
                 outcome: Self.map(e, baseIsSOL: o.baseMint == EngineConfig.wrappedSol),
-                signedAt: signedAt, feeLamports: e.feeLamports)
+                signedAt: signedAt, feeLamports: e.feeLamports, timeline: timeline)
         }
     }
 

@@ -24,6 +24,9 @@ struct PoolBook: Sendable {
         var dependencies: [Address]
         /// The engine's handle for the pool (nil until inserted).
         var handle: Int?
+        /// The pool's accounts that every swap on it writes, whatever its direction: its state account and its
+        /// token vaults (`computeSwapWritten`). Until computed: the state account alone.
+        var swapWritten: [Address] = []
     }
 
     private(set) var entries: [Address: Entry] = [:]
@@ -37,7 +40,7 @@ struct PoolBook: Sendable {
     mutating func add(_ venue: any Venue) {
         let deps = venue.accountsToUpdate()
         if entries[venue.address] == nil { order.append(venue.address) }
-        entries[venue.address] = Entry(venue: venue, dependencies: deps, handle: nil)
+        entries[venue.address] = Entry(venue: venue, dependencies: deps, handle: nil, swapWritten: [venue.address])
         index(venue.address, deps)
     }
 
@@ -77,6 +80,34 @@ struct PoolBook: Sendable {
     }
 
     mutating func setHandle(_ pool: Address, _ handle: Int) { entries[pool]?.handle = handle }
+
+    /// Fills each pool's `swapWritten`: the pool's state account, plus the dependencies that are writable in the
+    /// swap instructions of BOTH directions and are token accounts (`owner` gives an account's owner program):
+    /// the vaults. A cluster notifies every account a transaction changed, together; a swap always changes the
+    /// state and both vaults, so once these have arrived for a slot the pool's update for that slot is complete.
+    /// (Tick/bin arrays and oracles are left out: which of them a swap touches depends on the swap.)
+    mutating func computeSwapWritten(owner: (Address) -> Address?) {
+        let payer = (try? Address(bytes: [UInt8](repeating: 0xA1, count: 32))) ?? ProgramIDs.system
+        let tokenPrograms: Set<Address> = [ProgramIDs.token, ProgramIDs.token2022]
+        for p in order {
+            guard var e = entries[p] else { continue }
+            func writable(_ direction: SwapDirection) -> Set<Address>? {
+                let params = SwapParams(
+                    direction: direction, amountIn: 1, amountOut: 0, exactIn: true, owner: payer,
+                    userSource: payer, userDestination: payer)
+                guard let ixs = try? e.venue.swapInstructions(params) else { return nil }
+                return Set(ixs.flatMap { $0.accounts.filter(\.isWritable).map(\.address) })
+            }
+            var written = [p]
+            if let a = writable(.aToB), let b = writable(.bToA) {
+                for d in e.dependencies where d != p && a.contains(d) && b.contains(d) {
+                    if let o = owner(d), tokenPrograms.contains(o) { written.append(d) }
+                }
+            }
+            e.swapWritten = written
+            entries[p] = e
+        }
+    }
 
     func venue(_ pool: Address) -> (any Venue)? { entries[pool]?.venue }
 }

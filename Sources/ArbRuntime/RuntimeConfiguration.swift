@@ -32,6 +32,10 @@ public struct RuntimeConfiguration: Sendable, Hashable {
     public var gateThreshold: Double = 0.5
     /// Journal (SQLite) path; default `<runDirectory>/journal.sqlite`.
     public var journalPath: String?
+    /// Journal durability: "process" (WAL, synchronous=NORMAL: committed rows survive a process kill, an OS
+    /// crash or power loss can lose the last commits; no fsync before sending) or "full" (synchronous=FULL: one
+    /// fsync per commit, before every send). See `JournalDurability`.
+    public var journalSync = "process"
     /// Where the run keeps its keypair (simulated cluster), journal and logs.
     public var runDirectory = "solarb-run"
     /// Stop after this long (seconds) or this many slots; nil = until SIGINT/SIGTERM.
@@ -66,6 +70,7 @@ public struct RuntimeConfiguration: Sendable, Hashable {
         public var model: String?
         public var gateThreshold: Double?
         public var journal: String?
+        public var journalSync: String?
         public var runDirectory: String?
         public var duration: Double?
         public var slots: UInt64?
@@ -81,7 +86,7 @@ public struct RuntimeConfiguration: Sendable, Hashable {
         /// Every key the config file may hold.
         public static let keys: Set<String> = [
             "rpc", "ws", "keypair", "live", "pools", "baseTokens", "capital", "minProfit", "slippageBps", "maxLegs",
-            "computeUnitPrice", "model", "gateThreshold", "journal", "runDirectory", "duration", "slots",
+            "computeUnitPrice", "model", "gateThreshold", "journal", "journalSync", "runDirectory", "duration", "slots",
             "statusInterval", "commitment", "scenario", "slotMs", "seed", "guardProgram",
         ]
 
@@ -168,6 +173,7 @@ public struct RuntimeConfiguration: Sendable, Hashable {
             o.model = env["SOLARB_MODEL"]
             o.gateThreshold = try real("SOLARB_GATE_THRESHOLD")
             o.journal = env["SOLARB_JOURNAL"]
+            o.journalSync = env["SOLARB_JOURNAL_SYNC"]
             o.runDirectory = env["SOLARB_RUN_DIR"]
             o.duration = try real("SOLARB_DURATION")
             o.slots = try number("SOLARB_SLOTS", UInt64.self)
@@ -224,6 +230,12 @@ public struct RuntimeConfiguration: Sendable, Hashable {
             gateThreshold = v
         }
         if let v = o.journal { journalPath = v.isEmpty ? nil : v }
+        if let v = o.journalSync {
+            guard ["process", "full"].contains(v) else {
+                throw RuntimeError(.invalidConfiguration, "\(source): journalSync must be process|full")
+            }
+            journalSync = v
+        }
         if let v = o.runDirectory { runDirectory = v }
         if let v = o.duration {
             guard v > 0, v.isFinite else { throw RuntimeError(.invalidConfiguration, "\(source): duration ≤ 0") }

@@ -32,6 +32,15 @@ public struct RuntimeStatus: Sendable {
     public var venueErrors: UInt64 = 0
     /// Notification receipt → signed bytes ready, per decision.
     public var latency = LatencyHistogram()
+    /// Notification receipt → each stage of the hot path (cumulative), indexed by `TradeTimeline.Stage.rawValue`.
+    public var stageLatency = TradeTimeline.Stage.allCases.map { _ in LatencyHistogram() }
+    /// The previous stage reached → this stage, indexed like `stageLatency`.
+    public var stageDelta = TradeTimeline.Stage.allCases.map { _ in LatencyHistogram() }
+    /// How pools waiting for the rest of their slot's update were released: every account a swap writes had
+    /// arrived (complete), the feed moved past the slot, or the settle deadline passed.
+    public var settledComplete: UInt64 = 0
+    public var settledFeedPassed: UInt64 = 0
+    public var settledDeadline: UInt64 = 0
 
     public init() {}
 
@@ -53,8 +62,39 @@ public struct RuntimeStatus: Sendable {
         s += "reverted \(reverted) failed \(failed)"
         if simulated > 0 { s += " simulated \(simulated)" }
         s += " | pnl \(Self.sol(pnlLamports)) SOL | latency p50 \(p50) p99 \(p99)"
+        let send = stageLatency[TradeTimeline.Stage.sendIssued.rawValue]
+        if send.count > 0 {
+            s += " (to send p50 \(Self.micros(send.percentile(50))) p99 \(Self.micros(send.percentile(99))))"
+        }
         if !fresh { s += " | feed stale" }
         return s
+    }
+
+    /// Records a finished decision's timeline into the per-stage histograms.
+    public mutating func record(_ timeline: TradeTimeline) {
+        var previous: Int64 = 0
+        for stage in TradeTimeline.Stage.allCases {
+            guard let t = timeline.nanoseconds(stage) else { continue }
+            stageLatency[stage.rawValue].record(UInt64(t))
+            stageDelta[stage.rawValue].record(UInt64(max(0, t - previous)))
+            previous = t
+        }
+    }
+
+    /// One line per stage reached: p50/p99 of the step from the previous stage and of receipt → stage.
+    public var stageTable: [String] {
+        var lines = ["    stage              step p50 / p99            from receipt p50 / p99    n"]
+        for stage in TradeTimeline.Stage.allCases {
+            let c = stageLatency[stage.rawValue]
+            let d = stageDelta[stage.rawValue]
+            guard c.count > 0 else { continue }
+            func pad(_ s: String, _ n: Int) -> String { s + String(repeating: " ", count: max(1, n - s.count)) }
+            lines.append(
+                "    " + pad(stage.description, 19)
+                    + pad("\(Self.micros(d.percentile(50))) / \(Self.micros(d.percentile(99)))", 26)
+                    + pad("\(Self.micros(c.percentile(50))) / \(Self.micros(c.percentile(99)))", 26) + "\(c.count)")
+        }
+        return lines
     }
 
     public static func micros(_ ns: UInt64) -> String {

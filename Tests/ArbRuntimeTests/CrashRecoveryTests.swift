@@ -56,12 +56,13 @@ import Testing
             // Blocks until the bot's transaction is queued in the cluster (sent, not yet executed)…
             var queued = false
             for _ in 0..<1_500 {
-                if await world.cluster.bank.pendingCount > 0 {
+                guard first.isRunning else { break }
+                // Check and produce in one actor turn: a send arriving between a check and a separate
+                // advanceSlot() would be executed by that block before the test saw it queued.
+                if !(await world.cluster.advanceSlotIfIdle()) {
                     queued = true
                     break
                 }
-                guard first.isRunning else { break }
-                await world.cluster.advanceSlot()
                 try await Task.sleep(for: .milliseconds(20))
             }
             let firstLog = (try? String(contentsOfFile: dir + "/first.log", encoding: .utf8)) ?? ""

@@ -28,10 +28,10 @@ struct RunCommand: AsyncParsableCommand {
 
             Settings come from, lowest to highest priority: defaults, --config FILE (JSON; keys: rpc, ws, keypair, \
             live, pools, baseTokens, capital, minProfit, slippageBps, maxLegs, computeUnitPrice, model, \
-            gateThreshold, journal, runDirectory, duration, slots, statusInterval, commitment, scenario, slotMs, \
+            gateThreshold, journal, journalSync, runDirectory, duration, slots, statusInterval, commitment, scenario, slotMs, \
             seed), environment variables SOLARB_RPC, SOLARB_WS, SOLARB_KEYPAIR, SOLARB_LIVE, SOLARB_POOLS, \
             SOLARB_BASE_TOKENS, SOLARB_CAPITAL, SOLARB_MIN_PROFIT (maps as mint=amount,…), SOLARB_SLIPPAGE_BPS, \
-            SOLARB_MAX_LEGS, SOLARB_CU_PRICE, SOLARB_MODEL, SOLARB_GATE_THRESHOLD, SOLARB_JOURNAL, SOLARB_RUN_DIR, \
+            SOLARB_MAX_LEGS, SOLARB_CU_PRICE, SOLARB_MODEL, SOLARB_GATE_THRESHOLD, SOLARB_JOURNAL, SOLARB_JOURNAL_SYNC, SOLARB_RUN_DIR, \
             SOLARB_DURATION, SOLARB_SLOTS, SOLARB_STATUS_INTERVAL, SOLARB_COMMITMENT, SOLARB_SCENARIO, \
             SOLARB_SLOT_MS, SOLARB_SEED, then these flags. Amounts are integers in base units (lamports for SOL).
 
@@ -59,6 +59,12 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "AI gate: trade when the model's score is at least this.") var gateThreshold: Double?
     @Option(help: "Directory for the run's keypair (simulated cluster), journal and summary.") var runDir: String?
     @Option(help: "Journal path (default <run-dir>/journal.sqlite).") var journal: String?
+    @Option(
+        help: """
+            Journal durability: process (default; a committed row survives a process kill, an OS crash or power \
+            loss can lose the last commits; no fsync before sending) or full (one fsync per commit, before every send).
+            """)
+    var journalSync: String?
     @Option(help: "Stop after this many seconds.") var duration: Double?
     @Option(help: "Stop after this many slots.") var slots: UInt64?
     @Option(help: "Seconds between status lines.") var statusInterval: Double?
@@ -89,6 +95,7 @@ struct RunCommand: AsyncParsableCommand {
         o.gateThreshold = gateThreshold
         o.runDirectory = runDir
         o.journal = journal
+        o.journalSync = journalSync
         o.duration = duration
         o.slots = slots
         o.statusInterval = statusInterval
@@ -227,7 +234,9 @@ struct RunSession: Sendable {
         let truth = await SimulatedMarket.groundTruth(
             cluster, ledger: ledger, slots: s.startSlot...max(s.startSlot, s.slot), wallet: wallet.address,
             waitUpTo: .seconds(120))
-        printSummary(s, cluster: probe.summary(), truth: truth, mode: "simulated cluster (sending)")
+        printSummary(
+            s, cluster: probe.summary(), truth: truth, mode: "simulated cluster (sending)",
+            transit: Transit(results: outcome.results, samples: probe.samples))
     }
     // MARK: real cluster
 
@@ -314,7 +323,9 @@ struct RunSession: Sendable {
         }
     }
 
-    func printSummary(_ s: RuntimeStatus, cluster: LatencyProbe.Summary?, truth: GroundTruth?, mode: String) {
+    func printSummary(
+        _ s: RuntimeStatus, cluster: LatencyProbe.Summary?, truth: GroundTruth?, mode: String, transit: Transit? = nil
+    ) {
         var lines: [String] = []
         lines.append("summary (\(mode))")
         lines.append("  slots:          \(s.startSlot) → \(s.slot) (\(s.slot &- s.startSlot))")
@@ -331,6 +342,19 @@ struct RunSession: Sendable {
         lines.append(
             "  latency (bot):  notification received → signed bytes: p50 \(RuntimeStatus.micros(s.latency.percentile(50))), "
                 + "p99 \(RuntimeStatus.micros(s.latency.percentile(99))) over \(s.latency.count) decisions")
+        lines.append("  hot path (per decision; times from the first notification's receipt):")
+        lines += s.stageTable
+        lines.append(
+            "  settle:         pools released complete \(s.settledComplete), feed past the slot \(s.settledFeedPassed), "
+                + "deadline \(s.settledDeadline)")
+        if let transit, transit.webSocket.count > 0 {
+            lines.append(
+                "  transit (same clock, in-process): cluster wrote first notification → bot received it: p50 "
+                    + "\(RuntimeStatus.micros(transit.webSocket.percentile(50))), p99 "
+                    + "\(RuntimeStatus.micros(transit.webSocket.percentile(99))); bot issued send → cluster handled it: p50 "
+                    + "\(RuntimeStatus.micros(transit.http.percentile(50))), p99 \(RuntimeStatus.micros(transit.http.percentile(99))) "
+                    + "(\(transit.webSocket.count) transactions)")
+        }
         if let cluster {
             lines.append(
                 "  latency (cluster): notification written → sendTransaction received: p50 "
@@ -360,7 +384,23 @@ struct RunSession: Sendable {
                 "expectedLandedLamports": s.expectedLandedLamports, "pnlLamports": s.pnlLamports,
                 "latencyP50Ns": s.latency.percentile(50), "latencyP99Ns": s.latency.percentile(99),
                 "decisions": s.latency.count,
+                "settledComplete": s.settledComplete, "settledFeedPassed": s.settledFeedPassed,
+                "settledDeadline": s.settledDeadline,
             ]
+            for stage in TradeTimeline.Stage.allCases where s.stageLatency[stage.rawValue].count > 0 {
+                let h = s.stageLatency[stage.rawValue]
+                let d = s.stageDelta[stage.rawValue]
+                o["stage.\(stage).p50Ns"] = h.percentile(50)
+                o["stage.\(stage).p99Ns"] = h.percentile(99)
+                o["stage.\(stage).stepP50Ns"] = d.percentile(50)
+                o["stage.\(stage).stepP99Ns"] = d.percentile(99)
+            }
+            if let transit, transit.webSocket.count > 0 {
+                o["transitWebSocketP50Ns"] = transit.webSocket.percentile(50)
+                o["transitWebSocketP99Ns"] = transit.webSocket.percentile(99)
+                o["transitHTTPP50Ns"] = transit.http.percentile(50)
+                o["transitHTTPP99Ns"] = transit.http.percentile(99)
+            }
             if let cluster {
                 o["clusterLatencyP50Ns"] = cluster.p50FromFirst
                 o["clusterLatencyP99Ns"] = cluster.p99FromFirst
@@ -375,6 +415,31 @@ struct RunSession: Sendable {
             if let data = try? JSONSerialization.data(withJSONObject: o, options: [.sortedKeys, .prettyPrinted]) {
                 _ = FileManager.default.createFile(atPath: summaryPath, contents: data)
             }
+        }
+    }
+}
+
+/// In-process runs only (the cluster's probe and the bot share one clock): the two transits around the bot's
+/// hot path, per sent transaction — the cluster writing the first notification of the slot the transaction
+/// answered → the bot receiving the notification that started its decision, and the bot issuing sendTransaction →
+/// the cluster's handler receiving it.
+struct Transit: Sendable {
+    var webSocket = LatencyHistogram()
+    var http = LatencyHistogram()
+
+    init(results: [CompletedTrade], samples: [LatencyProbe.Sample]) {
+        var bySignature: [Signature: LatencyProbe.Sample] = [:]
+        for s in samples { bySignature[s.signature] = s }
+        func ns(_ d: Duration) -> UInt64 {
+            let (sec, atto) = d.components
+            return UInt64(clamping: max(0, sec * 1_000_000_000 + atto / 1_000_000_000))
+        }
+        for t in results {
+            guard let sig = t.result.signature, let sample = bySignature[sig], let timeline = t.result.timeline,
+                let issued = timeline.instant(.sendIssued)
+            else { continue }
+            webSocket.record(ns(timeline.received - sample.firstWritten))
+            http.record(ns(sample.received - issued))
         }
     }
 }

@@ -21,6 +21,10 @@ public final class LatencyProbe: Sendable {
         public var firstAccount: Address
         public var fromFirstNanoseconds: Int64
         public var fromLastNanoseconds: Int64
+        /// When the cluster received the transaction (the handler ran), on the probe's clock.
+        public var received: ContinuousClock.Instant
+        /// When the first notification of `slot` among the transaction's accounts was written.
+        public var firstWritten: ContinuousClock.Instant { received - .nanoseconds(fromFirstNanoseconds) }
     }
 
     public struct Summary: Sendable, Hashable {
@@ -95,7 +99,7 @@ public final class LatencyProbe: Sendable {
             s.samples.append(
                 Sample(
                     signature: signature, slot: slot, firstAccount: first.0, fromFirstNanoseconds: t - first.1,
-                    fromLastNanoseconds: t - last))
+                    fromLastNanoseconds: t - last, received: epoch + .nanoseconds(t)))
         }
     }
 
