@@ -62,38 +62,49 @@ import Testing
 
     @Test func aSkippedCandidateIsReevaluatedWhenTheBlockingTradeFinishes() {
         var b = BusyPools()
-        #expect(b.acquire([Self.p[0], Self.p[1]]))
+        let r1 = b.acquire([Self.p[0], Self.p[1]])
+        #expect(r1)
         // Overlaps the trade in flight: refused, deferred.
-        #expect(!b.acquire([Self.p[1], Self.p[2]]))
+        let r2 = b.acquire([Self.p[1], Self.p[2]])
+        #expect(!r2)
         #expect(b.deferred == [Self.p[1], Self.p[2]])
         // Disjoint: taken.
-        #expect(b.acquire([Self.p[3], Self.p[4]]))
+        let r3 = b.acquire([Self.p[3], Self.p[4]])
+        #expect(r3)
         // The first trade finishes: both deferred pools are free again and come back once.
         let retry = b.release([Self.p[0], Self.p[1]])
         #expect(Set(retry) == [Self.p[1], Self.p[2]])
         #expect(b.deferred.isEmpty)
-        #expect(b.release([Self.p[0], Self.p[1]]).isEmpty)
+        let r4 = b.release([Self.p[0], Self.p[1]])
+        #expect(r4.isEmpty)
         #expect(b.busy == [Self.p[3], Self.p[4]])
     }
 
     @Test func aDeferredPoolStillBusyWaitsForItsOwnTrade() {
         var b = BusyPools()
-        #expect(b.acquire([Self.p[0], Self.p[1]]))
-        #expect(b.acquire([Self.p[2], Self.p[3]]))
+        let r5 = b.acquire([Self.p[0], Self.p[1]])
+        #expect(r5)
+        let r6 = b.acquire([Self.p[2], Self.p[3]])
+        #expect(r6)
         // Spans both trades in flight.
-        #expect(!b.acquire([Self.p[1], Self.p[2]]))
+        let r7 = b.acquire([Self.p[1], Self.p[2]])
+        #expect(!r7)
         // The first finishes: p1 is free and re-evaluated; p2 is still busy and stays deferred.
-        #expect(b.release([Self.p[0], Self.p[1]]) == [Self.p[1]])
+        let r8 = b.release([Self.p[0], Self.p[1]])
+        #expect(r8 == [Self.p[1]])
         #expect(b.deferred == [Self.p[2]])
-        #expect(b.release([Self.p[2], Self.p[3]]) == [Self.p[2]])
+        let r9 = b.release([Self.p[2], Self.p[3]])
+        #expect(r9 == [Self.p[2]])
         #expect(b.busy.isEmpty && b.deferred.isEmpty)
     }
 
     @Test func aCancelledClaimFreesWithoutReevaluation() {
         var b = BusyPools()
-        #expect(b.acquire([Self.p[0]]))
+        let r10 = b.acquire([Self.p[0]])
+        #expect(r10)
         b.cancel([Self.p[0]])
         #expect(b.busy.isEmpty)
-        #expect(b.acquire([Self.p[0], Self.p[5]]))
+        let r11 = b.acquire([Self.p[0], Self.p[5]])
+        #expect(r11)
     }
 }

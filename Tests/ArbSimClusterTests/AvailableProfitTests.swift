@@ -72,6 +72,33 @@ import Testing
         #expect(Set(used).count == used.count)
     }
 
+    /// The size search is within 10⁻⁵ of the best profit over a fine geometric grid of sizes (ratio 1.01, from the
+    /// probe, ≈ 1 USD here, to 10¹³ units) on random two-pool dislocations (an independent reference: no shared search code).
+    @Test func theSizeSearchIsWithinATinyFractionOfAFineGrid() {
+        var rng = AvailableProfitRNG(seed: 11)
+        var checked = 0
+        for _ in 0..<60 {
+            let ra = rng.next() % 1_000_000_000_000 + 1_000_000_000
+            let skewBps = rng.next() % 500 + 1
+            let pools = [Self.pool(1, ra, ra * (10_000 + skewBps) / 10_000), Self.pool(2, ra / 2, ra / 2)]
+            for c in GroundTruth.cycles(pools: pools, bases: [Self.base]) {
+                var gridBest: Int128 = 0
+                var x: UInt64 = 1_000_000
+                while x < 10_000_000_000_000 {
+                    if let out = GroundTruth.cycleOut(c, pools: pools, amountIn: x) {
+                        gridBest = max(gridBest, Int128(out) - Int128(x))
+                    }
+                    x = x + x / 100 + 1
+                }
+                let fast = AvailableProfitTracker.search(c, pools: pools, probe: 1_000_000)
+                let pf = fast.map { Int128($0.amountOut) - Int128($0.amountIn) } ?? 0
+                #expect(pf >= gridBest - gridBest / 100_000 - 2, "grid \(gridBest) search \(pf)")
+                if gridBest > 1_000 { checked += 1 }
+            }
+        }
+        #expect(checked > 30)
+    }
+
     /// The branch-and-bound choice equals brute force over every subset (random small instances).
     @Test func bestDisjointEqualsBruteForce() {
         var rng = AvailableProfitRNG(seed: 7)
