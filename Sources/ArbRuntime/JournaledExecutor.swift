@@ -234,8 +234,15 @@ public final class JournaledExecutor: Executor {
             }
             let pnl = e.lamportDelta ?? -Int64(clamping: e.feeLamports ?? 0)
             if e.outcome.executed {
+                // The circuit breaker is for systematic failures (insufficient funds, compute exceeded, program
+                // errors). A trade reverted by its guard or a leg's minimum is the designed outcome of a stale or
+                // contested trade: it costs only its fee, which counts toward the daily loss limit — counting it
+                // as a failure halted `solarb run` for 60 s after 5 reverts in a row.
+                let designedRevert = e.outcome == .revertedByGuard || e.outcome == .revertedBySlippage
                 risk.withLock {
-                    $0.record(success: e.outcome == .landed, pnlLamports: pnl, nowMilliseconds: Self.nowMilliseconds)
+                    $0.record(
+                        success: e.outcome == .landed || designedRevert, pnlLamports: pnl,
+                        nowMilliseconds: Self.nowMilliseconds)
                 }
             }
             return TradeResult(
