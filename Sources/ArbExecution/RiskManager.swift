@@ -11,6 +11,11 @@ public struct RiskConfig: Sendable, Hashable {
     public var dailyLossLimitLamports: UInt64 = 1_000_000_000
     /// After this many failed trades in a row the breaker opens for `coolDownMilliseconds`.
     public var maxConsecutiveFailures: Int = 5
+    /// After this many trades in a row reverted by their own guard or a leg's minimum (and none landed) the breaker
+    /// opens too. A revert is the designed outcome of a stale or contested trade and costs only its fees (counted
+    /// toward the daily loss), so it does not count as a failure; but a long run of reverts without a single landed
+    /// trade means the bot's view of the pools is systematically wrong.
+    public var maxConsecutiveReverts: Int = 50
     public var coolDownMilliseconds: Int64 = 60_000
     /// Largest tolerated difference between expected and actual balances before halting (base units).
     public var reconciliationTolerance: UInt64 = 0
@@ -64,6 +69,8 @@ public struct RiskManager: Sendable, Hashable {
     public private(set) var day: Int64 = .min
     public private(set) var dayPnLLamports: Int64 = 0
     public private(set) var consecutiveFailures: Int = 0
+    /// Trades reverted by their guard or a leg's minimum since the last landed trade.
+    public private(set) var consecutiveReverts: Int = 0
     public private(set) var circuitOpenUntil: Int64? = nil
     /// Set by a failed balance reconciliation; cleared only by `resume()` (an operator decision).
     public private(set) var haltReason: String? = nil
@@ -94,6 +101,7 @@ public struct RiskManager: Sendable, Hashable {
             if now < until { return .failure(.circuitOpen(untilMilliseconds: until)) }
             circuitOpenUntil = nil
             consecutiveFailures = 0
+            consecutiveReverts = 0
         }
         let worst = Int128(dayPnLLamports) - Int128(reservedLamports)
         if worst < 0 {
@@ -143,15 +151,32 @@ public struct RiskManager: Sendable, Hashable {
 
     public mutating func release(_ lamports: UInt64) { reservedLamports -= min(lamports, reservedLamports) }
 
-    /// Records a final outcome: every final outcome that is not `landed` (reverted, failed, `rejected`,
-    /// `expired`) counts toward the breaker, so a bot whose sends keep failing stops; executed transactions count
-    /// their payer's lamport change (or at least the fee) toward the daily loss. `unknown` is not final: ignored.
+    /// Records a final outcome. Executed transactions count their payer's lamport change (or at least the fee)
+    /// toward the daily loss. `landed` resets both streaks. A trade reverted by its guard or a leg's minimum
+    /// (`reverted_guard`, `reverted_slippage`: the profit guard doing its job on a stale or contested trade) counts
+    /// toward `maxConsecutiveReverts` only; every other final outcome (`rejected`, `expired`, insufficient funds,
+    /// compute exceeded, other program errors) toward `maxConsecutiveFailures`, so a bot whose sends keep failing
+    /// stops quickly. `unknown` is not final: ignored.
     public mutating func record(
         outcome: OutcomeClass, lamportDelta: Int64?, feeLamports: UInt64?, nowMilliseconds now: Int64
     ) {
         guard outcome.isFinal else { return }
         let pnl = outcome.executed ? (lamportDelta ?? -Int64(clamping: feeLamports ?? 0)) : 0
-        record(success: outcome == .landed, pnlLamports: pnl, nowMilliseconds: now)
+        switch outcome {
+        case .revertedByGuard, .revertedBySlippage:
+            roll(now)
+            let (s, o) = dayPnLLamports.addingReportingOverflow(pnl)
+            dayPnLLamports = o ? (pnl < 0 ? .min : .max) : s
+            consecutiveReverts += 1
+            if consecutiveReverts >= config.maxConsecutiveReverts {
+                circuitOpenUntil = now + config.coolDownMilliseconds
+            }
+        case .landed:
+            consecutiveReverts = 0
+            record(success: true, pnlLamports: pnl, nowMilliseconds: now)
+        default:
+            record(success: false, pnlLamports: pnl, nowMilliseconds: now)
+        }
     }
 
     /// Rebuilds the day's PnL, the failure streak and an open breaker from journaled outcomes (oldest first), so

@@ -23,7 +23,7 @@ public final class ArbRuntime: Sendable {
     let statusBox = Mutex(RuntimeStatus())
     let stop = StopSignal()
     let results = Mutex<[CompletedTrade]>([])
-    let busyPools = Mutex<Set<Address>>([])
+    let busyPools = Mutex(BusyPools())
     let landRing = Mutex(LandRate())
 
     public init(
@@ -72,6 +72,7 @@ public final class ArbRuntime: Sendable {
         // Nobody reads `state.updates`: the inbox is fed by the observer below, so the stream keeps nothing.
         let state = FeedState(configuration: .init(maxLagSlots: 4), buffering: .bufferingNewest(0))
         for a in snap.accounts { state.apply(a) }
+        for a in snap.absences { state.applyAbsence(a) }
         var engine = ArbEngine<AnyPoolQuoter>(config: configuration.engineConfig())
         for p in book.order {
             guard let v = book.venue(p) else { continue }
@@ -140,7 +141,7 @@ public final class ArbRuntime: Sendable {
             await withDiscardingTaskGroup { inFlight in
                 await self.decide(
                     inbox: inbox, state: state, book: &book, engine: &engine, gate: gate,
-                    submit: { trade in inFlight.addTask { await self.execute(trade) } }, fetch: fetchSink)
+                    submit: { trade in inFlight.addTask { await self.execute(trade, inbox: inbox) } }, fetch: fetchSink)
             }
             await executor.finish()
             services.cancelAll()
@@ -327,21 +328,15 @@ public final class ArbRuntime: Sendable {
                 continue
             }
             // Best first; pools disjoint from each other and from trades in flight.
-            var claimed = Set<Address>()
             for r in candidates {
                 let legs = engine.legs(of: r)
                 let pools = legs.map(\.pool)
-                if pools.contains(where: { claimed.contains($0) }) { continue }
-                let acquired = busyPools.withLock { busy -> Bool in
-                    if pools.contains(where: { busy.contains($0) }) { return false }
-                    busy.formUnion(pools)
-                    return true
-                }
+                // A pool claimed by a better candidate of this batch is busy: `acquire` refuses and defers it.
+                let acquired = busyPools.withLock { $0.acquire(pools) }
                 guard acquired else {
                     statusBox.withLock { $0.skippedBusy += 1 }
                     continue
                 }
-                claimed.formUnion(pools)
                 let opportunity = engine.opportunity(r)
                 var score: Float?
                 if let gate {
@@ -351,7 +346,7 @@ public final class ArbRuntime: Sendable {
                     let s = gate.score(features)
                     score = s
                     if !gate.allows(s) {
-                        busyPools.withLock { $0.subtract(pools) }
+                        busyPools.withLock { $0.cancel(pools) }
                         statusBox.withLock { $0.gatedOut += 1 }
                         continue
                     }
@@ -374,10 +369,16 @@ public final class ArbRuntime: Sendable {
         }
     }
 
-    func execute(_ trade: TradeRequest) async {
+    func execute(_ trade: TradeRequest, inbox: Inbox? = nil) async {
         let result = await executor.execute(trade)
         let pools = trade.opportunity.legs.map(\.pool)
-        busyPools.withLock { $0.subtract(pools) }
+        // Pools skipped while this trade was in flight are evaluated again now, on the current state.
+        let retry = busyPools.withLock { $0.release(pools) }
+        if let inbox, !retry.isEmpty {
+            let now = ContinuousClock.now
+            for p in retry { inbox.push(p, slot: 0, at: now) }
+            statusBox.withLock { $0.reevaluatedAfterBusy += UInt64(retry.count) }
+        }
         landRing.withLock { $0.record(result.outcome.landedOnChain ? (result.outcome.label == "landed") : nil) }
         statusBox.withLock { s in
             s.inFlight -= 1

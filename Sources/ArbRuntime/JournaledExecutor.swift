@@ -103,7 +103,8 @@ public final class JournaledExecutor: Executor {
         var assembly = AssemblyConfig(guardProgram: guardProgram)
         assembly.wrap = .wrapAndUnwrap
         // --cu-price is the floor the engine ranks with; the market's recent fees may raise it, the share of
-        // profit caps it (ComputeBudgetPolicy.price).
+        // profit caps it (ComputeBudgetPolicy.price). Within a block the cluster orders transactions by priority
+        // fee, so a bot that bids 0 lands after every noise trade of the block, on pools they already moved.
         assembly.compute.minComputeUnitPriceMicroLamports = c.computeUnitPriceMicroLamports
         var senderConfig = SenderConfig(webSocketURL: wsURL)
         // signatureSubscribe is the fast path; the status poll is its fallback (every in-flight trade polls: keep

@@ -7,7 +7,10 @@ import SolanaPrimitives
 struct StoreSource: AccountSource, Sendable {
     let store: AccountStore
     func account(_ address: Address) -> AccountData? {
-        guard let v = store.read(address), let a = v.account else { return nil }
+        guard let v = store.read(address) else { return nil }
+        // Known not to exist (snapshot or feed): an empty System account, which venues treat as absent
+        // (an optional extension, an uninitialized array); nil would make the runtime fetch it again forever.
+        guard let a = v.account else { return AccountData.nonexistent(address, slot: v.slot) }
         return AccountData(address: address, owner: a.owner, lamports: a.lamports, data: a.data, slot: a.slot)
     }
 }

@@ -33,6 +33,9 @@ enum PoolDiscovery {
     struct Snapshot {
         var venues: [any Venue]
         var accounts: [AccountUpdate]
+        /// Dependencies the cluster reported as not existing (e.g. a DLMM pair's optional bin-array bitmap
+        /// extension, which most mainnet pairs never create). Venues read them as empty System accounts.
+        var absences: [AccountAbsence] = []
         /// Pools that could not be decoded or updated, with the reason.
         var rejected: [(Address, String)]
         var slot: Slot
@@ -45,13 +48,18 @@ enum PoolDiscovery {
         pools: [Address], rpc: RPCClient, commitment: Commitment, logger: Logger
     ) async throws(RuntimeError) -> Snapshot {
         var known: [Address: AccountUpdate] = [:]
+        // Accounts the cluster says do not exist: resolved (a venue reads them as empty System accounts, as the
+        // feed reports them), not fetched again. Without this a pool with an optional dependency that does not
+        // exist was refused after the rounds.
+        var absent: [Address: Slot] = [:]
         var slot: Slot = 0
         func fetch(_ addresses: [Address]) async throws(RuntimeError) {
-            let missing = Array(Set(addresses).subtracting(known.keys))
+            let missing = Array(Set(addresses).subtracting(known.keys).subtracting(absent.keys))
             guard !missing.isEmpty else { return }
             do {
                 let r = try await rpc.getMultipleAccounts(missing, commitment: commitment, source: .snapshot)
                 for (a, u) in r.accounts { known[a] = u }
+                for a in r.absent { absent[a.address] = a.slot }
                 slot = max(slot, r.maxContextSlot)
             } catch {
                 throw RuntimeError(.discoveryFailed, "getMultipleAccounts: \(error)")
@@ -76,14 +84,16 @@ enum PoolDiscovery {
         var pending = Set(venues.keys)
         for _ in 0..<4 where !pending.isEmpty {
             try await fetch(pending.flatMap { venues[$0]!.accountsToUpdate() })
-            let source = SnapshotSource(known)
+            let source = SnapshotSource(known, absent: absent)
             var next = Set<Address>()
             for p in pending {
                 var v = venues[p]!
                 do {
                     try v.update(from: source)
                     venues[p] = v
-                    if v.accountsToUpdate().contains(where: { known[$0] == nil }) { next.insert(p) }
+                    if v.accountsToUpdate().contains(where: { known[$0] == nil && absent[$0] == nil }) {
+                        next.insert(p)
+                    }
                 } catch {
                     if error.code == .missingAccount {
                         next.insert(p)
@@ -96,22 +106,41 @@ enum PoolDiscovery {
             pending = next
         }
         for p in pending {
-            // Still missing accounts after the rounds: a pool with a dependency that does not exist.
+            // Still unresolved after the rounds: name the accounts (and the venue's own complaint, if any).
+            let unresolved = (venues[p]?.accountsToUpdate() ?? []).filter { known[$0] == nil && absent[$0] == nil }
+            var why = "dependencies unresolved after the snapshot rounds: \(unresolved.map(\.base58))"
+            if var v = venues[p] {
+                do { try v.update(from: SnapshotSource(known, absent: absent)) } catch { why += " (\(error))" }
+            }
             venues[p] = nil
-            rejected.append((p, "dependencies missing after the snapshot rounds"))
+            rejected.append((p, why))
         }
         for (p, why) in rejected { logger.info("pool not traded", metadata: ["pool": "\(p)", "reason": "\(why)"]) }
         return Snapshot(
-            venues: pools.compactMap { venues[$0] }, accounts: Array(known.values), rejected: rejected, slot: slot)
+            venues: pools.compactMap { venues[$0] }, accounts: Array(known.values),
+            absences: absent.map { AccountAbsence(address: $0.key, slot: $0.value) }, rejected: rejected, slot: slot)
     }
 }
 
 struct SnapshotSource: AccountSource {
     let accounts: [Address: AccountUpdate]
-    init(_ accounts: [Address: AccountUpdate]) { self.accounts = accounts }
+    let absent: [Address: Slot]
+    init(_ accounts: [Address: AccountUpdate], absent: [Address: Slot] = [:]) {
+        self.accounts = accounts
+        self.absent = absent
+    }
     func account(_ address: Address) -> AccountData? {
-        accounts[address].map {
-            AccountData(address: address, owner: $0.owner, lamports: $0.lamports, data: $0.data, slot: $0.slot)
+        if let a = accounts[address] {
+            return AccountData(address: address, owner: a.owner, lamports: a.lamports, data: a.data, slot: a.slot)
         }
+        return absent[address].map { AccountData.nonexistent(address, slot: $0) }
+    }
+}
+
+extension AccountData {
+    /// How venues see an account the cluster reports as not existing: System-owned, no lamports, no data
+    /// (`isEmptySystemAccount`), as a PubSub feed reports a closed account.
+    static func nonexistent(_ address: Address, slot: Slot) -> AccountData {
+        AccountData(address: address, owner: ProgramIDs.system, lamports: 0, data: [], slot: slot)
     }
 }

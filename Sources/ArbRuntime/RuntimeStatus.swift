@@ -17,6 +17,8 @@ public struct RuntimeStatus: Sendable {
     public var gatedOut: UInt64 = 0
     public var skippedStale: UInt64 = 0
     public var skippedBusy: UInt64 = 0
+    /// Pools evaluated again when the trade that kept them busy finished (see `BusyPools`).
+    public var reevaluatedAfterBusy: UInt64 = 0
     public var submitted: UInt64 = 0
     public var inFlight = 0
     /// Outcomes by `TradeOutcome.label`.

@@ -67,6 +67,49 @@ import Testing
             (.revertedByGuard, nil, 5_000, Self.day + 2),
         ])
         #expect(r.dayPnLLamports == 10_000 - 5_000)
-        #expect(r.consecutiveFailures == 1)
+        #expect(r.consecutiveFailures == 0)
+        #expect(r.consecutiveReverts == 1)
+    }
+
+    /// A revert by the guard or a leg's minimum is the designed outcome of a stale or contested trade: it costs its
+    /// fee (daily loss) but does not trip the failure breaker; a long run of reverts with nothing landed does.
+    @Test func revertsCountTowardTheDailyLossAndTheirOwnStreakNotTheFailureBreaker() {
+        var config = RiskConfig()
+        config.maxConsecutiveFailures = 5
+        config.maxConsecutiveReverts = 8
+        var r = RiskManager(config: config)
+        for i in 0..<7 {
+            r.record(
+                outcome: i % 2 == 0 ? .revertedBySlippage : .revertedByGuard, lamportDelta: -5_000,
+                feeLamports: 5_000, nowMilliseconds: Self.day + 1)
+        }
+        #expect(r.dayPnLLamports == -35_000)
+        #expect(r.consecutiveFailures == 0)
+        guard case .success = Self.allowed(&r, at: Self.day + 2) else {
+            Issue.record("seven reverts opened the breaker")
+            return
+        }
+        // A landed trade resets the revert streak.
+        r.record(outcome: .landed, lamportDelta: 20_000, feeLamports: 5_000, nowMilliseconds: Self.day + 3)
+        #expect(r.consecutiveReverts == 0)
+        for _ in 0..<8 {
+            r.record(outcome: .revertedByGuard, lamportDelta: -5_000, feeLamports: 5_000, nowMilliseconds: Self.day + 4)
+        }
+        guard case .failure(.circuitOpen) = Self.allowed(&r, at: Self.day + 5) else {
+            Issue.record("eight reverts in a row did not open the breaker")
+            return
+        }
+        // Failures still open it after five, reverts in between neither count nor reset them.
+        var f = RiskManager(config: config)
+        for i in 0..<9 {
+            f.record(
+                outcome: i % 2 == 0 ? .rejected : .revertedBySlippage, lamportDelta: i % 2 == 0 ? nil : -5_000,
+                feeLamports: 5_000, nowMilliseconds: Self.day + 1)
+        }
+        #expect(f.consecutiveFailures == 5)
+        guard case .failure(.circuitOpen) = Self.allowed(&f, at: Self.day + 2) else {
+            Issue.record("five failures did not open the breaker")
+            return
+        }
     }
 }

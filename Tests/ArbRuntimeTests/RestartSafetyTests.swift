@@ -94,7 +94,7 @@ import Testing
                 try Self.journalSubmission(
                     j1, blockhash: blockhash, lamports: UInt64(i + 1), lastValidBlockHeight: 1,
                     outcome: ExecutionOutcome(
-                        outcome: i % 2 == 0 ? .revertedByGuard : .rejected, signature: Self.placeholder,
+                        outcome: i % 2 == 0 ? .insufficientFunds : .rejected, signature: Self.placeholder,
                         feeLamports: 5_000,
                         lamportDelta: i % 2 == 0 ? -5_000 : nil))
             }

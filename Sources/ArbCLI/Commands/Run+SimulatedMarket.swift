@@ -42,24 +42,25 @@ struct SimulatedMarket: Sendable {
             pools: m.pools.map(\.address), lookupTables: tables ?? [:], guardProgram: guardProgram, description: text)
     }
 
-    /// Profit available (ground truth: after each block, the greedy set of pool-disjoint cycles, summed over the
-    /// run's slots) and
-    /// captured by `wallet` (its landed transactions valued at fair prices, net of fees), in micro-USD.
-    static func groundTruth(_ cluster: SimCluster, slots: ClosedRange<UInt64>, wallet: Address) async -> GroundTruth {
+    /// Profit available (counted once: new opportunities on disjoint pools after each block, see
+    /// `AvailableProfitTracker`) over the run's slots, and captured by `wallet` (its landed transactions valued at
+    /// fair prices, net of fees), in micro-USD. Waits up to `waitUpTo` for the worker to reach the run's last slot;
+    /// a run it did not cover is reported with its coverage, not as a share.
+    static func groundTruth(
+        _ cluster: SimCluster, ledger: AvailableProfitLedger, slots: ClosedRange<UInt64>, wallet: Address,
+        waitUpTo: Duration
+    ) async -> GroundTruth {
         // Only slots whose block exists (the slot being built has no state yet).
         let building = await cluster.slot
         let upper = building > slots.lowerBound ? min(slots.upperBound, building - 1) : slots.lowerBound
         let slots = slots.lowerBound...upper
-        // Only what the ground-truth worker has finished (never run the search here), but give it a moment for the
-        // last blocks: ≈ 30 ms per slot on the default scenario in release, so at most 2 s of waiting.
-        var records = await cluster.groundTruth(slots: slots, computePending: false)
-        var waits = 0
-        while records.count < slots.count, waits < 40 {
+        let clock = ContinuousClock()
+        let deadline = clock.now + waitUpTo
+        while ledger.newestSlot < slots.upperBound, clock.now < deadline {
             try? await Task.sleep(for: .milliseconds(50))
-            waits += 1
-            records = await cluster.groundTruth(slots: slots, computePending: false)
         }
-        let available = records.reduce(Int64(0)) { $0 + Int64(clamping: $1.availableMicroUsd) }
+        let records = ledger.slots(slots)
+        let available = records.reduce(Int64(0)) { $0 + Int64(clamping: $1.microUsd) }
         let captured = await cluster.capturedProfit()[wallet]?.microUsd ?? 0
         return GroundTruth(
             slots: UInt64(records.count), runSlots: UInt64(slots.count), availableMicroUsd: available,

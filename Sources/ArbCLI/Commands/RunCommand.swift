@@ -190,9 +190,11 @@ struct RunSession: Sendable {
         // a task the run does not wait for: at exit it is cancelled and only finished slots are reported.
         // Without it (--no-ground-truth) blocks only queue their snapshots, nothing computes them.
         if !groundTruth { await cluster.setGroundTruthInline(false) }
+        let ledger = AvailableProfitLedger()
         let groundTruthWorker = Task.detached(priority: .background) { [groundTruth] in
             guard groundTruth else { return }
-            try? await cluster.runGroundTruthWorker(clock: ContinuousClock(), idle: .milliseconds(20))
+            try? await cluster.runAvailableProfitWorker(
+                ledger: ledger, clock: ContinuousClock(), idle: .milliseconds(20))
         }
         defer { groundTruthWorker.cancel() }
         let outcome: RunOutcome = try await withThrowingTaskGroup(of: RunOutcome?.self) { group in
@@ -247,7 +249,8 @@ struct RunSession: Sendable {
         }
         let s = outcome.status
         let truth = await SimulatedMarket.groundTruth(
-            cluster, slots: s.startSlot...max(s.startSlot, s.slot), wallet: wallet.address)
+            cluster, ledger: ledger, slots: s.startSlot...max(s.startSlot, s.slot), wallet: wallet.address,
+            waitUpTo: groundTruth ? .seconds(120) : .zero)
         printSummary(
             s, cluster: probe.summary(), truth: truth, mode: "simulated cluster (sending)",
             transit: Transit(results: outcome.results, samples: probe.samples))
@@ -404,13 +407,15 @@ struct RunSession: Sendable {
         }
         if let truth, truth.slots < truth.runSlots {
             lines.append(
-                "  captured:       \(GroundTruth.usd(truth.capturedMicroUsd)) captured; share not computed: ground truth "
-                    + "covers only \(truth.slots) of \(truth.runSlots) slots (the exhaustive search fell behind)")
+                "  captured:       \(GroundTruth.usd(truth.capturedMicroUsd)) captured (landed, net of fees); share NOT "
+                    + "computed: available profit covers only \(truth.slots) of \(truth.runSlots) slots "
+                    + "(\(GroundTruth.usd(truth.availableMicroUsd)) on those; the search fell behind)")
         } else if let truth {
             lines.append(
-                "  captured:       \(GroundTruth.usd(truth.capturedMicroUsd)) of \(GroundTruth.usd(truth.availableMicroUsd)) available "
-                    + "(\(truth.sharePercent)) over \(truth.slots) slots (ground truth: best arbitrage after each block)"
-            )
+                "  share captured: \(truth.sharePercent) = \(GroundTruth.usd(truth.capturedMicroUsd)) captured (landed, net of "
+                    + "fees, pre/post balances at fair prices) / \(GroundTruth.usd(truth.availableMicroUsd)) available "
+                    + "(new opportunities on disjoint pools after each block, counted once; docs/runtime.md); "
+                    + "coverage \(truth.slots)/\(truth.runSlots) slots")
         } else {
             lines.append("  captured:       n/a (no ground truth from this cluster)")
         }
@@ -450,6 +455,7 @@ struct RunSession: Sendable {
                 o["availableMicroUsd"] = truth.availableMicroUsd
                 o["capturedMicroUsd"] = truth.capturedMicroUsd
                 o["groundTruthSlots"] = truth.slots
+                o["runSlots"] = truth.runSlots
             }
             if let data = try? JSONSerialization.data(withJSONObject: o, options: [.sortedKeys, .prettyPrinted]) {
                 _ = FileManager.default.createFile(atPath: summaryPath, contents: data)
