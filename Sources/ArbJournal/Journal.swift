@@ -23,6 +23,9 @@ public struct JournalError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let wrongCluster = Code("wrongCluster")
         /// An `unknown` outcome was offered: only proven, final outcomes are journaled.
         public static let notFinal = Code("notFinal")
+        /// A submission with this signature is already journaled: the identical signed transaction (same message,
+        /// same blockhash) was decided again; it is not journaled or sent twice.
+        public static let duplicateSignature = Code("duplicateSignature")
     }
 
     public let code: Code
@@ -358,7 +361,13 @@ public final class Journal: Sendable {
     ) throws(JournalError) -> (opportunityId: Int64, submissionId: Int64) {
         let oppArgs = try Self.opportunityArguments(o, atMilliseconds: atMilliseconds, groundTruthProfit: nil)
         let intentTail = try Self.intentArgumentsAfterOpportunity(intent)
+        let signature = intent.signature.description
         return try write("submission") { db in
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM submissions WHERE signature = ?", arguments: [signature])
+                ?? false
+            {
+                throw JournalError(.duplicateSignature, "submission \(signature) is already journaled")
+            }
             try db.execute(sql: Self.insertOpportunity, arguments: oppArgs)
             let oppId = db.lastInsertedRowID
             try db.execute(sql: Self.insertDecision, arguments: [oppId, atMilliseconds, 1, reason])

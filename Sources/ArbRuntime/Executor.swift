@@ -116,6 +116,9 @@ public enum TradeOutcome: Sendable, Hashable {
     case simulated(ok: Bool, detail: String)
     /// Could not be built or signed.
     case buildFailed(String)
+    /// The identical signed transaction was already journaled and sent (same message and blockhash): not sent
+    /// again.
+    case duplicate
     /// Sent, but neither execution nor expiry could be proven yet: not final (the executor keeps its pools busy
     /// and reconciles it later).
     case unknown(String)
@@ -130,6 +133,7 @@ public enum TradeOutcome: Sendable, Hashable {
         case .rejected: "rejected"
         case .simulated(let ok, _): ok ? "simulated_ok" : "simulated_fail"
         case .buildFailed: "build_failed"
+        case .duplicate: "duplicate"
         case .unknown: "unknown"
         }
     }

@@ -380,6 +380,14 @@ public final class JournaledExecutor: Executor {
                         intent: SubmissionIntent(
                             opportunityId: nil, transaction: signed, slot: o.slot, atMilliseconds: now),
                         atMilliseconds: now)
+                } catch where error.code == .duplicateSignature {
+                    // The identical transaction (same opportunity, same blockhash) was decided again, e.g. when a
+                    // pool is re-evaluated before the feed shows the first trade's effect: it is in flight or done
+                    // already; sending it again could only be refused as already processed.
+                    risk.withLock { $0.release(reserved) }
+                    return TradeResult(
+                        id: trade.id, signature: signed.signature, outcome: .duplicate, signedAt: signedAt,
+                        timeline: timeline)
                 } catch {
                     logger.error("journal intent failed: not sending", metadata: ["error": "\(error)"])
                     risk.withLock { $0.release(reserved) }

@@ -102,6 +102,29 @@ import Testing
         #expect(try j.pendingSubmissions().map(\.signature) == [sig])
     }
 
+    /// The same signed transaction decided twice (same message, same blockhash) is journaled once: the second
+    /// submission is a typed `duplicateSignature` and writes nothing (no orphan opportunity or decision).
+    @Test func aSecondSubmissionOfTheSameSignatureIsADuplicateAndWritesNothing() throws {
+        let path = tempPath("submission-duplicate")
+        defer { removeJournal(path) }
+        let j = try Journal(path: path, durability: .processCrash)
+        let market = Market.make(legs: 2, rates: [(2, 1), (11, 20)])
+        let sig = try Signature(bytes: [UInt8](repeating: 6, count: 64))
+        let opp = market.opportunity(amountIn: 1_000_000)
+        try j.recordSubmission(opportunity: opp, intent: Self.intent(sig, mint: market.baseMint), atMilliseconds: 7)
+        do {
+            try j.recordSubmission(
+                opportunity: opp, intent: Self.intent(sig, mint: market.baseMint), atMilliseconds: 8)
+            Issue.record("expected duplicateSignature")
+        } catch {
+            #expect(error.code == .duplicateSignature)
+        }
+        #expect(
+            try j.counts()
+                == JournalCounts(
+                    opportunities: 1, decisions: 1, submissions: 1, outcomes: 0, balances: 0, pending: 1))
+    }
+
     @Test func anOutOfRangeIntentWritesNothingAtAll() throws {
         let path = tempPath("submission-range")
         defer { removeJournal(path) }
