@@ -58,10 +58,16 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("pool"), help: "Pool state account to trade (repeat). Default: discover all.")
     var pools: [String] = []
     @Option(help: "Minimum net profit in lamports for SOL-based cycles.") var minProfit: UInt64?
-    @Option(help: "Capital in lamports for SOL-based cycles.") var capital: UInt64?
+    @Option(
+        help:
+            "Per-trade cap in lamports for SOL-based cycles (default 10 SOL; it also caps sizes, so a small value leaves profit on deep pools)."
+    ) var capital: UInt64?
     @Option(help: "Slippage allowance on the last leg, in bps (never below break-even).") var slippageBps: UInt64?
     @Option(help: "Longest cycle (2…4 legs).") var maxLegs: Int?
-    @Option(help: "Compute-unit price in micro-lamports.") var cuPrice: UInt64?
+    @Option(
+        help:
+            "Compute-unit price floor in micro-lamports (default 0): recent prioritization fees on the traded pools may raise it; it is capped at a share of the expected profit. Within a block transactions are ordered by priority fee."
+    ) var cuPrice: UInt64?
     @Option(help: "ONNX model for the AI gate (ArbInference).") var model: String?
     @Option(help: "AI gate: trade when the model's score is at least this.") var gateThreshold: Double?
     @Option(help: "Directory for the run's keypair (simulated cluster), journal and summary.") var runDir: String?
